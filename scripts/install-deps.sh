@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# System packages picocal's lab and tests use: the real ansible-playbook, OpenSSH client and server
+# (the virtual PicoCluster's nodes), iproute2 and iptables (namespaces, bridge, isolation), and
+# promtool (Prometheus rule checks). kubectl comes with this machine image; see README "Requirements".
+set -euo pipefail
+need=()
+command -v ansible-playbook >/dev/null || need+=(ansible-core)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null || need+=(openssh-client)
+command -v ip >/dev/null || need+=(iproute2)
+command -v iptables >/dev/null || need+=(iptables)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "picocal: missing packages: ${need[*]}; install them as root: apt-get install ${need[*]}" >&2
+    exit 2
+  fi
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,62 @@
+// Help text, generated from the command table so that only commands that exist are listed.
+import type { Command, OptionSpec } from './command.js';
+import type { Program } from './main.js';
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    success
+  1    the operation failed
+  2    bad input or usage (nothing was changed)
+  3    partial failure (some nodes failed; the others are done)
+  130  interrupted (Ctrl-C)
+`;
+
+function optionLines(specs: Record<string, OptionSpec>): string[] {
+  const rows = Object.entries(specs).map(([name, s]) => {
+    const left = `${s.short ? `-${s.short}, ` : '    '}--${name}${s.arg ? ` ${s.arg}` : ''}`;
+    const def = s.default !== undefined && s.default !== false ? ` (default: ${String(s.default)})` : '';
+    return [left, `${s.description}${s.multiple ? ' (repeatable)' : ''}${def}`] as const;
+  });
+  const width = Math.max(0, ...rows.map(([l]) => l.length));
+  return rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`);
+}
+
+export function programHelp(program: Program, globals: Record<string, OptionSpec>): string {
+  const width = Math.max(...program.commands.map((c) => c.name.length + (c.args ? c.args.length + 1 : 0)));
+  const cmds = program.commands.map(
+    (c) => `  ${`${c.name}${c.args ? ` ${c.args}` : ''}`.padEnd(width)}  ${c.summary}`,
+  );
+  return [
+    `${program.name}: ${program.summary}`,
+    '',
+    `Usage: ${program.name} COMMAND [options]`,
+    '',
+    'Commands:',
+    ...cmds,
+    '',
+    'Global options:',
+    ...optionLines(globals),
+    '      --version       print the version',
+    '',
+    `Run '${program.name} COMMAND --help' for a command's options.`,
+    '',
+    EXIT_CODES_HELP,
+  ].join('\n');
+}
+
+export function commandHelp(program: Program, command: Command, globals: Record<string, OptionSpec>): string {
+  const head = program.single ? program.name : `${program.name} ${command.name}`;
+  return [
+    `Usage: ${head}${command.args ? ` ${command.args}` : ''} [options]`,
+    '',
+    command.description ?? command.summary,
+    '',
+    ...(command.options && Object.keys(command.options).length
+      ? ['Options:', ...optionLines(command.options), '']
+      : []),
+    'Global options:',
+    ...optionLines(globals),
+    '',
+    ...(command.examples?.length ? ['Examples:', ...command.examples.map((e) => `  ${e}`), ''] : []),
+    EXIT_CODES_HELP,
+  ].join('\n');
+}

@@ -1,0 +1,173 @@
+// The CLI's one entry: parse global flags, pick a command, run it, map what happens to an exit code.
+// Nothing else in picocal prints errors or exits.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT, InputError, PicocalError, UsageError, formatProblem } from '../errors.js';
+import { packageVersion } from '../paths.js';
+import type { Command, CommandContext, GlobalOptions, OptionSpec } from './command.js';
+import { commandHelp, programHelp } from './help.js';
+import { Output, wantsColor } from './output.js';
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  inventory: { type: 'string', short: 'i', arg: 'FILE', description: 'cluster inventory (Ansible YAML)' },
+  output: { type: 'string', arg: 'text|json', default: 'text', description: 'result format on stdout' },
+  verbose: { type: 'boolean', short: 'v', description: 'more detail on stderr' },
+  debug: { type: 'boolean', description: 'stack traces on errors' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+};
+
+export interface Program {
+  name: string;
+  summary: string;
+  commands: Command[];
+  /** A program with a single command (calico-validate) has no command word. */
+  single?: boolean;
+}
+
+export interface RunOptions {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  color?: boolean;
+  signal?: AbortSignal;
+  cwd?: string;
+}
+
+function pickCommand(program: Program, words: string[]): { command: Command; rest: string[] } | undefined {
+  if (program.single) {
+    const only = program.commands[0];
+    return only ? { command: only, rest: words } : undefined;
+  }
+  let best: { command: Command; rest: string[] } | undefined;
+  for (const command of program.commands) {
+    const parts = command.name.split(' ');
+    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.command.name.split(' ').length)) {
+      best = { command, rest: words.slice(parts.length) };
+    }
+  }
+  return best;
+}
+
+function toParseArgs(specs: Record<string, OptionSpec>): ParseArgsConfig['options'] {
+  const out: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, s] of Object.entries(specs)) {
+    out[name] = {
+      type: s.type,
+      ...(s.short ? { short: s.short } : {}),
+      ...(s.multiple ? { multiple: true } : {}),
+      ...(s.default !== undefined ? { default: s.default } : {}),
+    } as NonNullable<ParseArgsConfig['options']>[string];
+  }
+  return out;
+}
+
+/** Words before the first flag pick the command; everything is then parsed with its options. */
+function commandWords(argv: string[]): string[] {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('-')) break;
+    words.push(a);
+  }
+  return words;
+}
+
+export async function runProgram(program: Program, argv: string[], opts: RunOptions = {}): Promise<number> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  const color = opts.color ?? wantsColor();
+  let debug = argv.includes('--debug');
+  const early = new Output('text', false, color, stdout, stderr);
+
+  if (!program.single && (argv[0] === '--version' || argv[0] === 'version')) {
+    stdout.write(`${program.name} ${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (!program.single && (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')) {
+    stdout.write(programHelp(program, GLOBAL_OPTIONS));
+    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+
+  const picked = pickCommand(program, commandWords(argv));
+  if (!picked) {
+    early.error(`${program.name}: unknown command '${commandWords(argv).join(' ') || argv[0]}'`);
+    early.info(`hint: run '${program.name} --help' to see the commands`);
+    return EXIT.usage;
+  }
+  const { command } = picked;
+  const argsAfterWords = program.single ? argv : argv.slice(command.name.split(' ').length);
+  const allSpecs = { ...GLOBAL_OPTIONS, ...(command.options ?? {}) };
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argsAfterWords, options: toParseArgs(allSpecs), allowPositionals: true, strict: true });
+  } catch (err) {
+    early.error(`${program.name}: ${(err as Error).message}`);
+    early.info(`hint: run '${program.single ? program.name : `${program.name} ${command.name}`} --help'`);
+    return EXIT.usage;
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (values['help']) {
+    stdout.write(commandHelp(program, command, GLOBAL_OPTIONS));
+    return EXIT.ok;
+  }
+  const format = values['output'];
+  if (format !== 'text' && format !== 'json') {
+    early.error(`${program.name}: --output must be 'text' or 'json', not '${String(format)}'`);
+    return EXIT.usage;
+  }
+  debug = values['debug'] === true;
+  const global: GlobalOptions = {
+    inventory: typeof values['inventory'] === 'string' ? values['inventory'] : undefined,
+    output: format,
+    verbose: values['verbose'] === true,
+    debug,
+  };
+  const out = new Output(format, global.verbose, color, stdout, stderr);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted (Ctrl-C)'));
+  opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason));
+  process.once('SIGINT', onSigint);
+  const ctx: CommandContext = {
+    positionals: parsed.positionals,
+    options: values,
+    global,
+    out,
+    signal: controller.signal,
+    cwd: opts.cwd ?? process.cwd(),
+  };
+  try {
+    const code = await command.run(ctx);
+    return controller.signal.aborted && code === EXIT.ok ? EXIT.interrupted : code;
+  } catch (err) {
+    if (controller.signal.aborted) {
+      out.error(`${program.name}: interrupted`);
+      if (err instanceof PicocalError && err.hint) out.info(`hint: ${err.hint}`);
+      return EXIT.interrupted;
+    }
+    reportError(out, program.name, err, debug);
+    return err instanceof PicocalError ? err.exitCode : EXIT.failed;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+export function reportError(out: Output, prog: string, err: unknown, debug: boolean): void {
+  if (err instanceof UsageError) {
+    out.error(`${prog}: ${err.message}`);
+    if (err.hint) out.info(`hint: ${err.hint}`);
+  } else if (err instanceof InputError) {
+    out.error(`${prog}: ${err.message}`);
+    for (const p of err.problems) out.info(`  ${formatProblem(p).replace(/\n/g, '\n  ')}`);
+    if (err.hint) out.info(`hint: ${err.hint}`);
+    out.info('nothing was changed');
+  } else if (err instanceof PicocalError) {
+    out.error(`${prog}: ${err.node ? `[${err.node}] ` : ''}${err.message}`);
+    if (err.hint) out.info(`hint: ${err.hint}`);
+    if (err.cause instanceof Error && !debug) out.info(`cause: ${err.cause.message}`);
+  } else {
+    out.error(`${prog}: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    if (!debug) out.info('hint: run again with --debug for a stack trace, and report it as a bug');
+  }
+  if (debug && err instanceof Error && err.stack) {
+    out.info(err.stack);
+    if (err.cause instanceof Error && err.cause.stack) out.info(`caused by: ${err.cause.stack}`);
+  }
+}

@@ -1,0 +1,55 @@
+// Where a command's words go. Text mode: results on stdout, progress and logs on stderr.
+// JSON mode: exactly one JSON document on stdout and nothing else there; logs still go to stderr.
+import { styleText } from 'node:util';
+
+export type OutputFormat = 'text' | 'json';
+
+type Style = Parameters<typeof styleText>[0];
+
+export class Output {
+  constructor(
+    readonly format: OutputFormat,
+    readonly verbose: boolean,
+    readonly color: boolean,
+    private readonly stdout: NodeJS.WritableStream = process.stdout,
+    private readonly stderr: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  /** A line of a command's result (text mode only; ignored in JSON mode). */
+  print(line = ''): void {
+    if (this.format === 'text') this.stdout.write(line + '\n');
+  }
+
+  /** The command's one JSON document (JSON mode only). */
+  json(doc: unknown): void {
+    if (this.format === 'json') this.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  }
+
+  /** Progress and notes for a person: stderr, so stdout stays parseable. */
+  info(line: string): void {
+    this.stderr.write(line + '\n');
+  }
+
+  detail(line: string): void {
+    if (this.verbose) this.stderr.write(this.paint('dim', line) + '\n');
+  }
+
+  warn(line: string): void {
+    this.stderr.write(this.paint('yellow', `warning: ${line}`) + '\n');
+  }
+
+  error(line: string): void {
+    this.stderr.write(this.paint('red', line) + '\n');
+  }
+
+  paint(style: Style, text: string): string {
+    return this.color ? styleText(style, text, { validateStream: false }) : text;
+  }
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function wantsColor(stream: NodeJS.WriteStream = process.stderr): boolean {
+  if (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '') return false;
+  if (process.env['FORCE_COLOR'] !== undefined && process.env['FORCE_COLOR'] !== '0') return true;
+  return Boolean(stream.isTTY);
+}
