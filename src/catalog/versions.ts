@@ -1,0 +1,130 @@
+// The Calico releases picocal knows. A version not listed here is refused, never guessed: the manifest
+// layout differs per minor (calico-facts.md "Install and upgrade"), and a wrong layout half-installs.
+import { InputError } from '../errors.js';
+
+export interface ManifestFile {
+  /** File name under https://raw.githubusercontent.com/projectcalico/calico/<tag>/manifests/ */
+  name: string;
+  /** sha256 of the file at that tag, where picocal has verified it; undefined = not yet pinned. */
+  sha256?: string;
+  role: 'crds' | 'operator' | 'custom-resources';
+}
+
+export interface CalicoRelease {
+  version: string; // "3.32.1"
+  tag: string; // "v3.32.1"
+  minor: string; // "3.32"
+  operatorVersion: string; // "v1.42.3"
+  /** CRDs that `kubectl create` installs before the operator; absent when tigera-operator.yaml holds them. */
+  crds?: ManifestFile;
+  operator: ManifestFile;
+  customResources: ManifestFile;
+  /** Kubernetes minors this release is tested with. */
+  kubernetes: { min: string; max: string };
+  /** Operator CRs the release's default custom-resources.yaml creates. */
+  goldmaneAndWhisker: boolean;
+  /** Name of the tier the operator uses for its own policies. */
+  systemTier: 'allow-tigera' | 'calico-system';
+}
+
+const RAW_BASE = 'https://raw.githubusercontent.com/projectcalico/calico';
+
+export function manifestUrl(release: CalicoRelease, file: ManifestFile): string {
+  return `${RAW_BASE}/${release.tag}/manifests/${file.name}`;
+}
+
+function release(
+  version: string,
+  operatorVersion: string,
+  kubernetes: { min: string; max: string },
+  sums: { crds?: string; operator?: string; customResources?: string } = {},
+): CalicoRelease {
+  const [maj, min] = version.split('.');
+  const minor = `${maj}.${min}`;
+  const minorNum = Number(min);
+  const crdsName = minorNum >= 32 ? 'v1_crd_projectcalico_org.yaml' : minorNum >= 30 ? 'operator-crds.yaml' : undefined;
+  return {
+    version,
+    tag: `v${version}`,
+    minor,
+    operatorVersion,
+    crds: crdsName ? { name: crdsName, sha256: sums.crds, role: 'crds' } : undefined,
+    operator: { name: 'tigera-operator.yaml', sha256: sums.operator, role: 'operator' },
+    customResources: { name: 'custom-resources.yaml', sha256: sums.customResources, role: 'custom-resources' },
+    kubernetes,
+    goldmaneAndWhisker: minorNum >= 30,
+    systemTier: minorNum >= 32 ? 'calico-system' : 'allow-tigera',
+  };
+}
+
+/** Newest first. sha256 values for 3.32.1 and 3.31.7 come from the files at those tags. */
+export const CATALOG: readonly CalicoRelease[] = [
+  release(
+    '3.32.1',
+    'v1.42.3',
+    { min: '1.34', max: '1.36' },
+    {
+      crds: '192f8b2d934ef24b62e86b7e1a6e1762d1c8af26a916f78057bc13fa5ed60f71',
+      operator: 'f18e073794207d372606bc3ea6f8fd73972f86d6828f4ba666dfe0d4aa8ab07f',
+      customResources: '4fb598a7fce1ad1f8bbfb9004f5efcdb835082e92e06323cb7b8ce60260ed891',
+    },
+  ),
+  release(
+    '3.31.7',
+    'v1.40.15',
+    { min: '1.32', max: '1.35' },
+    {
+      crds: '380414d5756e9a1af29ddb1ad70cada07aa344ae7a2680ba7355248621f8adbf',
+      operator: '092c10b3d0cb73617aca51367ca59755348f4647e6d2e63fa4e5b81266203214',
+      customResources: '4fb598a7fce1ad1f8bbfb9004f5efcdb835082e92e06323cb7b8ce60260ed891',
+    },
+  ),
+  release('3.30.7', 'v1.38.13', { min: '1.31', max: '1.35' }),
+  release('3.29.7', 'v1.36.16', { min: '1.29', max: '1.32' }),
+];
+
+/** Calico supports upgrading across at most this many minors in one step. */
+export const MAX_MINOR_STEP = 1;
+
+export function normalizeVersion(v: string): string {
+  return v.trim().replace(/^v/, '');
+}
+
+export function findRelease(version: string): CalicoRelease | undefined {
+  const v = normalizeVersion(version);
+  return CATALOG.find((r) => r.version === v);
+}
+
+export function latestRelease(): CalicoRelease {
+  const first = CATALOG[0];
+  if (!first) throw new Error('empty catalog');
+  return first;
+}
+
+export function requireRelease(version: string): CalicoRelease {
+  const r = findRelease(version);
+  if (r) return r;
+  throw new InputError(`unknown Calico version '${version}'`, [
+    {
+      field: 'calico_version',
+      message: `'${version}' is not in picocal's version catalog`,
+      hint: `use one of: ${CATALOG.map((c) => c.version).join(', ')}`,
+    },
+  ]);
+}
+
+/** Compare dotted versions numerically: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = normalizeVersion(a).split('.').map(Number);
+  const pb = normalizeVersion(b).split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Manifests of a release in the order they are installed. */
+export function releaseManifests(r: CalicoRelease): ManifestFile[] {
+  return [...(r.crds ? [r.crds] : []), r.operator, r.customResources];
+}

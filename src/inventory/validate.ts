@@ -1,0 +1,220 @@
+// Checks that span fields: addresses, overlaps, MTU against encapsulation overhead, boards Calico cannot
+// run on. Every problem is collected; nothing stops at the first.
+import { findRelease, CATALOG } from '../catalog/versions.js';
+import type { CheckContext } from '../schema/schema.js';
+import type { PathSegment } from '../yaml/source-map.js';
+import { cidrContains, cidrsOverlap, hostNetwork, isIPv6Like, parseCidr, parseIPv4, type Cidr } from '../net/ipv4.js';
+import type { ClusterSettings } from './schema.js';
+
+/** Bytes each encapsulation adds to a packet (calico-facts.md: MTU overhead). */
+export const ENCAPSULATION_OVERHEAD: Record<ClusterSettings['encapsulation'], number> = {
+  VXLAN: 50,
+  VXLANCrossSubnet: 50,
+  IPIP: 20,
+  IPIPCrossSubnet: 20,
+  None: 0,
+};
+
+/** Boards whose CPU can only run 32-bit ARM: Calico publishes no images for them (dropped in 3.28). */
+export const ARMV7_ONLY_BOARDS: Record<string, string> = {
+  pi1: 'Raspberry Pi 1 (ARMv6)',
+  'pi1-b+': 'Raspberry Pi 1 B+ (ARMv6)',
+  'pi-zero': 'Raspberry Pi Zero (ARMv6)',
+  'pi-zero-w': 'Raspberry Pi Zero W (ARMv6)',
+  pi2: 'Raspberry Pi 2 v1.1 (ARMv7)',
+  'pi2-b': 'Raspberry Pi 2 Model B v1.1 (ARMv7)',
+};
+export const KNOWN_64BIT_BOARDS = ['pi2-b-v1.2', 'pi3', 'pi3-b', 'pi3-b+', 'pi3-a+', 'pi4', 'pi4-b', 'pi400', 'pi5', 'pi500', 'cm3', 'cm4', 'cm5', 'pi-zero-2w'];
+
+export interface HostEntry {
+  name: string;
+  address: string;
+  arch: string | undefined;
+  board: string | undefined;
+  path: PathSegment[];
+}
+
+const CLUSTER: PathSegment[] = ['all', 'vars', 'picocal'];
+
+export function validateCluster(cluster: ClusterSettings, hosts: HostEntry[], ctx: CheckContext): void {
+  const at = (...p: PathSegment[]) => [...CLUSTER, ...p];
+
+  if (!findRelease(cluster.calico_version)) {
+    ctx.problem(
+      at('calico_version'),
+      `unknown Calico version '${cluster.calico_version}'`,
+      `picocal supports ${CATALOG.map((r) => r.version).join(', ')}`,
+    );
+  }
+
+  const cidr = (field: string, text: string | undefined): Cidr | undefined => {
+    if (text === undefined) return undefined;
+    if (isIPv6Like(text)) {
+      ctx.problem(at(field), `IPv6 ${field} '${text}' is not supported by picocal yet`, 'use an IPv4 CIDR');
+      return undefined;
+    }
+    const c = parseCidr(text, true);
+    if (!c) {
+      const loose = parseCidr(text);
+      ctx.problem(
+        at(field),
+        `invalid CIDR '${text}'`,
+        loose ? `host bits are set: did you mean '${loose.text}'?` : 'write it as a.b.c.d/n, e.g. 10.42.0.0/16',
+      );
+    }
+    return c;
+  };
+  const pod = cidr('pod_cidr', cluster.pod_cidr);
+  const svc = cidr('service_cidr', cluster.service_cidr);
+  const nodeNet = cidr('node_network', cluster.node_network);
+
+  if (pod && cluster.block_size < pod.prefix) {
+    ctx.problem(
+      at('block_size'),
+      `block size /${cluster.block_size} is larger than the pod CIDR ${pod.text}`,
+      `use a block size between ${pod.prefix} and 32 (26 is Calico's default)`,
+    );
+  }
+  if (pod && svc && cidrsOverlap(pod, svc)) {
+    ctx.problem(
+      at('service_cidr'),
+      `service CIDR ${svc.text} overlaps the pod CIDR ${pod.text}`,
+      'pick disjoint ranges, e.g. pod 10.42.0.0/16 and service 10.43.0.0/16 (k3s defaults)',
+    );
+  }
+  for (const [name, range] of [
+    ['pod_cidr', pod],
+    ['service_cidr', svc],
+  ] as const) {
+    if (!range) continue;
+    if (nodeNet && cidrsOverlap(range, nodeNet)) {
+      ctx.problem(
+        at(name),
+        `${name} ${range.text} overlaps the node network ${nodeNet.text}`,
+        'pod and service ranges must not contain your boards\' LAN; e.g. use 10.42.0.0/16 for pods',
+      );
+      continue;
+    }
+    for (const h of hosts) {
+      const ip = parseIPv4(h.address);
+      if (ip !== undefined && cidrContains(range, ip)) {
+        ctx.problem(
+          at(name),
+          `${name} ${range.text} overlaps the node network: it contains ${h.name}'s address ${h.address} (${hostNetwork(ip).text})`,
+          'pod and service ranges must not contain your boards\' LAN; e.g. use 10.42.0.0/16 for pods',
+        );
+        break;
+      }
+    }
+  }
+
+  if (typeof cluster.mtu === 'number') {
+    const overhead = ENCAPSULATION_OVERHEAD[cluster.encapsulation];
+    if (cluster.mtu + overhead > cluster.node_mtu) {
+      ctx.problem(
+        at('mtu'),
+        `MTU ${cluster.mtu} is too large: ${cluster.encapsulation} adds ${overhead} bytes and the node MTU is ${cluster.node_mtu}`,
+        `use at most ${cluster.node_mtu - overhead}, or 'auto' to let Calico work it out`,
+      );
+    }
+  }
+
+  if (cluster.encapsulation.startsWith('IPIP') && !cluster.bgp) {
+    ctx.problem(at('encapsulation'), `${cluster.encapsulation} needs BGP, but bgp is false`, 'set bgp: true, or use VXLAN');
+  }
+  if (cluster.encapsulation === 'None' && !cluster.bgp) {
+    ctx.problem(
+      at('encapsulation'),
+      'encapsulation None routes pod traffic with BGP, but bgp is false',
+      'set bgp: true, or use VXLAN',
+    );
+  }
+
+  const auto = cluster.node_address_autodetection;
+  const methods = Object.entries(auto).filter(([, v]) => v !== undefined && v !== false);
+  if (methods.length !== 1) {
+    ctx.problem(
+      at('node_address_autodetection'),
+      methods.length === 0
+        ? 'no address autodetection method set'
+        : `exactly one method may be set, found ${methods.map(([k]) => k).join(', ')}`,
+      'set one of interface, skip_interface, cidrs, first_found, can_reach, kubernetes (Pis with Wi-Fi: pin interface: eth0)',
+    );
+  }
+  auto.cidrs?.forEach((c, i) => {
+    if (!parseCidr(c)) ctx.problem(at('node_address_autodetection', 'cidrs', i), `invalid CIDR '${c}'`);
+  });
+  if (auto.interface !== undefined) {
+    try {
+      new RegExp(auto.interface);
+    } catch {
+      ctx.problem(at('node_address_autodetection', 'interface'), `'${auto.interface}' is not a valid regular expression`);
+    }
+  }
+  if (auto.can_reach !== undefined && parseIPv4(auto.can_reach) === undefined) {
+    ctx.problem(at('node_address_autodetection', 'can_reach'), `'${auto.can_reach}' is not an IPv4 address`);
+  }
+
+}
+
+export function validateHosts(hosts: HostEntry[], controlPlaneCount: number, ctx: CheckContext): void {
+  if (controlPlaneCount === 0) {
+    ctx.problem(
+      ['all', 'children'],
+      'no control-plane host: picocal runs kubectl on the first host of the control_plane group',
+      'add a group `control_plane:` with `hosts:` naming your control-plane board',
+      'key',
+    );
+  }
+
+  const byAddress = new Map<string, HostEntry>();
+  const byName = new Map<string, HostEntry>();
+  for (const h of hosts) {
+    const addrPath = [...h.path, 'ansible_host'];
+    if (parseIPv4(h.address) === undefined) {
+      ctx.problem(addrPath, `invalid IPv4 address '${h.address}'`, 'give the board\'s LAN address, e.g. 192.168.1.101');
+    } else {
+      const other = byAddress.get(h.address);
+      if (other) {
+        ctx.problem(addrPath, `address ${h.address} is used by both ${other.name} and ${h.name}`, 'give every board its own address');
+      } else byAddress.set(h.address, h);
+    }
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(h.name) || h.name.length > 63) {
+      ctx.problem(
+        h.path,
+        `host name '${h.name}' is not a valid Kubernetes node name`,
+        'use lowercase letters, digits and "-" (RFC 1123), matching the board\'s hostname',
+        'key',
+      );
+    }
+    const lower = h.name.toLowerCase();
+    const dup = byName.get(lower);
+    if (dup) {
+      ctx.problem(h.path, `host name '${h.name}' duplicates '${dup.name}'`, 'every board needs a unique hostname', 'key');
+    } else byName.set(lower, h);
+
+    if (h.arch && ['armv7l', 'armv6l', 'armhf'].includes(h.arch)) {
+      ctx.problem(
+        [...h.path, 'picocal_arch'],
+        `${h.name} is declared ${h.arch}: Calico has no 32-bit ARM images (dropped in 3.28)`,
+        'install a 64-bit OS (Raspberry Pi OS 64-bit or Ubuntu arm64) on this board, or leave it out of the cluster',
+      );
+    }
+    if (h.board !== undefined) {
+      const b = h.board.toLowerCase();
+      if (ARMV7_ONLY_BOARDS[b]) {
+        ctx.problem(
+          [...h.path, 'picocal_board'],
+          `${h.name} is a ${ARMV7_ONLY_BOARDS[b]}, which cannot run a 64-bit OS: Calico has no 32-bit ARM images`,
+          'replace the board with a Pi 3, 4 or 5 (or Zero 2 W), or leave it out of the cluster',
+        );
+      } else if (!KNOWN_64BIT_BOARDS.includes(b)) {
+        ctx.problem(
+          [...h.path, 'picocal_board'],
+          `unknown board '${h.board}'`,
+          `known boards: ${[...KNOWN_64BIT_BOARDS, ...Object.keys(ARMV7_ONLY_BOARDS)].join(', ')}`,
+        );
+      }
+    }
+  }
+}
