@@ -22,5 +22,6 @@ export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 export const INFRASTRUCTURE_DIR = join(PACKAGE_ROOT, 'infrastructure');
 
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }

@@ -39,7 +39,10 @@ function pickCommand(program: Program, words: string[]): { command: Command; res
   let best: { command: Command; rest: string[] } | undefined;
   for (const command of program.commands) {
     const parts = command.name.split(' ');
-    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.command.name.split(' ').length)) {
+    if (
+      parts.every((p, i) => words[i] === p) &&
+      (!best || parts.length > best.command.name.split(' ').length)
+    ) {
       best = { command, rest: words.slice(parts.length) };
     }
   }
@@ -73,14 +76,16 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   const color = opts.color ?? wantsColor();
-  let debug = argv.includes('--debug');
   const early = new Output('text', false, color, stdout, stderr);
 
   if (!program.single && (argv[0] === '--version' || argv[0] === 'version')) {
     stdout.write(`${program.name} ${packageVersion()}\n`);
     return EXIT.ok;
   }
-  if (!program.single && (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')) {
+  if (
+    !program.single &&
+    (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')
+  ) {
     stdout.write(programHelp(program, GLOBAL_OPTIONS));
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
   }
@@ -97,7 +102,12 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argsAfterWords, options: toParseArgs(allSpecs), allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argsAfterWords,
+      options: toParseArgs(allSpecs),
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     early.error(`${program.name}: ${(err as Error).message}`);
     early.info(`hint: run '${program.single ? program.name : `${program.name} ${command.name}`} --help'`);
@@ -113,7 +123,7 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
     early.error(`${program.name}: --output must be 'text' or 'json', not '${String(format)}'`);
     return EXIT.usage;
   }
-  debug = values['debug'] === true;
+  const debug = values['debug'] === true;
   const global: GlobalOptions = {
     inventory: typeof values['inventory'] === 'string' ? values['inventory'] : undefined,
     output: format,

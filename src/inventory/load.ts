@@ -90,7 +90,9 @@ export function parseInventory(text: string, path: string): Inventory {
       if (vars && typeof vars === 'object' && 'picocal' in vars) {
         ctx.problem([...gpath, 'vars', 'picocal'], `'picocal' settings belong in all.vars, not in group '${name}'`, 'move them to all.vars.picocal (per-board overrides go in host variables)', 'key');
       }
-      groupVars = groupVarsSchema.check(vars, [...gpath, 'vars'], ctx) ?? {};
+      const isMap = vars !== null && typeof vars === 'object' && !Array.isArray(vars);
+      const { picocal: _misplaced, ...rest } = isMap ? (vars as Record<string, unknown>) : {};
+      groupVars = groupVarsSchema.check(isMap ? rest : vars, [...gpath, 'vars'], ctx) ?? {};
     }
     const chain = [...inherited, groupVars];
     const groupLineage = [...lineage, name];
@@ -128,6 +130,7 @@ export function parseInventory(text: string, path: string): Inventory {
     address: vars.ansible_host,
     arch: vars.picocal_arch,
     board: vars.picocal_board,
+    labels: vars.picocal_labels ?? {},
     path: raw.path,
   }));
   validateHosts(entries, controlPlaneCount, ctx);

@@ -31,7 +31,28 @@ export interface HostEntry {
   address: string;
   arch: string | undefined;
   board: string | undefined;
+  labels: Record<string, string>;
   path: PathSegment[];
+}
+
+// Kubernetes label syntax (apimachinery validation.IsQualifiedName / IsValidLabelValue).
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function labelKeyProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return 'a label key has at most one "/"';
+  const name = parts[parts.length - 1] ?? '';
+  const prefix = parts.length === 2 ? parts[0] : undefined;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return `prefix '${prefix}' is not a DNS subdomain`;
+  if (name.length > 63 || !LABEL_NAME.test(name)) return `name '${name}' must be 1-63 characters of [A-Za-z0-9-_.], starting and ending alphanumeric`;
+  return undefined;
+}
+
+export function labelValueProblem(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (value.length > 63 || !LABEL_NAME.test(value)) return 'a label value is at most 63 characters of [A-Za-z0-9-_.], starting and ending alphanumeric';
+  return undefined;
 }
 
 const CLUSTER: PathSegment[] = ['all', 'vars', 'picocal'];
@@ -193,6 +214,12 @@ export function validateHosts(hosts: HostEntry[], controlPlaneCount: number, ctx
       ctx.problem(h.path, `host name '${h.name}' duplicates '${dup.name}'`, 'every board needs a unique hostname', 'key');
     } else byName.set(lower, h);
 
+    for (const [k, v] of Object.entries(h.labels)) {
+      const keyProblem = labelKeyProblem(k);
+      if (keyProblem) ctx.problem([...h.path, 'picocal_labels', k], `invalid label key '${k}': ${keyProblem}`, undefined, 'key');
+      const valueProblem = labelValueProblem(v);
+      if (valueProblem) ctx.problem([...h.path, 'picocal_labels', k], `invalid label value ${JSON.stringify(v)}: ${valueProblem}`, 'Kubernetes rejects such a node label');
+    }
     if (h.arch && ['armv7l', 'armv6l', 'armhf'].includes(h.arch)) {
       ctx.problem(
         [...h.path, 'picocal_arch'],

@@ -38,7 +38,9 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-export function str(opts: { pattern?: RegExp; patternHint?: string; nonEmpty?: boolean } = {}): Schema<string> {
+export function str(
+  opts: { pattern?: RegExp; patternHint?: string; nonEmpty?: boolean } = {},
+): Schema<string> {
   return {
     expects: 'a string',
     check(value, path, ctx) {
@@ -111,7 +113,8 @@ export function oneOf<const V extends string>(values: readonly V[], hint?: strin
 export function either<A, B>(a: Schema<A>, b: Schema<B>, pick: (v: unknown) => 'a' | 'b'): Schema<A | B> {
   return {
     expects: `${a.expects} or ${b.expects}`,
-    check: (value, path, ctx) => (pick(value) === 'a' ? a.check(value, path, ctx) : b.check(value, path, ctx)),
+    check: (value, path, ctx) =>
+      pick(value) === 'a' ? a.check(value, path, ctx) : b.check(value, path, ctx),
   };
 }
 
@@ -228,7 +231,8 @@ export function object<S extends Shape>(shape: S, opts: ObjectOptions = {}): Sch
         if (r === undefined) ok = false;
         else out[k] = r;
       }
-      for (const k of Object.keys(record)) if (opts.passthrough?.test(k) && !keys.includes(k)) out[k] = record[k];
+      for (const k of Object.keys(record))
+        if (opts.passthrough?.test(k) && !keys.includes(k)) out[k] = record[k];
       return ok ? (out as ObjectOf<S>) : undefined;
     },
   };

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `calico-validate SRC DST [NAMESPACE]`: the guide's interface, answered statically from files, with
+// the policy and rule that decide each direction. Exit 0 when the verdict is the one expected.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EXIT, UsageError } from '../errors.js';
+import { loadPolicySet } from '../policy/load/policy-set.js';
+import { parseProtocolQuery, resolvePeer } from '../policy/evaluate/query.js';
+import { resultJson, resultText, validateFlow } from '../policy/evaluate/validate.js';
+import { listOption, stringOption, type Command } from './command.js';
+import { runProgram, type RunOptions } from './main.js';
+
+export const validateCommand: Command = {
+  name: 'calico-validate',
+  summary: 'say whether SRC may connect to DST under the given Calico and Kubernetes policies, and why',
+  args: 'SRC DST [NAMESPACE]',
+  description:
+    'SRC and DST are a pod name (in NAMESPACE, default `default`), `namespace/pod`, or an IP address outside the ' +
+    'cluster. The verdict is computed from files: no cluster is needed. Exit 0 when the verdict equals --expect, ' +
+    '1 when it does not, 2 on bad input.',
+  options: {
+    port: { type: 'string', arg: 'N', description: 'destination port (default: is any port allowed?)' },
+    protocol: {
+      type: 'string',
+      arg: 'TCP|UDP|SCTP|ICMP',
+      default: 'TCP',
+      description: 'protocol of the flow',
+    },
+    cluster: {
+      type: 'string',
+      multiple: true,
+      arg: 'FILE',
+      description: 'namespaces and pods, as `kubectl get ns,pods -A -o yaml` prints them',
+    },
+    policies: {
+      type: 'string',
+      multiple: true,
+      arg: 'FILE|DIR',
+      description: 'policy files or folders (repeatable); Kubernetes and Calico kinds, staged ones too',
+    },
+    expect: {
+      type: 'string',
+      arg: 'allow|deny',
+      default: 'allow',
+      description: 'the verdict that makes the exit code 0',
+    },
+  },
+  examples: [
+    'calico-validate frontend-pod backend-pod default --port 8080 --cluster cluster.yaml --policies policies/',
+    'calico-validate shop/web 203.0.113.10 --port 443 --cluster cluster.yaml --policies policies/ --output json',
+  ],
+  async run(ctx) {
+    const [srcText, dstText, namespace = 'default', ...extra] = ctx.positionals;
+    if (!srcText || !dstText || extra.length)
+      throw new UsageError('expected SRC DST [NAMESPACE]', "run 'calico-validate --help' for the arguments");
+    const expect = stringOption(ctx, 'expect') ?? 'allow';
+    if (expect !== 'allow' && expect !== 'deny')
+      throw new UsageError(`--expect must be allow or deny, not '${expect}'`);
+    const paths = [...listOption(ctx, 'cluster'), ...listOption(ctx, 'policies')];
+    if (!paths.length)
+      throw new UsageError(
+        'nothing to evaluate',
+        'pass --cluster FILE (kubectl get ns,pods -A -o yaml) and --policies FILE|DIR',
+      );
+    const query = parseProtocolQuery(stringOption(ctx, 'protocol'), stringOption(ctx, 'port'));
+    const set = loadPolicySet(paths, ctx.cwd);
+    for (const n of set.notes) ctx.out.detail(`note: ${n}`);
+    const src = resolvePeer(srcText, namespace, set.cluster, 'SRC');
+    const dst = resolvePeer(dstText, namespace, set.cluster, 'DST');
+    const result = validateFlow(set, src, dst, query);
+    const anyPort = query.port === undefined;
+    ctx.out.json(resultJson(result, anyPort));
+    for (const line of resultText(result, anyPort)) ctx.out.print(line);
+    const verdict = result.verdict.allowed ? 'allow' : 'deny';
+    if (verdict !== expect) ctx.out.info(`calico-validate: expected ${expect}, got ${verdict}`);
+    return verdict === expect ? EXIT.ok : EXIT.failed;
+  },
+};
+
+export function runCalicoValidate(argv: string[], opts: RunOptions = {}): Promise<number> {
+  return runProgram(
+    { name: 'calico-validate', summary: validateCommand.summary, commands: [validateCommand], single: true },
+    argv,
+    opts,
+  );
+}
+
+// Run only as the program itself (also through npm's bin symlink), not when a test imports the command.
+function invokedPath(): string {
+  try {
+    return process.argv[1] ? realpathSync(process.argv[1]) : '';
+  } catch {
+    return '';
+  }
+}
+const invoked = invokedPath();
+if (invoked === fileURLToPath(import.meta.url))
+  process.exitCode = await runCalicoValidate(process.argv.slice(2));
