@@ -42,7 +42,8 @@ function release(
   const [maj, min] = version.split('.');
   const minor = `${maj}.${min}`;
   const minorNum = Number(min);
-  const crdsName = minorNum >= 32 ? 'v1_crd_projectcalico_org.yaml' : minorNum >= 30 ? 'operator-crds.yaml' : undefined;
+  const crdsName =
+    minorNum >= 32 ? 'v1_crd_projectcalico_org.yaml' : minorNum >= 30 ? 'operator-crds.yaml' : undefined;
   return {
     version,
     tag: `v${version}`,
@@ -50,7 +51,11 @@ function release(
     operatorVersion,
     crds: crdsName ? { name: crdsName, sha256: sums.crds, role: 'crds' } : undefined,
     operator: { name: 'tigera-operator.yaml', sha256: sums.operator, role: 'operator' },
-    customResources: { name: 'custom-resources.yaml', sha256: sums.customResources, role: 'custom-resources' },
+    customResources: {
+      name: 'custom-resources.yaml',
+      sha256: sums.customResources,
+      role: 'custom-resources',
+    },
     kubernetes,
     goldmaneAndWhisker: minorNum >= 30,
     systemTier: minorNum >= 32 ? 'calico-system' : 'allow-tigera',

@@ -27,7 +27,8 @@ export function formatIPv4(n: number): string {
 /** Parses `a.b.c.d/n`. `strict` refuses host bits set (10.0.0.1/8), as Calico's IPPool does. */
 export function parseCidr(text: string, strict = false): Cidr | undefined {
   const [addr, len, extra] = text.trim().split('/');
-  if (extra !== undefined || addr === undefined || len === undefined || !/^\d{1,2}$/.test(len)) return undefined;
+  if (extra !== undefined || addr === undefined || len === undefined || !/^\d{1,2}$/.test(len))
+    return undefined;
   const ip = parseIPv4(addr);
   const prefix = Number(len);
   if (ip === undefined || prefix > 32) return undefined;
