@@ -1,6 +1,6 @@
 // Validate objects against the real CustomResourceDefinition schemas (OpenAPI v3) of a Calico release,
 // and Kubernetes built-ins against kubernetes-models' generated validation.
-import Ajv, { type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
