@@ -66,7 +66,7 @@ export class CrdSchemas {
           for (const v of doc.spec.versions) {
             if (!v.served || !v.schema) continue;
             const key = `${doc.spec.group}/${v.name}/${doc.spec.names.kind}`;
-            this.validators.set(key, ajv.compile(strictFields(v.schema.openAPIV3Schema)));
+            this.validators.set(key, ajv.compile(strictFields(v.schema.openAPIV3Schema) as object));
           }
         }
       }
