@@ -29,6 +29,9 @@ export function clusterContext(inv: Inventory, release: CalicoRelease, picocalVe
       operatorVersion: release.operatorVersion,
       goldmaneAndWhisker: release.goldmaneAndWhisker,
       systemTier: release.systemTier,
+      manifestSha256: Object.fromEntries(
+        [release.crds, release.operator].flatMap((m) => (m ? [[m.name, m.sha256 ?? null]] : [])),
+      ),
       manifests: {
         crds: release.crds?.name ?? null,
         operator: release.operator.name,

@@ -1,0 +1,6 @@
+// The policy linter's public face: lint files and folders, and render findings as text or SARIF.
+export { lintPaths, lintSources, type LintResult } from './lint.js';
+export { compareFindings, countFindings, type Finding, type Severity } from './finding.js';
+export { ALL_RULES, RULES } from './catalog.js';
+export { formatFinding, formatSummary } from './report/text.js';
+export { toSarif } from './report/sarif.js';

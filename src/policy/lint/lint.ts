@@ -1,0 +1,70 @@
+// The linter: read the files, run every check over all objects at once (some rules need the whole
+// set: DNS per namespace, network sets and the policies that select them, tiers), then order the
+// findings so that two runs over the same files print the same thing.
+import { compareFindings, type Finding } from './finding.js';
+import { collectResources } from './resource.js';
+import { LintContext } from './rule.js';
+import { checkCalicoRules } from './rules/calico-rules.js';
+import { checkDns } from './rules/dns.js';
+import { checkIgnoredRules } from './rules/ignored-rules.js';
+import { checkAddresses } from './rules/ip-blocks.js';
+import { checkKubernetesPorts } from './rules/kubernetes-ports.js';
+import { checkNeighbours } from './rules/neighbours.js';
+import { checkNetworkSets } from './rules/network-sets.js';
+import { checkDuplicates, checkSchemas } from './rules/schema.js';
+import { checkCalicoSelectors, checkKubernetesSelectors } from './rules/selectors.js';
+import { checkTiers } from './rules/tiers.js';
+import { readSources, type SourceFile } from './sources.js';
+
+const CHECKS: ((ctx: LintContext) => void)[] = [
+  checkSchemas,
+  checkDuplicates,
+  checkKubernetesPorts,
+  checkKubernetesSelectors,
+  checkCalicoSelectors,
+  checkAddresses,
+  checkCalicoRules,
+  checkIgnoredRules,
+  checkDns,
+  checkNetworkSets,
+  checkTiers,
+  checkNeighbours,
+];
+
+/** Generic schema findings give way to a specific rule's finding about the same field. */
+const GENERIC = new Set(['schema', 'unknown-field']);
+
+function dedupe(findings: Finding[]): Finding[] {
+  const specific = new Set(findings.filter((f) => !GENERIC.has(f.rule)).map((f) => `${f.file}|${f.field}`));
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (GENERIC.has(f.rule) && specific.has(`${f.file}|${f.field}`)) return false;
+    const key = `${f.file}|${f.line}|${f.column}|${f.rule}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export interface LintResult {
+  files: string[];
+  /** Objects looked at (documents and List items). */
+  objects: number;
+  findings: Finding[];
+}
+
+export function lintSources(sources: readonly SourceFile[]): LintResult {
+  const resources = collectResources(sources);
+  const ctx = new LintContext(resources);
+  for (const check of CHECKS) check(ctx);
+  return {
+    files: sources.map((s) => s.file),
+    objects: resources.length,
+    findings: dedupe(ctx.findings).sort(compareFindings),
+  };
+}
+
+/** Lint files and folders; throws InputError (exit 2) when any of them cannot be read or parsed. */
+export function lintPaths(paths: readonly string[], cwd: string): LintResult {
+  return lintSources(readSources(paths, cwd));
+}

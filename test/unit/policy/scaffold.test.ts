@@ -1,0 +1,109 @@
+// `picocal policy new`: every pattern is valid YAML of valid objects that the linter has nothing to
+// say about, and carries the corrections ERRATA.md asks for.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { loadAll } from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { policyNew } from '../../../src/cli/commands/policy-new.js';
+import { runProgram } from '../../../src/cli/main.js';
+import { InputError } from '../../../src/errors.js';
+import {
+  defaultScaffoldOptions,
+  PATTERNS,
+  scaffoldObjects,
+  scaffoldYaml,
+} from '../../../src/policy/scaffold/index.js';
+import { lintText } from './lint-helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'picocal-new-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('policy scaffolds', () => {
+  for (const pattern of Object.keys(PATTERNS)) {
+    it(`${pattern}: lints with zero findings (schemas included)`, () => {
+      const yaml = scaffoldYaml(pattern, defaultScaffoldOptions({ namespace: 'myapp' }));
+      expect(lintText(yaml, `${pattern}.yaml`).findings).toEqual([]);
+    });
+    it(`${pattern}: the YAML text loads back to exactly the objects built`, () => {
+      const options = defaultScaffoldOptions({ namespace: 'myapp' });
+      expect(loadAll(scaffoldYaml(pattern, options))).toEqual(scaffoldObjects(pattern, options));
+    });
+  }
+
+  it('allow-dns selects kube-dns in kube-system by kubernetes.io/metadata.name, on UDP and TCP 53', () => {
+    const [policy] = scaffoldObjects('allow-dns', defaultScaffoldOptions());
+    expect(policy).toMatchObject({
+      spec: {
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('internet-egress uses ipBlock 0.0.0.0/0 except the cluster CIDRs given', () => {
+    const objects = scaffoldObjects(
+      'internet-egress',
+      defaultScaffoldOptions({ podCidr: '10.42.0.0/16', serviceCidr: '10.43.0.0/16' }),
+    );
+    expect(JSON.stringify(objects)).toContain(
+      '{"ipBlock":{"cidr":"0.0.0.0/0","except":["10.42.0.0/16","10.43.0.0/16"]}}',
+    );
+    expect(JSON.stringify(objects)).not.toContain('namespaceSelector":{}');
+  });
+
+  it('three-tier puts frontend, backend and database policies in a Calico tier after a platform tier', () => {
+    const objects = scaffoldObjects('three-tier', defaultScaffoldOptions()) as {
+      kind: string;
+      metadata: { name: string };
+      spec: { tier?: string };
+    }[];
+    expect(objects.filter((o) => o.kind === 'Tier').map((o) => o.metadata.name)).toEqual(['platform', 'app']);
+    expect(objects.filter((o) => o.spec.tier === 'app').map((o) => o.metadata.name)).toEqual([
+      'app.frontend',
+      'app.backend',
+      'app.database',
+    ]);
+  });
+
+  it('quotes values YAML would misread (the namespace goes through js-yaml)', () => {
+    const yaml = scaffoldYaml('allow-dns', defaultScaffoldOptions({ namespace: 'true' }));
+    expect((loadAll(yaml)[0] as { metadata: { namespace: unknown } }).metadata.namespace).toBe('true');
+  });
+
+  it.each([
+    ['no-such-pattern', {}],
+    ['allow-dns', { namespace: 'Bad_NS' }],
+    ['internet-egress', { podCidr: '10.0.0.0/33' }],
+  ])('rejects %s with %j as bad input', (pattern, partial) => {
+    expect(() => scaffoldObjects(pattern, defaultScaffoldOptions(partial))).toThrow(InputError);
+  });
+
+  it('picocal policy new writes --out and refuses to overwrite without --force', async () => {
+    const file = join(tmp, 'deny.yaml');
+    const run = (argv: string[]) =>
+      runProgram({ name: 'picocal', summary: 't', commands: [policyNew] }, ['policy', 'new', ...argv], {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        color: false,
+        cwd: tmp,
+      });
+    expect(await run(['default-deny', '--namespace', 'myapp', '--out', file])).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('namespace: myapp');
+    expect(await run(['default-deny', '--out', file])).toBe(2);
+    expect(await run(['default-deny', '--out', file, '--force'])).toBe(0);
+  });
+});
