@@ -1,0 +1,116 @@
+// calico-validate run in-process through the real CLI core: the guide's quick start written as files
+// gives the verdict real Calico gives, with the policy that denies; exit codes follow --expect.
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCalicoValidate } from '../../../src/cli/calico-validate.js';
+
+const root = new URL('../../..', import.meta.url).pathname;
+const QS = [
+  '--cluster',
+  'test/fixtures/policy/quickstart/cluster.yaml',
+  '--policies',
+  'test/fixtures/policy/quickstart/policies.yaml',
+];
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const sink = (f: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        f(String(chunk));
+        cb();
+      },
+    });
+  const code = await runCalicoValidate(argv, {
+    cwd: root,
+    color: false,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('calico-validate on the guide quick start', () => {
+  it('denies frontend → backend: frontend egress is denied by default-deny at the end of tier default', async () => {
+    const r = await run(
+      'frontend-pod',
+      'backend-pod',
+      'default',
+      '--port',
+      '8080',
+      ...QS,
+      '--output',
+      'json',
+    );
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['verdict', 'egress', 'ingress', 'explanation']);
+    expect(doc.verdict).toBe('deny');
+    expect(doc.egress).toMatchObject({ verdict: 'deny', reason: 'end-of-tier', tier: 'default' });
+    expect(doc.egress.selectingPolicies[0]).toMatchObject({
+      name: 'default-deny',
+      location: 'test/fixtures/policy/quickstart/policies.yaml:2',
+    });
+    expect(doc.ingress).toMatchObject({
+      verdict: 'allow',
+      reason: 'rule',
+      policy: { name: 'allow-frontend-to-backend' },
+    });
+    expect(doc.ingress.rule).toEqual({
+      index: 0,
+      action: 'Allow',
+      location: 'test/fixtures/policy/quickstart/policies.yaml:25',
+    });
+    expect(doc.explanation.join('\n')).toMatch(
+      /egress from default\/frontend-pod: denied by end of tier 'default': Kubernetes NetworkPolicy default\/default-deny \(test\/fixtures\/policy\/quickstart\/policies.yaml:2\)/,
+    );
+  });
+
+  it('exits 0 when the verdict is the expected deny', async () => {
+    const r = await run('frontend-pod', 'backend-pod', 'default', ...QS, '--expect', 'deny');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^DENY {2}default\/frontend-pod → default\/backend-pod/);
+  });
+
+  it('accepts namespace/pod and an outside IP address', async () => {
+    const r = await run('default/backend-pod', '203.0.113.1', ...QS, '--port', '443', '--output', 'json');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.verdict).toBe('deny');
+    expect(doc.ingress.reason).toBe('outside-cluster');
+  });
+
+  it('reports the staged verdict separately without changing the enforced one', async () => {
+    const r = await run(
+      'frontend-pod',
+      'backend-pod',
+      ...QS,
+      '--policies',
+      'test/fixtures/policy/staged',
+      '--port',
+      '8080',
+      '--output',
+      'json',
+    );
+    const doc = JSON.parse(r.stdout);
+    expect(doc.verdict).toBe('deny');
+    expect(doc.staged.verdict).toBe('allow');
+    expect(doc.staged.egress.policy.kind).toBe('StagedKubernetesNetworkPolicy');
+    expect(r.code).toBe(1);
+  });
+
+  it.each([
+    [['frontend-pod'], 'expected SRC DST'],
+    [['frontend-pod', 'nobody', ...QS], "no pod 'nobody' in namespace 'default'"],
+    [['frontend-pod', 'backend-pod', ...QS, '--port', '70000'], 'is not a port'],
+    [['frontend-pod', 'backend-pod', ...QS, '--protocol', 'GRE'], 'is not TCP, UDP, SCTP or ICMP'],
+    [['frontend-pod', 'backend-pod', ...QS, '--expect', 'maybe'], '--expect must be allow or deny'],
+    [['a', 'b', '--policies', 'test/fixtures/policy/bad/bad.yaml'], 'test/fixtures/policy/bad/bad.yaml:7'],
+    [['a', 'b', '--policies', 'does/not/exist'], 'no such file or folder'],
+  ])('bad input %j exits 2 and says %s', async (argv, message) => {
+    const r = await run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+});
