@@ -1,0 +1,107 @@
+// Run the real ansible-playbook with picocal's settings and JSON-lines callback, feeding every event to
+// a ProgressTracker and keeping Ansible's full output in the run folder. Ctrl-C stops ansible-playbook
+// the way Ansible expects (SIGINT, then it finishes its cleanup) and surfaces as InterruptedError.
+import { execa } from 'execa';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { AnsibleError, InterruptedError } from '../errors.js';
+import { INFRASTRUCTURE_DIR } from '../paths.js';
+import type { RunFolder } from '../runs/run-folder.js';
+import { parseEventLine, type AnsibleEvent } from './events.js';
+import type { ProgressTracker } from './node-progress.js';
+
+export const PLAYBOOKS = {
+  install: join(INFRASTRUCTURE_DIR, 'security', 'install_calico.ansible'),
+} as const;
+
+export interface PlaybookRun {
+  playbook: string;
+  inventory: string;
+  /** Extra variables, passed as one JSON document (-e '{...}'): never a shell string. */
+  extraVars: Record<string, unknown>;
+  /** Restrict to these hosts (ansible --limit). */
+  limit?: string[];
+  tracker: ProgressTracker;
+  run: RunFolder;
+  signal: AbortSignal;
+  /** Extra environment (tests: a lab's HOME, ANSIBLE_* overrides). */
+  env?: Record<string, string>;
+}
+
+export interface PlaybookResult {
+  exitCode: number;
+  events: number;
+}
+
+export function ansibleEnv(run: RunFolder): Record<string, string> {
+  return {
+    ANSIBLE_CONFIG: join(INFRASTRUCTURE_DIR, 'ansible.cfg'),
+    ANSIBLE_CALLBACKS_ENABLED: 'picocal_jsonl',
+    ANSIBLE_CALLBACK_PLUGINS: join(INFRASTRUCTURE_DIR, 'callback_plugins'),
+    ANSIBLE_FORCE_COLOR: '0',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_RETRY_FILES_ENABLED: '0',
+    ANSIBLE_LOCAL_TEMP: join(run.dir, 'ansible-tmp'),
+    PICOCAL_EVENTS: '3',
+    PYTHONUNBUFFERED: '1',
+  };
+}
+
+export async function runPlaybook(opts: PlaybookRun): Promise<PlaybookResult> {
+  const args = [opts.playbook, '-i', opts.inventory, '-e', JSON.stringify(opts.extraVars)];
+  if (opts.limit?.length) args.push('--limit', opts.limit.join(','));
+  const log = opts.run.stream('ansible.log');
+  const events = opts.run.stream('events.jsonl');
+  log.write(`$ ansible-playbook ${args.map((a) => (/^[\w./=,:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`);
+
+  let child;
+  try {
+    child = execa('ansible-playbook', args, {
+      env: { ...ansibleEnv(opts.run), ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      reject: false,
+      cleanup: true,
+    });
+  } catch (err) {
+    throw new AnsibleError('could not start ansible-playbook', {
+      cause: err,
+      hint: 'install Ansible (Debian: apt-get install ansible-core)',
+    });
+  }
+  const onAbort = () => child.kill('SIGINT');
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  let count = 0;
+  const feed = child.stdio[3] as Readable | undefined;
+  const done = new Promise<void>((resolveFeed) => {
+    if (!feed) return resolveFeed();
+    const rl = createInterface({ input: feed });
+    rl.on('line', (line) => {
+      events.write(line + '\n');
+      const e: AnsibleEvent | undefined = parseEventLine(line);
+      if (!e) return;
+      count++;
+      opts.tracker.apply(e);
+    });
+    rl.on('close', () => resolveFeed());
+  });
+
+  const result = await child;
+  await done;
+  opts.signal.removeEventListener('abort', onAbort);
+  await Promise.all([new Promise((r) => log.end(r)), new Promise((r) => events.end(r))]);
+  if (result.failed && result.exitCode === undefined && !opts.signal.aborted) {
+    throw new AnsibleError(`ansible-playbook could not run: ${result.shortMessage ?? 'unknown error'}`, {
+      hint: 'install Ansible (Debian: apt-get install ansible-core) and check the run log',
+    });
+  }
+  if (opts.signal.aborted) {
+    throw new InterruptedError('ansible-playbook was interrupted', {
+      hint: `nothing more will change; the partial run is recorded in ${opts.run.dir}. Re-run the same command to converge.`,
+    });
+  }
+  return { exitCode: result.exitCode ?? 1, events: count };
+}

@@ -1,0 +1,54 @@
+// Run install_calico.ansible over the boards this run targets, with live per-board progress.
+import { ProgressTracker } from '../ansible/node-progress.js';
+import { startProgressView } from '../ansible/progress-view.js';
+import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
+import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
+import type { Phase } from './phase.js';
+
+export const installPhase: Phase<ProvisionContext> = {
+  title: 'Install Calico with Ansible (preflight, node prep, operator, policies)',
+  plan: (ctx) =>
+    targetHosts(ctx).flatMap((h) => [
+      { target: h.name, action: 'preflight: architecture, kernel, encapsulation support, cgroups, clock, addresses' },
+      {
+        target: h.name,
+        action: `node prep: modules-load.d, sysctl.d, NetworkManager calico.conf, cgroup flags in ${h.cmdlinePath}`,
+      },
+      ...(h.name === ctx.inventory.controlPlane.name && (!ctx.limit || ctx.limit.includes(h.name))
+        ? [
+            {
+              target: h.name,
+              action: `operator: Calico ${ctx.inventory.cluster.calico_version} CRDs + tigera-operator, custom resources, Felix configuration, wait for tigerastatus`,
+            },
+            {
+              target: h.name,
+              action: `policies: ${ctx.inventory.cluster.policy.mode} baseline for ${ctx.inventory.cluster.policy.default_deny_namespaces.join(', ')}`,
+            },
+          ]
+        : []),
+    ]),
+  async run(ctx) {
+    const hosts = targetHosts(ctx).map((h) => h.name);
+    const tracker = new ProgressTracker(hosts);
+    ctx.tracker = tracker;
+    const view = startProgressView(tracker, ctx.out, `Installing Calico ${ctx.inventory.cluster.calico_version} on ${hosts.length} board(s)`);
+    try {
+      const result = await runPlaybook({
+        playbook: PLAYBOOKS.install,
+        inventory: ctx.inventory.file,
+        extraVars: {
+          calico_render_dir: ctx.renderDir,
+          calico_artifacts_dir: ctx.artifacts?.dir ?? '',
+        },
+        ...(ctx.limit ? { limit: ctx.limit } : {}),
+        tracker,
+        run: ctx.run,
+        signal: ctx.signal,
+        ...(ctx.env ? { env: ctx.env } : {}),
+      });
+      ctx.ansibleExitCode = result.exitCode;
+    } finally {
+      await view.finish();
+    }
+  },
+};

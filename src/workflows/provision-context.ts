@@ -1,0 +1,28 @@
+// What the provisioning phases share during one run. Runtime results (Ansible's outcome per board, health)
+// are kept here, apart from the inventory, and never written back to it.
+import type { ProgressTracker } from '../ansible/node-progress.js';
+import type { ArtifactSet } from '../artifacts/artifacts.js';
+import type { Output } from '../cli/output.js';
+import type { Inventory } from '../inventory/types.js';
+import type { RunFolder } from '../runs/run-folder.js';
+
+export interface ProvisionContext {
+  inventory: Inventory;
+  out: Output;
+  signal: AbortSignal;
+  run: RunFolder;
+  renderDir: string;
+  /** --artifacts DIR, when the user named one. */
+  artifactsDir: string | undefined;
+  /** Boards this run may touch; undefined = all. */
+  limit: string[] | undefined;
+  artifacts?: ArtifactSet;
+  tracker?: ProgressTracker;
+  ansibleExitCode?: number;
+  /** Extra environment for child processes (tests). */
+  env?: Record<string, string>;
+}
+
+export function targetHosts(ctx: ProvisionContext) {
+  return ctx.inventory.hosts.filter((h) => !ctx.limit || ctx.limit.includes(h.name));
+}

@@ -1,0 +1,50 @@
+// The outcome of a provisioning run per board, from Ansible's results and (when verified) health, and
+// the exit code it maps to: 0 every board done and healthy, 3 some boards failed (named) and the others
+// done, 1 nothing succeeded.
+import type { HostStats } from '../ansible/events.js';
+import type { NodeProgress } from '../ansible/node-progress.js';
+import { EXIT, type ExitCode } from '../errors.js';
+
+export interface NodeHealthSummary {
+  healthy: boolean;
+  reachable: boolean;
+  version: string | undefined;
+  problems: string[];
+}
+
+export interface NodeReport {
+  name: string;
+  status: 'ok' | 'failed' | 'unreachable' | 'unhealthy' | 'not-run';
+  stats: Omit<HostStats, 'rescued' | 'ignored'>;
+  failedTask: string | undefined;
+  message: string | undefined;
+  health: NodeHealthSummary | undefined;
+}
+
+export interface ProvisionReport {
+  runId: string;
+  runDir: string;
+  nodes: NodeReport[];
+  exitCode: ExitCode;
+}
+
+export function nodeReport(p: NodeProgress | undefined, name: string, health: NodeHealthSummary | undefined): NodeReport {
+  const stats = { ok: p?.ok ?? 0, changed: p?.changed ?? 0, failed: p?.failed ?? 0, unreachable: p?.unreachable ?? 0, skipped: p?.skipped ?? 0 };
+  let status: NodeReport['status'] =
+    p === undefined || p.status === 'pending' ? 'not-run' : p.status === 'running' ? 'failed' : p.status;
+  if (status === 'ok' && health && !health.healthy) status = health.reachable ? 'unhealthy' : 'unreachable';
+  return {
+    name,
+    status,
+    stats,
+    failedTask: p?.failure?.task,
+    message: p?.failure?.message ?? (health && !health.healthy ? health.problems.join('; ') : undefined),
+    health,
+  };
+}
+
+export function exitCodeFor(nodes: NodeReport[]): ExitCode {
+  const good = nodes.filter((n) => n.status === 'ok').length;
+  if (good === nodes.length) return EXIT.ok;
+  return good === 0 ? EXIT.failed : EXIT.partial;
+}
