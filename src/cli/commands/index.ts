@@ -1,13 +1,22 @@
 // Every command picocal has. A command is listed here only once it really works.
 import type { Command } from '../command.js';
+import { labCommands } from './lab-commands.js';
 import { planCommand, renderCommand } from './render.js';
 import { policyMatrixCommand } from './policy-matrix.js';
 import { policyEnforce } from './policy-enforce.js';
 import { policyLint } from './policy-lint.js';
 import { policyNew } from './policy-new.js';
 import { policyStage } from './policy-stage.js';
+import { policyTest } from './policy-test.js';
+import { ciInit } from './ci-init.js';
+import { gitopsFlux } from './gitops-flux.js';
+import { monitoringRules } from './monitoring-rules.js';
+import { policyLogRules } from './policy-log-rules.js';
+import { policyList } from './policy-list.js';
+import { verifyCommand } from './verify.js';
 
 export const COMMANDS: Command[] = [
+  ...labCommands,
   renderCommand,
   planCommand,
   policyMatrixCommand,
@@ -15,4 +24,11 @@ export const COMMANDS: Command[] = [
   policyStage,
   policyEnforce,
   policyNew,
+  policyTest,
+  ciInit,
+  gitopsFlux,
+  monitoringRules,
+  policyLogRules,
+  policyList,
+  verifyCommand,
 ];

@@ -1,0 +1,26 @@
+// `picocal lab down`: remove a lab and everything it made; safe to repeat (LAB ONLY).
+import { labDown } from '../../lab/lab-down.js';
+import { DEFAULT_LAB_NAME } from '../../lab/lab-naming.js';
+import { stringOption, type Command } from '../command.js';
+
+export const labDownCommand: Command = {
+  name: 'lab down',
+  summary: 'remove a lab: nodes, processes, namespaces, links, routes, iptables rules, mounts and files',
+  description: 'Also cleans up after a lab whose `lab up` crashed or whose lab.json is gone. Idempotent.',
+  options: {
+    name: { type: 'string', arg: 'NAME', default: DEFAULT_LAB_NAME, description: 'lab name' },
+  },
+  async run(ctx) {
+    const result = await labDown({
+      name: stringOption(ctx, 'name') ?? DEFAULT_LAB_NAME,
+      log: (l) => ctx.out.warn(l),
+    });
+    ctx.out.json(result);
+    ctx.out.print(
+      result.found
+        ? `lab '${result.name}' removed in ${(result.elapsedMs / 1000).toFixed(1)} s`
+        : `no lab '${result.name}': nothing to remove`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,45 @@
+// `picocal lab up`: start a virtual PicoCluster (LAB ONLY) and say where its files are.
+import { UsageError } from '../../errors.js';
+import { labUp } from '../../lab/lab-up.js';
+import { DEFAULT_LAB_NAME, DEFAULT_NODE_COUNT } from '../../lab/lab-naming.js';
+import { labStatus } from '../../lab/lab-status.js';
+import { stringOption, type Command } from '../command.js';
+import { printLabStatus } from './lab-status.js';
+
+export const labUpCommand: Command = {
+  name: 'lab up',
+  summary: 'start a virtual PicoCluster: real sshd nodes in network namespaces (root, Linux)',
+  description:
+    'Node 1 is the control plane, the rest are workers. Each node has its own address, host key, hostname ' +
+    'and copy-on-write filesystem. The lab directory holds the inventory, known_hosts, client key and ansible.cfg.',
+  options: {
+    nodes: { type: 'string', arg: 'N', default: String(DEFAULT_NODE_COUNT), description: 'number of nodes' },
+    name: {
+      type: 'string',
+      arg: 'NAME',
+      default: DEFAULT_LAB_NAME,
+      description: 'lab name (two labs may coexist)',
+    },
+  },
+  examples: [
+    'picocal lab up',
+    'picocal lab up --nodes 3 --name demo',
+    'picocal lab status --name demo --output json',
+  ],
+  async run(ctx) {
+    const raw = stringOption(ctx, 'nodes') ?? String(DEFAULT_NODE_COUNT);
+    if (!/^[0-9]+$/.test(raw)) throw new UsageError(`--nodes must be a whole number, not '${raw}'`);
+    const name = stringOption(ctx, 'name') ?? DEFAULT_LAB_NAME;
+    const result = await labUp({ name, nodes: Number(raw), log: (l) => ctx.out.info(l) });
+    for (const w of result.warnings) ctx.out.warn(w);
+    ctx.out.detail(`phases (ms): ${JSON.stringify(result.phases)}`);
+    const status = await labStatus(name);
+    ctx.out.json({ ...status, elapsedMs: result.elapsedMs });
+    ctx.out.info(`lab '${name}' up in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    printLabStatus(ctx.out, status);
+    ctx.out.print();
+    ctx.out.print(`export ANSIBLE_CONFIG=${status.ansibleCfg}`);
+    ctx.out.print(`picocal -i ${status.inventory} ...`);
+    return 0;
+  },
+};

@@ -1,0 +1,91 @@
+// `picocal verify`: SSH to every node, check Felix, the tunnel link, BGP and node prep there, ask the
+// control plane about the calico-node pods and TigeraStatus, and print one row per node.
+import { InputError, UsageError } from '../../errors.js';
+import { exitCodeFor, healthTable } from '../../health/health-table.js';
+import { verifyCluster } from '../../health/verify-cluster.js';
+import { closest } from '../../schema/did-you-mean.js';
+import { flag, listOption, stringOption, type Command } from '../command.js';
+import { requireInventory } from '../inventory-option.js';
+
+const DEFAULT_TIMEOUT_S = 8;
+
+function timeoutSeconds(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_S;
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n >= 1 && n <= 600)) {
+    throw new UsageError(
+      `--timeout must be a number of seconds from 1 to 600, not '${text}'`,
+      'e.g. --timeout 8',
+    );
+  }
+  return n;
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check Calico health on every node over SSH (Felix, tunnel, BGP, node prep, pod, version)',
+  description:
+    'Logs in to each node (host keys checked against known_hosts), runs one probe there (architecture,\n' +
+    'kernel, Felix /readiness and /liveness on 127.0.0.1:9099, the VXLAN/IPIP link, BGP peers when BGP is\n' +
+    'on, the node-prep files) and asks kubectl on the control plane for the calico-node pods, TigeraStatus\n' +
+    'and the Installation version. Exit 0: all healthy; 3: some nodes unhealthy or unreachable (named);\n' +
+    '1: none healthy or the cluster check failed; 2: bad input.\n' +
+    'With --node, cluster-wide checks are shown but do not decide the exit code.',
+  options: {
+    node: { type: 'string', multiple: true, arg: 'NAME', description: 'verify only this node (repeatable)' },
+    'accept-new-host-keys': {
+      type: 'boolean',
+      description: 'record unknown host keys in known_hosts (plain lines) and print their fingerprints',
+    },
+    timeout: {
+      type: 'string',
+      arg: 'S',
+      description: `seconds per node for login and checks (default ${DEFAULT_TIMEOUT_S})`,
+    },
+  },
+  examples: [
+    'picocal verify -i inventory/picocluster.yaml',
+    'picocal verify -i inventory/picocluster.yaml --node pc-node3 --output json',
+    'picocal verify -i inventory/picocluster.yaml --accept-new-host-keys',
+  ],
+  async run(ctx) {
+    if (ctx.positionals.length > 0) {
+      throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'name nodes with --node NAME');
+    }
+    const timeoutS = timeoutSeconds(stringOption(ctx, 'timeout'));
+    const inv = await requireInventory(ctx);
+    const wanted = listOption(ctx, 'node');
+    const names = inv.hosts.map((h) => h.name);
+    const unknown = wanted.filter((n) => !names.includes(n));
+    if (unknown.length > 0) {
+      throw new InputError(
+        `unknown node${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
+        unknown.map((n) => {
+          const guess = closest(n, names);
+          return {
+            field: '--node',
+            message: `'${n}' is not a host in ${inv.file}`,
+            hint: guess ? `did you mean '${guess}'?` : `hosts: ${names.join(', ')}`,
+          };
+        }),
+      );
+    }
+    const report = await verifyCluster(inv, {
+      ...(wanted.length > 0 ? { nodes: wanted } : {}),
+      timeoutMs: timeoutS * 1000,
+      acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+      signal: ctx.signal,
+      onNewHostKey: (k) =>
+        ctx.out.info(
+          `${k.node}: recorded new host key ${k.keyType} ${k.fingerprint} for ${k.address} in ${k.file}`,
+        ),
+      onNode: (n) => ctx.out.detail(`${n.name}: ${n.healthy ? 'healthy' : n.problems.join('; ')}`),
+    });
+    ctx.out.json(report);
+    for (const line of healthTable(report)) ctx.out.print(line);
+    for (const n of report.nodes) {
+      if (n.error?.hint) ctx.out.info(`${n.name}: hint: ${n.error.hint}`);
+    }
+    return exitCodeFor(report);
+  },
+};

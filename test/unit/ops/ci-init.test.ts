@@ -1,0 +1,188 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/run-cli.js';
+import { parseJunit } from './xml-check.js';
+
+type Json = Record<string, unknown>;
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Json;
+  if?: string;
+}
+
+/** Split a POSIX command line as the pipeline's shell would, for the subset picocal writes. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  const re = /\s*((?:[A-Za-z0-9_@%+:,./=-]+|'[^']*'|\\')+)/gy;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) && m[1]) {
+    words.push(m[1].replace(/'([^']*)'|\\'/g, (_, q: string | undefined) => q ?? "'"));
+    if (re.lastIndex === line.length) break;
+  }
+  if (words.join('').length === 0 || re.lastIndex !== line.length) throw new Error(`cannot split: ${line}`);
+  return words;
+}
+
+/** Run a pipeline command in-process: `npx --yes picocal@V ARGS` becomes `picocal ARGS`. */
+async function runPipelineCommand(line: string, cwd: string) {
+  const [npx, yes, pkg, ...argv] = shellWords(line);
+  expect([npx, yes]).toEqual(['npx', '--yes']);
+  expect(pkg).toMatch(/^picocal@\d+\.\d+\.\d+$/);
+  return runCli(argv, { cwd });
+}
+
+/** A repository holding the project's example policies under `examples/policies`. */
+function exampleRepo(): string {
+  const repo = mkdtempSync(join(tmpdir(), 'picocal-ci-'));
+  cpSync('examples/policies', join(repo, 'examples/policies'), { recursive: true });
+  return repo;
+}
+
+const EXAMPLE_FLAGS = ['--policies', 'examples/policies', '--tests', 'examples/policies/policy-tests.yaml'];
+
+async function init(system: string, repo: string, ...flags: string[]) {
+  return runCli(['ci', 'init', system, '--out', repo, ...flags]);
+}
+
+describe('picocal ci init github', () => {
+  it('writes a workflow with checkout, node, lint with SARIF upload and the policy tests', async () => {
+    const repo = exampleRepo();
+    const r = await init('github', repo, ...EXAMPLE_FLAGS);
+    expect(r.code).toBe(0);
+    const file = join(repo, '.github/workflows/picocal-policies.yml');
+    expect(r.stdout).toBe(`wrote ${file}\n`);
+    const wf = load(readFileSync(file, 'utf8')) as Json;
+    expect(Object.keys(wf)).toEqual(expect.arrayContaining(['name', 'on', 'jobs', 'permissions']));
+    expect(wf['permissions']).toMatchObject({ 'security-events': 'write' });
+    const job = (wf['jobs'] as Record<string, { 'runs-on': string; steps: Step[] }>)['policies'];
+    expect(job?.['runs-on']).toBe('ubuntu-latest');
+    const steps = job?.steps ?? [];
+    const uses = steps.flatMap((s) => (s.uses ? [s.uses.replace(/@.*/, '')] : []));
+    expect(uses).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'github/codeql-action/upload-sarif',
+      'actions/upload-artifact',
+    ]);
+    const sarifStep = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
+    expect(sarifStep?.with?.['sarif_file']).toBe('picocal-lint.sarif');
+    const runs = steps.flatMap((s) => (s.run ? [s.run] : []));
+    expect(runs.map((l) => shellWords(l).slice(3, 5).join(' '))).toEqual(['policy lint', 'policy test']);
+  });
+
+  it('pins every action to a release tag', async () => {
+    const repo = exampleRepo();
+    await init('github', repo);
+    const text = readFileSync(join(repo, '.github/workflows/picocal-policies.yml'), 'utf8');
+    const uses = [...text.matchAll(/uses: (\S+)/g)].map((m) => m[1] ?? '');
+    expect(uses.length).toBe(4);
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@v\d+(\.\d+){0,2}$/);
+  });
+
+  it('runs green on the example policies: the commands it writes succeed', async () => {
+    const repo = exampleRepo();
+    await init('github', repo, ...EXAMPLE_FLAGS);
+    const wf = load(readFileSync(join(repo, '.github/workflows/picocal-policies.yml'), 'utf8')) as {
+      jobs: { policies: { steps: Step[] } };
+    };
+    const runs = wf.jobs.policies.steps.flatMap((s) => (s.run ? [s.run] : []));
+    expect(runs).toHaveLength(2);
+    for (const line of runs) {
+      const r = await runPipelineCommand(line, repo);
+      expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+    }
+    const sarif = JSON.parse(readFileSync(join(repo, 'picocal-lint.sarif'), 'utf8')) as { version: string };
+    expect(sarif.version).toBe('2.1.0');
+    expect(parseJunit(join(repo, 'picocal-policy-tests.xml'))).toMatchObject({ tests: 12, failures: 0 });
+  });
+
+  it('quotes folder names so the shell reads them as one argument', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'picocal-ci-'));
+    cpSync('examples/policies/policies', join(repo, "team's policies"), { recursive: true });
+    await init('github', repo, '--policies', "team's policies");
+    const wf = load(readFileSync(join(repo, '.github/workflows/picocal-policies.yml'), 'utf8')) as {
+      jobs: { policies: { steps: Step[] } };
+    };
+    const lint = wf.jobs.policies.steps.find((s) => s.name === 'Lint policies')?.run ?? '';
+    expect(lint).toContain("'team'\\''s policies'");
+    expect(shellWords(lint)).toContain("team's policies");
+    const r = await runPipelineCommand(lint, repo);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('picocal ci init gitlab', () => {
+  it('writes lint and test jobs, the test job reporting JUnit, and both succeed on the examples', async () => {
+    const repo = exampleRepo();
+    const r = await init('gitlab', repo, ...EXAMPLE_FLAGS);
+    expect(r.code).toBe(0);
+    const ci = load(readFileSync(join(repo, '.gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      { image: string; script: string[]; artifacts: Json }
+    >;
+    expect(Object.keys(ci)).toEqual(['picocal-policy-lint', 'picocal-policy-test']);
+    const test = ci['picocal-policy-test'];
+    expect(test?.artifacts).toEqual({ when: 'always', reports: { junit: 'picocal-policy-tests.xml' } });
+    for (const job of Object.values(ci)) {
+      expect(job.image).toMatch(/^node:\d+[\w.-]*$/);
+      for (const line of job.script) {
+        const run = await runPipelineCommand(line, repo);
+        expect(run.code, `${line}\n${run.stderr}`).toBe(0);
+      }
+    }
+    expect(existsSync(join(repo, 'picocal-policy-tests.xml'))).toBe(true);
+  });
+});
+
+describe('picocal ci init, safety', () => {
+  it('refuses to overwrite an existing pipeline unless --force', async () => {
+    const repo = exampleRepo();
+    const file = join(repo, '.gitlab-ci.yml');
+    writeFileSync(file, 'mine: {}\n');
+    const refused = await init('gitlab', repo);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`refusing to overwrite ${file}`);
+    expect(readFileSync(file, 'utf8')).toBe('mine: {}\n');
+    const forced = await init('gitlab', repo, '--force');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('picocal-policy-test:');
+  });
+
+  it.each([[[]], [['jenkins']], [['github', 'gitlab']]])('rejects %j as the CI system', async (words) => {
+    const r = await runCli(['ci', 'init', ...words, '--out', mkdtempSync(join(tmpdir(), 'picocal-ci-'))]);
+    expect(r.code).toBe(2);
+  });
+
+  it('warns when the policy folder or test file does not exist', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'picocal-ci-'));
+    const r = await init('github', repo);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("policies 'policies' does not exist");
+    expect(r.stderr).toContain("tests 'policy-tests.yaml' does not exist");
+  });
+
+  it('adds --cluster and --policies to the test step when the test file names no cluster', async () => {
+    const repo = exampleRepo();
+    await init('gitlab', repo, '--cluster', 'examples/policies/cluster.yaml', ...EXAMPLE_FLAGS);
+    const ci = load(readFileSync(join(repo, '.gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      { script: string[] }
+    >;
+    expect(shellWords(ci['picocal-policy-test']?.script[0] ?? '').slice(3)).toEqual([
+      'policy',
+      'test',
+      'examples/policies/policy-tests.yaml',
+      '--cluster',
+      'examples/policies/cluster.yaml',
+      '--policies',
+      'examples/policies',
+      '--junit',
+      'picocal-policy-tests.xml',
+    ]);
+  });
+});
