@@ -1,0 +1,49 @@
+// LAB ONLY: the process that runs the Kubernetes API stand-in and the Calico operator stand-in for one
+// virtual PicoCluster: `node server-main.js --dir <lab dir>`. It listens where lab.json's apiServer
+// says, keeps its objects in <lab dir>/kube-state.json, and follows lab.json (node power state).
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readLabState } from '../lab-state.js';
+import { startOperator } from '../operator/operator.js';
+import { KubeApi } from './kube-api.js';
+import { ensureDefaultNamespaces, syncNodes } from './lab-nodes.js';
+import { ObjectStore } from './object-store.js';
+import { ApiServer } from './server.js';
+
+export const KUBE_STATE_FILE = 'kube-state.json';
+
+const { values } = parseArgs({ options: { dir: { type: 'string' } } });
+const dir = values.dir;
+if (!dir) throw new Error('usage: server-main --dir <lab dir>');
+const initial = readLabState(dir);
+if (!initial) throw new Error(`no lab state in ${dir}`);
+
+const store = new ObjectStore(join(dir, KUBE_STATE_FILE));
+const api = new KubeApi(store);
+ensureDefaultNamespaces(api);
+syncNodes(api, initial);
+const server = new ApiServer(api, `${initial.apiServer.host}:${initial.apiServer.port}`);
+const operator = startOperator(api, dir);
+
+const follow = setInterval(() => {
+  try {
+    const s = readLabState(dir);
+    if (s) syncNodes(api, s);
+  } catch {
+    // lab.json is replaced atomically; a failed read is retried on the next tick
+  }
+}, 1000);
+
+const shutdown = async (): Promise<void> => {
+  clearInterval(follow);
+  await operator.stop();
+  store.flush();
+  server.http.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+
+server.http.listen(initial.apiServer.port, initial.apiServer.host, () => {
+  console.log(`picocal lab API stand-in listening on ${initial.apiServer.url}`);
+});

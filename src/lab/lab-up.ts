@@ -1,0 +1,171 @@
+// `picocal lab up`: a virtual PicoCluster of real sshd nodes on a private bridge. Writes lab.json before it
+// touches the network, so a failed or interrupted `up` can always be undone by `lab down`. LAB ONLY.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { arch } from 'node:os';
+import { join } from 'node:path';
+import { LabError, UsageError } from '../errors.js';
+import { startApiServerIfPresent } from './api-server-hook.js';
+import { verifyHostKeys } from './host-key-check.js';
+import { assertLabHost, assertNoForwarding } from './host-requirements.js';
+import { renderAnsibleCfg, renderInventory, renderKnownHosts, renderKubeconfig } from './lab-files.js';
+import { labDown } from './lab-down.js';
+import { MAX_NODE_COUNT, labIdentity, nodeIdentity } from './lab-naming.js';
+import { assertSubnetFree, createBridge, createNodeLinks, leftoverNetwork } from './lab-network.js';
+import { readLabState, writeLabState, type LabNodeState, type LabState } from './lab-state.js';
+import { bootNodes } from './node-lifecycle.js';
+import { PhaseTimer } from './phase-timer.js';
+import { nodePaths, writeInitScript } from './node-process.js';
+import { hostKeyPathIn, prepareNodeRootfs } from './node-rootfs.js';
+import { generateEd25519 } from './ssh-keys.js';
+
+export const API_SERVER_PORT = 6443;
+
+export interface LabUpOptions {
+  name: string;
+  nodes: number;
+  /** Start the Kubernetes API stand-in (default true); tests of nodes alone may skip it. */
+  apiServer?: boolean;
+  /** Progress lines for a person (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export interface LabUpResult {
+  state: LabState;
+  elapsedMs: number;
+  /** Milliseconds per phase: keys, network, boot, files, api. */
+  phases: Record<string, number>;
+  warnings: string[];
+}
+
+export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
+  const timer = new PhaseTimer();
+  const log = opts.log ?? (() => undefined);
+  assertLabHost();
+  assertNoForwarding();
+  if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > MAX_NODE_COUNT) {
+    throw new UsageError(`--nodes must be a whole number from 1 to ${MAX_NODE_COUNT}, not ${opts.nodes}`);
+  }
+  const lab = labIdentity(opts.name);
+  if (readLabState(lab.dir)) {
+    throw new LabError(`lab '${lab.name}' already exists in ${lab.dir}`, {
+      hint: `use it (picocal lab status --name ${lab.name}) or remove it first (picocal lab down --name ${lab.name})`,
+    });
+  }
+  const leftovers = leftoverNetwork(lab);
+  if (leftovers.netns.length > 0 || leftovers.links.length > 0 || existsSync(lab.dir)) {
+    log(`cleaning up what an earlier run of lab '${lab.name}' left behind`);
+    await labDown({ name: lab.name });
+  }
+  await assertSubnetFree(lab);
+  timer.mark('checks');
+
+  const state = planState(lab, opts.nodes);
+  mkdirSync(lab.dir, { recursive: true, mode: 0o700 });
+  mkdirSync(join(lab.dir, 'cp'), { mode: 0o700 });
+  mkdirSync(state.faultsDir, { mode: 0o755 });
+  const [client, ...hostKeys] = [
+    generateEd25519(state.privateKey, `picocal-lab-${lab.name}`),
+    ...state.nodes.map((n) => generateEd25519(hostKeyPathIn(n.upperDir), `root@${n.name}`)),
+  ];
+  if (!client) throw new LabError('could not generate the lab client key');
+  const kubeconfig = renderKubeconfig(lab.name, state.apiServer.url);
+  state.nodes.forEach((node, i) => {
+    const p = nodePaths(lab.dir, node.name);
+    mkdirSync(p.workDir, { recursive: true });
+    mkdirSync(p.mergedDir, { recursive: true });
+    node.hostKeyFingerprint = hostKeys[i]?.fingerprint ?? '';
+    prepareNodeRootfs({
+      labName: lab.name,
+      nodeName: node.name,
+      upperDir: node.upperDir,
+      authorizedKey: client.publicLine,
+      hosts: state.nodes,
+      ...(node.role === 'control-plane' ? { kubeconfig } : {}),
+    });
+  });
+  writeInitScript(lab.dir);
+  writeLabState(state);
+  timer.mark('keys');
+
+  try {
+    await createBridge(lab);
+    await createNodeLinks(
+      lab,
+      state.nodes.map((_, i) => nodeIdentity(lab, i + 1)),
+    );
+    timer.mark('network');
+    await bootNodes(state, state.nodes);
+    writeLabState(state);
+    timer.mark('boot');
+    const hostLines = state.nodes.map((n, i) => ({ ...n, hostKey: hostKeys[i]?.publicLine ?? '' }));
+    // The key scan and the API stand-in's start are independent: overlap them.
+    const verified = verifyHostKeys(hostLines);
+    verified.catch(() => undefined);
+    writeFileSync(state.knownHosts, renderKnownHosts(hostLines), { mode: 0o644 });
+    writeFileSync(state.inventory, renderInventory({ ...state, subnet: lab.subnet, nodes: state.nodes }), {
+      mode: 0o644,
+    });
+    writeFileSync(
+      state.ansibleCfg,
+      renderAnsibleCfg({
+        inventory: state.inventory,
+        privateKey: state.privateKey,
+        knownHosts: state.knownHosts,
+        controlPathDir: join(lab.dir, 'cp'),
+        forks: Math.max(5, state.nodes.length),
+      }),
+    );
+    writeLabState(state);
+    timer.mark('files');
+    const warnings: string[] = [];
+    if (opts.apiServer !== false) {
+      const api = await startApiServerIfPresent(state);
+      if (api) state.apiServer.pid = api.pid;
+      else
+        warnings.push(
+          'the Kubernetes API stand-in (src/lab/kube-api) is not present: kubectl on the nodes has no server',
+        );
+    }
+    writeLabState(state);
+    timer.mark('api');
+    await verified;
+    timer.mark('keyscan');
+    return { state, elapsedMs: timer.totalMs, phases: timer.phases, warnings };
+  } catch (err) {
+    await labDown({ name: lab.name }).catch(() => undefined);
+    throw err;
+  }
+}
+
+function planState(lab: ReturnType<typeof labIdentity>, count: number): LabState {
+  const nodes: LabNodeState[] = [];
+  for (let i = 1; i <= count; i++) {
+    const id = nodeIdentity(lab, i);
+    nodes.push({
+      name: id.name,
+      role: i === 1 ? 'control-plane' : 'worker',
+      address: id.address,
+      mac: id.mac,
+      netns: id.netns,
+      upperDir: nodePaths(lab.dir, id.name).upperDir,
+      hostKeyFingerprint: '',
+      state: 'stopped',
+      arch: arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : arch(),
+    });
+  }
+  return {
+    name: lab.name,
+    dir: lab.dir,
+    bridge: lab.bridge,
+    subnet: lab.subnet,
+    gateway: lab.gateway,
+    createdAt: new Date().toISOString(),
+    nodes,
+    apiServer: { url: `http://${lab.gateway}:${API_SERVER_PORT}`, host: lab.gateway, port: API_SERVER_PORT },
+    inventory: join(lab.dir, 'inventory.yaml'),
+    knownHosts: join(lab.dir, 'known_hosts'),
+    privateKey: join(lab.dir, 'id_ed25519'),
+    ansibleCfg: join(lab.dir, 'ansible.cfg'),
+    faultsDir: join(lab.dir, 'faults'),
+  };
+}

@@ -1,0 +1,125 @@
+// What makes a node look like one board of a PicoCluster: files placed in its overlay upper directory
+// before it starts (hostname, sshd config and host key, authorized key, a Pi-like /boot/firmware), so
+// they shadow the host's copies inside that node only. LAB ONLY.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface NodeRootfsInput {
+  labName: string;
+  nodeName: string;
+  upperDir: string;
+  authorizedKey: string;
+  /** Every lab node as `address name`, so nodes find each other by name without DNS. */
+  hosts: { name: string; address: string }[];
+  /** Control plane only: the kubeconfig k3s would write at /etc/rancher/k3s/k3s.yaml. */
+  kubeconfig?: string;
+}
+
+export const NODE_HOST_KEY = '/etc/ssh/ssh_host_ed25519_key';
+export const K3S_KUBECONFIG = '/etc/rancher/k3s/k3s.yaml';
+
+// Directories overlay merges take their owner and mode from the upper layer: match the host's.
+const DIR_MODES: Record<string, number> = { root: 0o700, 'root/.ssh': 0o700, 'root/.kube': 0o700 };
+
+/** Creates the parent directories of `path` in the upper layer, each with the host's mode. */
+function parentsOf(upper: string, path: string): string {
+  const rel = path.replace(/^\/+/, '');
+  let dir = '';
+  for (const part of dirname(rel).split('/')) {
+    if (part === '.' || part === '') continue;
+    dir = dir ? `${dir}/${part}` : part;
+    mkdirSync(join(upper, dir), { recursive: true, mode: DIR_MODES[dir] ?? 0o755 });
+  }
+  return join(upper, rel);
+}
+
+function put(upper: string, path: string, content: string, mode = 0o644): void {
+  writeFileSync(parentsOf(upper, path), content, { mode });
+}
+
+export function sshdConfig(nodeName: string): string {
+  return [
+    `# picocal lab node ${nodeName} (LAB ONLY): key-only root login with one ed25519 host key.`,
+    'Port 22',
+    'ListenAddress 0.0.0.0',
+    `HostKey ${NODE_HOST_KEY}`,
+    'PidFile /run/sshd.pid',
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'AuthorizedKeysFile .ssh/authorized_keys',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'UseDNS no',
+    'PrintMotd no',
+    // Ansible opens many sessions over one multiplexed connection, and several controllers may connect.
+    'MaxStartups 100:30:200',
+    'MaxSessions 64',
+    'AcceptEnv LANG LC_*',
+    'Subsystem sftp /usr/lib/openssh/sftp-server',
+    '',
+  ].join('\n');
+}
+
+/** Raspberry Pi OS's kernel command line, with a PARTUUID stable per lab node. */
+export function piCmdline(labName: string, nodeName: string): string {
+  const partuuid = createHash('sha256').update(`${labName}/${nodeName}`).digest('hex').slice(0, 8);
+  return `console=serial0,115200 console=tty1 root=PARTUUID=${partuuid}-02 rootfstype=ext4 fsck.repair=yes rootwait\n`;
+}
+
+const PI_CONFIG_TXT = `# For more options and information see http://rptl.io/configtxt
+dtparam=audio=on
+camera_auto_detect=1
+display_auto_detect=1
+auto_initramfs=1
+dtoverlay=vc4-kms-v3d
+max_framebuffers=2
+disable_fw_kms_setup=1
+arm_64bit=1
+disable_overscan=1
+arm_boost=1
+
+[cm4]
+otg_mode=1
+
+[all]
+`;
+
+export function prepareNodeRootfs(input: NodeRootfsInput): void {
+  const u = input.upperDir;
+  mkdirSync(u, { recursive: true, mode: 0o755 });
+  put(u, '/etc/hostname', `${input.nodeName}\n`);
+  put(
+    u,
+    '/etc/hosts',
+    [
+      '127.0.0.1\tlocalhost',
+      `127.0.1.1\t${input.nodeName}`,
+      '::1\t\tlocalhost ip6-localhost ip6-loopback',
+      ...input.hosts.map((h) => `${h.address}\t${h.name}`),
+      '',
+    ].join('\n'),
+  );
+  // Nodes have no route out: a resolver on their own loopback fails fast instead of leaking queries.
+  put(u, '/etc/resolv.conf', '# picocal lab: no DNS leaves the lab\nnameserver 127.0.0.1\n');
+  put(u, '/etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
+  put(u, '/etc/ssh/sshd_config', sshdConfig(input.nodeName));
+  put(u, '/root/.ssh/authorized_keys', `${input.authorizedKey}\n`, 0o600);
+  // A board starts with a stock root login, not this host's: the host's shell start-up files (pyenv
+  // init, rehash locks) would otherwise run, and stall, on every SSH command to every node.
+  put(u, '/root/.bashrc', '# picocal lab node: stock root shell\n', 0o644);
+  put(u, '/root/.profile', '# picocal lab node: stock root shell\n[ -n "$BASH" ] && [ -f ~/.bashrc ] && . ~/.bashrc\n', 0o644);
+  put(u, '/boot/firmware/cmdline.txt', piCmdline(input.labName, input.nodeName), 0o755);
+  put(u, '/boot/firmware/config.txt', PI_CONFIG_TXT, 0o755);
+  if (input.kubeconfig !== undefined) {
+    put(u, K3S_KUBECONFIG, input.kubeconfig, 0o600);
+    put(u, '/root/.kube/config', input.kubeconfig, 0o600);
+  }
+}
+
+/** Host path of the node's host key: generated straight into the upper directory, kept across power cycles. */
+export function hostKeyPathIn(upperDir: string): string {
+  mkdirSync(upperDir, { recursive: true, mode: 0o755 });
+  return parentsOf(upperDir, NODE_HOST_KEY);
+}
