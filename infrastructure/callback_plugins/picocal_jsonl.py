@@ -56,6 +56,10 @@ class CallbackModule(CallbackBase):
     def _message(result):
         r = result._result
         msg = r.get("msg") or r.get("stderr") or r.get("reason") or ""
+        stderr = str(r.get("stderr") or "").strip()
+        if msg == "non-zero return code" and stderr:
+            # A failed command's own words say more than Ansible's summary of it.
+            msg = "%s (rc=%s): %s" % (msg, r.get("rc"), stderr.splitlines()[-1])
         if not msg and r.get("results"):
             msgs = [i.get("msg") for i in r["results"] if isinstance(i, dict) and i.get("failed")]
             msg = "; ".join(str(m) for m in msgs if m)

@@ -114,3 +114,28 @@ async function download(release: CalicoRelease, m: ManifestFile, path: string, o
   await writeFile(`${path}.part`, body);
   await rename(`${path}.part`, path);
 }
+
+/**
+ * LAB ONLY: the small manifest set the virtual PicoCluster's operator stand-in understands, laid out under
+ * the catalog's file names so the playbook runs unchanged. It is not Calico; picocal only offers it for an
+ * inventory with `lab.enabled`, on machines without the real files or internet access (the README demo).
+ */
+export async function labOnlyArtifacts(release: CalicoRelease, targetDir: string, labManifestsRoot: string): Promise<ArtifactSet> {
+  const src = join(labManifestsRoot, release.tag);
+  if (!existsSync(src)) {
+    throw new ArtifactError(
+      `the lab has no stand-in manifests for Calico ${release.version}`,
+      `use one of the versions in ${labManifestsRoot}, or pass the real release files with --artifacts DIR`,
+    );
+  }
+  const files: ArtifactSet['files'] = [];
+  for (const m of releaseManifests(release).filter((f) => f.role !== 'custom-resources')) {
+    const from = join(src, m.role === 'crds' ? 'crds.yaml' : 'tigera-operator.yaml');
+    const data = await readFile(from);
+    const path = manifestPath(targetDir, release, m);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, data);
+    files.push({ name: m.name, path, sha256: sha256(data), verified: false });
+  }
+  return { dir: targetDir, release, files };
+}

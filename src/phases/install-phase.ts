@@ -39,6 +39,7 @@ export const installPhase: Phase<ProvisionContext> = {
         extraVars: {
           calico_render_dir: ctx.renderDir,
           calico_artifacts_dir: ctx.artifacts?.dir ?? '',
+          calico_artifacts_lab_only: ctx.labManifests === true,
         },
         ...(ctx.limit ? { limit: ctx.limit } : {}),
         tracker,

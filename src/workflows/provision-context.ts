@@ -14,6 +14,8 @@ export interface ProvisionContext {
   renderDir: string;
   /** --artifacts DIR, when the user named one. */
   artifactsDir: string | undefined;
+  /** LAB ONLY: use the operator stand-in's small manifest set instead of Calico's (no sha256 pin). */
+  labManifests?: boolean;
   /** Boards this run may touch; undefined = all. */
   limit: string[] | undefined;
   artifacts?: ArtifactSet;

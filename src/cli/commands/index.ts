@@ -2,6 +2,8 @@
 import type { Command } from '../command.js';
 import { labCommands } from './lab-commands.js';
 import { planCommand, renderCommand } from './render.js';
+import { bootstrapCommand, reprovisionCommand } from './bootstrap.js';
+import { artifactsFetchCommand } from './artifacts.js';
 import { policyMatrixCommand } from './policy-matrix.js';
 import { policyEnforce } from './policy-enforce.js';
 import { policyLint } from './policy-lint.js';
@@ -17,8 +19,11 @@ import { verifyCommand } from './verify.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
+  bootstrapCommand,
+  reprovisionCommand,
   renderCommand,
   planCommand,
+  artifactsFetchCommand,
   policyMatrixCommand,
   policyLint,
   policyStage,

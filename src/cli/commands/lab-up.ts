@@ -30,7 +30,7 @@ export const labUpCommand: Command = {
     const raw = stringOption(ctx, 'nodes') ?? String(DEFAULT_NODE_COUNT);
     if (!/^[0-9]+$/.test(raw)) throw new UsageError(`--nodes must be a whole number, not '${raw}'`);
     const name = stringOption(ctx, 'name') ?? DEFAULT_LAB_NAME;
-    const result = await labUp({ name, nodes: Number(raw), log: (l) => ctx.out.info(l) });
+    const result = await labUp({ name, nodes: Number(raw), log: (l) => ctx.out.info(l), signal: ctx.signal });
     for (const w of result.warnings) ctx.out.warn(w);
     ctx.out.detail(`phases (ms): ${JSON.stringify(result.phases)}`);
     const status = await labStatus(name);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# README quick start, command one: on a fresh Debian machine (as root), install what picocal needs, start
+# the built-in virtual PicoCluster (5 boards), bootstrap Calico on it and show the health table. The lab
+# stays up for exploring; `node dist/src/cli/picocal.js lab down --name demo` removes it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "picocal quickstart: the virtual PicoCluster needs root (network namespaces): sudo bash scripts/quickstart.sh" >&2
+  exit 2
+fi
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "picocal quickstart: Node.js 20 or newer is required (https://nodejs.org or your distribution)" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+bash scripts/install-deps.sh
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run build --silent
+picocal() { node dist/src/cli/picocal.js "$@"; }
+
+picocal lab down --name demo >/dev/null 2>&1 || true
+picocal lab up --name demo
+inventory=$(picocal lab status --name demo --output json | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).inventory))')
+
+# Calico's real manifests: the reference copy beside the project, else the download cache (sha256-checked),
+# else the lab's own stand-in manifests (LAB ONLY, clearly marked) on a machine with no internet access.
+if [ -d ../shared/calico ]; then
+  artifacts=(--artifacts ../shared/calico)
+elif picocal artifacts fetch --version 3.32.1 >/dev/null 2>&1; then
+  artifacts=()
+else
+  echo "picocal quickstart: no internet access for Calico's manifests: using the lab-only stand-in set" >&2
+  artifacts=(--lab-manifests)
+fi
+
+picocal bootstrap -i "$inventory" "${artifacts[@]}"
+echo
+echo "The virtual PicoCluster 'demo' is still up: try"
+echo "  node dist/src/cli/picocal.js verify -i $inventory"
+echo "  node dist/src/cli/picocal.js lab status --name demo"
+echo "Remove it with: node dist/src/cli/picocal.js lab down --name demo"

@@ -1,0 +1,99 @@
+// `picocal bootstrap` and `picocal reprovision NODE`: the provisioning workflows, their plan (--dry-run),
+// the per-board outcome table, and the exit code (0 all healthy, 3 some boards failed, 1 none succeeded).
+import { healthTable } from '../../health/health-table.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { provision, type ProvisionOutcome } from '../../workflows/bootstrap.js';
+import { formatTable } from '../../health/health-table.js';
+import { flag, stringOption, type Command, type CommandContext, type OptionSpec } from '../command.js';
+import { requireInventory } from '../inventory-option.js';
+
+const OPTIONS: Record<string, OptionSpec> = {
+  'dry-run': { type: 'boolean', description: 'print the per-board plan and change nothing' },
+  artifacts: { type: 'string', arg: 'DIR', description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)' },
+  out: { type: 'string', arg: 'DIR', description: 'build folder for rendered files (default: build/<cluster_name>)' },
+  'lab-manifests': { type: 'boolean', description: 'virtual PicoCluster only: use the lab stand-in manifests (no Calico files or internet needed)' },
+  'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys (prints their fingerprints)' },
+  'verify-timeout': { type: 'string', arg: 'S', default: '180', description: 'seconds to wait for every board to be healthy' },
+};
+
+async function runProvision(ctx: CommandContext, kind: 'bootstrap' | 'reprovision', limit: string[] | undefined): Promise<number> {
+  const inventory = await requireInventory(ctx);
+  if (limit) {
+    for (const n of limit) {
+      if (!inventory.hosts.some((h) => h.name === n)) {
+        throw new UsageError(`no board named '${n}' in ${inventory.file}`, `boards: ${inventory.hosts.map((h) => h.name).join(', ')}`);
+      }
+    }
+  }
+  const verifySeconds = Number(stringOption(ctx, 'verify-timeout') ?? '180');
+  if (!Number.isFinite(verifySeconds) || verifySeconds <= 0) throw new UsageError('--verify-timeout must be a positive number of seconds');
+  const outcome: ProvisionOutcome = await provision({
+    inventory,
+    out: ctx.out,
+    signal: ctx.signal,
+    cwd: ctx.cwd,
+    dryRun: flag(ctx, 'dry-run'),
+    artifactsDir: stringOption(ctx, 'artifacts'),
+    labManifests: flag(ctx, 'lab-manifests'),
+    renderDir: stringOption(ctx, 'out'),
+    limit,
+    kind,
+    verify: { deadlineMs: verifySeconds * 1000, perNodeTimeoutMs: 8000, acceptNewHostKeys: flag(ctx, 'accept-new-host-keys') },
+  });
+  if ('plan' in outcome) {
+    ctx.out.json({ dryRun: true, plan: outcome.plan });
+    ctx.out.print(`Plan (${kind}, nothing changed):`);
+    ctx.out.print(formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'));
+    return EXIT.ok;
+  }
+  const { report, health } = outcome;
+  ctx.out.json({ ...report, health });
+  ctx.out.print(
+    formatTable([
+      ['NODE', 'STATUS', 'OK', 'CHANGED', 'FAILED', 'UNREACHABLE', 'DETAIL'],
+      ...report.nodes.map((n) => [
+        n.name,
+        n.status,
+        String(n.stats.ok),
+        String(n.stats.changed),
+        String(n.stats.failed),
+        String(n.stats.unreachable),
+        n.failedTask ? `${n.failedTask}: ${n.message ?? ''}` : (n.message ?? ''),
+      ]),
+    ]).join('\n'),
+  );
+  if (health) {
+    ctx.out.print('');
+    for (const line of healthTable(health)) ctx.out.print(line);
+  }
+  ctx.out.print('');
+  ctx.out.print(`run folder: ${report.runDir}`);
+  const bad = report.nodes.filter((n) => n.status !== 'ok');
+  if (bad.length) ctx.out.info(`failed boards: ${bad.map((n) => `${n.name} (${n.status}${n.failedTask ? ` at '${n.failedTask}'` : ''})`).join(', ')}`);
+  return report.exitCode;
+}
+
+export const bootstrapCommand: Command = {
+  name: 'bootstrap',
+  summary: 'install Calico on every board and verify it healthy',
+  description:
+    'Validate the inventory, render, check the release manifests (sha256), run\n' +
+    'infrastructure/security/install_calico.ansible with live per-board progress, then verify every board\n' +
+    'over SSH. Exit 0 when every board is healthy, 3 when some failed (named), 1 when none succeeded.',
+  options: OPTIONS,
+  examples: ['picocal bootstrap -i inventory/picocluster.yaml', 'picocal bootstrap -i inventory/picocluster.yaml --dry-run'],
+  run: (ctx) => runProvision(ctx, 'bootstrap', undefined),
+};
+
+export const reprovisionCommand: Command = {
+  name: 'reprovision',
+  args: 'NODE',
+  summary: 're-run provisioning on one board only, then verify it',
+  options: OPTIONS,
+  examples: ['picocal reprovision pc-node3 -i inventory/picocluster.yaml'],
+  async run(ctx) {
+    const [node, ...extra] = ctx.positionals;
+    if (!node || extra.length) throw new UsageError('reprovision takes exactly one board name', 'e.g. picocal reprovision pc-node3 -i INVENTORY');
+    return runProvision(ctx, 'reprovision', [node]);
+  },
+};
