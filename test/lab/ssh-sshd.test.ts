@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   disposeSshd,
+  reapOrphanedSshd,
   freePort,
   generateKey,
   SSHD,
@@ -62,6 +63,7 @@ describe.skipIf(reason !== undefined)('SSH against a real sshd on loopback', () 
         'openssh-client',
       ]);
     }
+    await reapOrphanedSshd();
     work = await mkdtemp(join(tmpdir(), 'picocal-ssh-test-'));
     sshd = await startLoopbackSshd();
   });
@@ -327,6 +329,46 @@ describe.skipIf(reason !== undefined)('SSH against a real sshd on loopback', () 
     expect(err).toBeInstanceOf(SshCommandError);
     expect((err as SshCommandError).kind).toBe('lost');
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('fails a running command when the link goes down (keepalives stop being answered)', async (ctx) => {
+    const iptables = await execa('iptables', ['-w', '-L', 'INPUT', '-n'], { reject: false });
+    if (iptables.exitCode !== 0) ctx.skip();
+    const own = await startLoopbackSshd({ clientKey: s().clientKey, hostKey: s().hostKey });
+    cleanups.push(() => disposeSshd(own));
+    const kh = await knownHosts(`[${own.host}]:${own.port} ${s().hostKey.publicLine}\n`);
+    const session = await pool({ keepaliveIntervalMs: 500, keepaliveCountMax: 3 }).session(
+      target(kh, { port: own.port }),
+    );
+    const pidFile = join(work, 'partitioned.pid');
+    const running = session.exec(['sh', '-c', 'echo $$ > "$1"; exec sleep 30', 'sh', pidFile]);
+    const sleeper = await waitForPid(pidFile);
+    cleanups.push(async () => process.kill(sleeper, 'SIGKILL'));
+    const rule = [
+      'INPUT',
+      '-p',
+      'tcp',
+      '-d',
+      '127.0.0.1',
+      '--dport',
+      String(own.port),
+      '-m',
+      'comment',
+      '--comment',
+      `picocal-test-${process.pid}`,
+      '-j',
+      'DROP',
+    ];
+    await execa('iptables', ['-w', '-I', ...rule]);
+    cleanups.push(() => execa('iptables', ['-w', '-D', ...rule], { reject: false }));
+    const started = Date.now();
+    const err = await running.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as SshCommandError).kind).toBe('lost');
+    expect((err as SshCommandError).message).toContain('Keepalive timeout');
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('stops a command at its timeout', async () => {

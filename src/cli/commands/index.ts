@@ -16,6 +16,7 @@ import { monitoringRules } from './monitoring-rules.js';
 import { policyLogRules } from './policy-log-rules.js';
 import { policyList } from './policy-list.js';
 import { verifyCommand } from './verify.js';
+import { upgradeCommand } from './upgrade.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
@@ -36,4 +37,5 @@ export const COMMANDS: Command[] = [
   policyLogRules,
   policyList,
   verifyCommand,
+  upgradeCommand,
 ];

@@ -1,6 +1,6 @@
 // `picocal verify`: SSH to every node, check Felix, the tunnel link, BGP and node prep there, ask the
 // control plane about the calico-node pods and TigeraStatus, and print one row per node.
-import { InputError, UsageError } from '../../errors.js';
+import { InputError, InterruptedError, UsageError } from '../../errors.js';
 import { exitCodeFor, healthTable } from '../../health/health-table.js';
 import { verifyCluster } from '../../health/verify-cluster.js';
 import { closest } from '../../schema/did-you-mean.js';
@@ -81,6 +81,9 @@ export const verifyCommand: Command = {
         ),
       onNode: (n) => ctx.out.detail(`${n.name}: ${n.healthy ? 'healthy' : n.problems.join('; ')}`),
     });
+    // Ctrl-C closed every connection: what came back is not a health verdict.
+    if (ctx.signal.aborted)
+      throw new InterruptedError('verify interrupted', { hint: 'rerun picocal verify' });
     ctx.out.json(report);
     for (const line of healthTable(report)) ctx.out.print(line);
     for (const n of report.nodes) {

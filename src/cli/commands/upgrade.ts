@@ -1,0 +1,122 @@
+// `picocal upgrade --to VERSION`: plan, snapshot, rolling upgrade gated per node, rollback on failure.
+// Parses flags and prints; the work is src/workflows/upgrade.ts.
+import { EXIT, InterruptedError, UsageError } from '../../errors.js';
+import { formatTable } from '../../health/health-table.js';
+import { reportLines } from '../../upgrade/report.js';
+import { upgrade } from '../../workflows/upgrade.js';
+import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
+import { requireInventory } from '../inventory-option.js';
+
+const DEFAULT_NODE_TIMEOUT_S = 300;
+
+function positiveInt(ctx: CommandContext, name: string, max: number): number | undefined {
+  const text = stringOption(ctx, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > max) {
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${text}'`);
+  }
+  return n;
+}
+
+export const upgradeCommand: Command = {
+  name: 'upgrade',
+  summary: 'upgrade Calico node by node, each gated on health, rolled back on failure',
+  description:
+    'Checks first and changes nothing until every check passes: the version step (no downgrade without\n' +
+    '--allow-downgrade, at most one minor at a time), every node healthy on the running version, the\n' +
+    "target's manifests sha256-verified, the target's preflight on every board. Then snapshots the running\n" +
+    'version into the run folder, applies the new CRDs, operator and custom resources (server-side), and\n' +
+    "gates every node: its calico-node pod runs the new version and is Ready, and Felix /readiness answers.\n" +
+    'A node not healthy within --node-timeout (or the operator Degraded) stops the upgrade and rolls the\n' +
+    'cluster back to the snapshot. Exit 0 upgraded, 1 failed (rolled back or not), 2 bad input, 130 Ctrl-C.',
+  options: {
+    to: { type: 'string', arg: 'VERSION', description: 'Calico version to upgrade to, e.g. 3.32.1' },
+    'max-unavailable': {
+      type: 'string',
+      arg: 'N',
+      description: 'nodes upgraded at once (default: max_unavailable from the inventory)',
+    },
+    'node-timeout': {
+      type: 'string',
+      arg: 'S',
+      description: `seconds a node may take to become healthy (default ${DEFAULT_NODE_TIMEOUT_S})`,
+    },
+    'skip-node': { type: 'string', multiple: true, arg: 'NAME', description: 'leave a (down) node out of the checks and the gate' },
+    'allow-downgrade': { type: 'boolean', description: 'allow --to an older version' },
+    'no-rollback': { type: 'boolean', description: 'on failure, stop and leave the cluster as it is' },
+    'dry-run': { type: 'boolean', description: 'run the checks, print the per-node plan, change nothing' },
+    artifacts: { type: 'string', arg: 'DIR', description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)' },
+    resume: { type: 'string', arg: 'RUN', description: 'continue an interrupted upgrade run' },
+    rollback: { type: 'string', arg: 'RUN', description: "roll the cluster back to that run's snapshot" },
+    'break-lock': { type: 'boolean', description: "remove another run's lock on the cluster first (it must be gone)" },
+    'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys (prints their fingerprints)' },
+  },
+  examples: [
+    'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1 --dry-run',
+    'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1',
+    'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1 --max-unavailable 2 --skip-node pc-node5',
+    'picocal upgrade -i inventory/picocluster.yaml --resume 20260101-120000-ab12-upgrade',
+  ],
+  async run(ctx) {
+    if (ctx.positionals.length) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'give the version with --to VERSION');
+    const resume = stringOption(ctx, 'resume');
+    const rollbackRun = stringOption(ctx, 'rollback');
+    const to = stringOption(ctx, 'to');
+    if (resume && rollbackRun) throw new UsageError('--resume and --rollback exclude each other');
+    if (!to && !resume && !rollbackRun) {
+      throw new UsageError('no target version', 'pass --to VERSION, e.g. --to 3.32.1 (or --resume RUN / --rollback RUN)');
+    }
+    const inventory = await requireInventory(ctx);
+    const names = inventory.hosts.map((h) => h.name);
+    const skip = listOption(ctx, 'skip-node');
+    for (const n of skip) {
+      if (!names.includes(n)) throw new UsageError(`no node named '${n}' in ${inventory.file}`, `nodes: ${names.join(', ')}`);
+      if (n === inventory.controlPlane.name) {
+        throw new UsageError(`cannot skip ${n}: it is the control plane, where kubectl runs`, 'bring it back first');
+      }
+    }
+    const maxUnavailable = positiveInt(ctx, 'max-unavailable', names.length) ?? inventory.cluster.max_unavailable;
+    const nodeTimeoutS = positiveInt(ctx, 'node-timeout', 3600) ?? DEFAULT_NODE_TIMEOUT_S;
+    const dryRun = flag(ctx, 'dry-run');
+
+    const outcome = await upgrade({
+      inventory,
+      out: ctx.out,
+      signal: ctx.signal,
+      cwd: ctx.cwd,
+      dryRun,
+      resume,
+      rollbackRun,
+      settings: {
+        to: to ?? '',
+        maxUnavailable,
+        nodeTimeoutMs: nodeTimeoutS * 1000,
+        skip,
+        allowDowngrade: flag(ctx, 'allow-downgrade'),
+        rollback: !flag(ctx, 'no-rollback'),
+        artifactsDir: stringOption(ctx, 'artifacts'),
+        acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+        breakLock: flag(ctx, 'break-lock'),
+        pollMs: 1000,
+        sshTimeoutMs: 10_000,
+        skipPreflight: false,
+      },
+    });
+    if ('plan' in outcome) {
+      ctx.out.json({ dryRun: true, plan: outcome.plan });
+      ctx.out.print('Plan (nothing changed):');
+      ctx.out.print(formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'));
+      return EXIT.ok;
+    }
+    const { report, exitCode } = outcome;
+    ctx.out.json(report);
+    for (const line of reportLines(report)) ctx.out.print(line);
+    if (report.result === 'interrupted') {
+      throw new InterruptedError('upgrade interrupted at a safe point (picocal stopped watching; the operator may still be rolling)', {
+        hint: report.next.join('; '),
+      });
+    }
+    return exitCode;
+  },
+};

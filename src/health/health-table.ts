@@ -1,0 +1,63 @@
+// The health report for a person (a kubectl-style table) and as an exit code.
+import { EXIT, type ExitCode } from '../errors.js';
+import type { HealthReport, NodeHealth } from './health-types.js';
+
+const HEADERS = ['NODE', 'ARCH', 'CALICO', 'FELIX', 'POD', 'PROBLEMS'] as const;
+
+function row(n: NodeHealth): string[] {
+  const problems = n.reachable
+    ? n.problems.join('; ')
+    : `unreachable: ${n.error?.message ?? n.problems.join('; ')}`;
+  return [n.name, n.arch ?? '-', n.version ?? '-', n.felix, n.pod, problems || '-'];
+}
+
+/** Upper-case headers, columns padded to the widest cell, three spaces apart (as kubectl prints). */
+export function formatTable(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('   ')
+      .trimEnd(),
+  );
+}
+
+export function healthTable(report: HealthReport): string[] {
+  const lines = formatTable([HEADERS, ...report.nodes.map(row)]);
+  const { cluster } = report;
+  lines.push('');
+  if (!cluster.queried) {
+    lines.push(`cluster: not checked: ${cluster.problems.join('; ')}`);
+  } else if (cluster.problems.length === 0) {
+    lines.push(
+      `cluster: tigerastatus calico Available, Installation reports ${cluster.installedVersion ?? '?'}`,
+    );
+  } else {
+    const note = cluster.advisory ? ' (advisory: only some nodes were verified)' : '';
+    lines.push(`cluster${note}: ${cluster.problems.join('; ')}`);
+  }
+  const bad = report.nodes.filter((n) => !n.healthy);
+  const healthy = report.nodes.length - bad.length;
+  lines.push(
+    bad.length === 0
+      ? `${healthy}/${report.nodes.length} nodes healthy (Calico ${report.expectedVersion})`
+      : `${healthy}/${report.nodes.length} nodes healthy; unhealthy: ${bad
+          .map((n) => (n.reachable ? n.name : `${n.name} (unreachable)`))
+          .join(', ')}`,
+  );
+  return lines;
+}
+
+/**
+ * 0: every node and the cluster healthy. 3: some nodes unhealthy or unreachable, the others fine.
+ * 1: nothing healthy, or the cluster side failed on its own (kubectl unreachable, TigeraStatus degraded
+ * while every node looks fine).
+ */
+export function exitCodeFor(report: HealthReport): ExitCode {
+  const bad = report.nodes.filter((n) => !n.healthy).length;
+  if (report.nodes.length > 0 && bad === report.nodes.length) return EXIT.failed;
+  if (!report.cluster.queried) return EXIT.failed;
+  if (bad > 0) return EXIT.partial;
+  if (!report.cluster.advisory && report.cluster.checks.some((c) => !c.ok)) return EXIT.failed;
+  return EXIT.ok;
+}

@@ -1,0 +1,92 @@
+// ssh2's hostVerifier for one connection: the presented key blob is compared with known_hosts, and a
+// refusal is kept as a PicocalError that names the node, the address and the fingerprints (ssh2 itself
+// only says "Host denied (verification failed)").
+import { describeKey } from './host-key-check.js';
+import { fingerprintSha256 } from './host-key.js';
+import type { KnownHostsFile } from './known-hosts-file.js';
+import { SshConnectError } from './ssh-failure.js';
+
+export interface HostVerifierOptions {
+  node: string;
+  /** What the user would type: `host` or `host:port`. */
+  address: string;
+  /** The known_hosts lookup name (`host` or `[host]:port`). */
+  name: string;
+  file: KnownHostsFile;
+  acceptNew: boolean;
+  /** Told about every key recorded under --accept-new-host-keys (the CLI prints the fingerprint). */
+  onNewHostKey?: (info: NewHostKey) => void;
+}
+
+export interface NewHostKey {
+  node: string;
+  address: string;
+  fingerprint: string;
+  keyType: string;
+  file: string;
+}
+
+export interface HostVerifier {
+  verify: (key: Buffer, done: (ok: boolean) => void) => void;
+  /** Set when the key was refused: the error to report instead of ssh2's. */
+  refusal(): SshConnectError | undefined;
+}
+
+export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
+  let refusal: SshConnectError | undefined;
+  const { node, address, name, file } = opts;
+  const refuse = (message: string, hint: string): false => {
+    refusal = new SshConnectError('host-key', address, message, { node, hint });
+    return false;
+  };
+
+  const decide = async (key: Buffer): Promise<boolean> => {
+    const verdict = file.check(name, key);
+    const presented = describeKey(key);
+    switch (verdict.kind) {
+      case 'trusted':
+        return true;
+      case 'revoked':
+        return refuse(
+          `${node} (${address}) presented a REVOKED host key ${presented} (${file.path}:${verdict.entry.line})`,
+          'the board is using a key marked @revoked: reinstall its host keys and record the new one',
+        );
+      case 'changed': {
+        const known = verdict.known.map((e) => `${describeKey(e.key)} (${file.path}:${e.line})`).join(', ');
+        return refuse(
+          `REMOTE HOST IDENTIFICATION HAS CHANGED for ${node} (${address}): it presented ${presented}, ` +
+            `known_hosts has ${known}`,
+          'someone could be intercepting the connection, or the board was reinstalled. If you reinstalled it, ' +
+            `check the new fingerprint on the board, remove the old entry (ssh-keygen -R '${name}' -f ${file.path}) ` +
+            'and rerun with --accept-new-host-keys; picocal never replaces a known key',
+        );
+      }
+      case 'unknown': {
+        if (!opts.acceptNew) {
+          return refuse(
+            `host key of ${node} (${address}) is not in ${file.path}: ${presented}`,
+            'check that fingerprint on the board (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), ' +
+              'then rerun with --accept-new-host-keys to record it',
+          );
+        }
+        await file.add(name, key);
+        const [keyType = 'unknown'] = presented.split(' ');
+        opts.onNewHostKey?.({ node, address, fingerprint: fingerprintSha256(key), keyType, file: file.path });
+        return true;
+      }
+    }
+  };
+
+  return {
+    verify(key, done) {
+      decide(key).then(done, (err: unknown) => {
+        refuse(
+          `cannot record the host key of ${node} (${address}) in ${file.path}: ${(err as Error).message}`,
+          'make the known_hosts file writable (picocal_known_hosts in the inventory)',
+        );
+        done(false);
+      });
+    },
+    refusal: () => refusal,
+  };
+}

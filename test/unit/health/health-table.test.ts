@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor, formatTable, healthTable } from '../../../src/health/health-table.js';
+import type { Check, HealthReport, NodeHealth } from '../../../src/health/health-types.js';
+import { runCli } from '../../helpers/run-cli.js';
+
+const ok = (name: string): Check => ({ name, ok: true, detail: 'fine' });
+function node(name: string, state: 'healthy' | 'unhealthy' | 'unreachable'): NodeHealth {
+  const reachable = state !== 'unreachable';
+  const problems = state === 'unhealthy' ? ['felix-readiness: not ready (503)'] : [];
+  return {
+    name,
+    address: `10.0.0.${name.slice(-1)}`,
+    role: 'worker',
+    reachable,
+    healthy: state === 'healthy',
+    version: reachable ? 'v3.32.1' : null,
+    arch: reachable ? 'aarch64' : null,
+    kernel: reachable ? '6.6.31' : null,
+    felix: state === 'healthy' ? 'ready' : state === 'unhealthy' ? 'not-ready' : 'unknown',
+    pod: state === 'healthy' ? 'Ready' : state === 'unhealthy' ? 'NotReady' : 'unknown',
+    checks: [ok('ssh')],
+    problems: reachable ? problems : ['cannot reach n (10.0.0.9): connection refused'],
+    ...(reachable ? {} : { error: { code: 'E_SSH', message: `cannot reach ${name}: connection refused` } }),
+  };
+}
+function report(
+  states: ('healthy' | 'unhealthy' | 'unreachable')[],
+  cluster: Partial<HealthReport['cluster']> = {},
+): HealthReport {
+  const nodes = states.map((s, i) => node(`pc-node${i + 1}`, s));
+  const side = {
+    queried: true,
+    installedVersion: 'v3.32.1',
+    checks: [ok('tigerastatus-calico')],
+    problems: [],
+    advisory: false,
+    ...cluster,
+  };
+  return {
+    healthy: nodes.every((n) => n.healthy),
+    expectedVersion: 'v3.32.1',
+    cluster: side,
+    nodes,
+    durationMs: 10,
+  };
+}
+
+describe('exitCodeFor', () => {
+  const degraded = {
+    checks: [{ name: 'tigerastatus-calico', ok: false, detail: 'Degraded' }],
+    problems: ['x'],
+  };
+  it.each([
+    ['all healthy', report(['healthy', 'healthy']), 0],
+    ['one unreachable', report(['healthy', 'unreachable']), 3],
+    ['one unhealthy', report(['unhealthy', 'healthy']), 3],
+    ['all unhealthy', report(['unhealthy', 'unreachable']), 1],
+    ['cluster not queried', report(['healthy', 'healthy'], { queried: false }), 1],
+    ['cluster degraded, nodes fine', report(['healthy', 'healthy'], degraded), 1],
+    ['cluster degraded because of a node', report(['healthy', 'unhealthy'], degraded), 3],
+    ['cluster degraded, advisory (--node)', report(['healthy'], { ...degraded, advisory: true }), 0],
+  ])('%s → %i', (_t, r, code) => {
+    expect(exitCodeFor(r)).toBe(code);
+  });
+});
+
+describe('healthTable', () => {
+  it('aligns columns under upper-case headers and names unhealthy nodes', () => {
+    const lines = healthTable(report(['healthy', 'unhealthy', 'unreachable']));
+    expect(lines).toEqual([
+      'NODE       ARCH      CALICO    FELIX       POD        PROBLEMS',
+      'pc-node1   aarch64   v3.32.1   ready       Ready      -',
+      'pc-node2   aarch64   v3.32.1   not-ready   NotReady   felix-readiness: not ready (503)',
+      'pc-node3   -         -         unknown     unknown    unreachable: cannot reach pc-node3: connection refused',
+      '',
+      'cluster: tigerastatus calico Available, Installation reports v3.32.1',
+      '1/3 nodes healthy; unhealthy: pc-node2, pc-node3 (unreachable)',
+    ]);
+  });
+
+  it('pads every column but the last', () => {
+    expect(
+      formatTable([
+        ['A', 'LONG'],
+        ['long-value', 'x'],
+      ]),
+    ).toEqual(['A            LONG', 'long-value   x']);
+  });
+});
+
+describe('picocal verify input checks', () => {
+  it.each([
+    [['verify', '-i', 'inventory/picocluster.yaml', '--timeout', 'soon'], /--timeout must be a number/],
+    [['verify', '-i', 'inventory/picocluster.yaml', '--timeout', '0'], /--timeout must be a number/],
+    [['verify', '-i', 'inventory/picocluster.yaml', '--node', 'pc-nod3'], /did you mean 'pc-node3'/],
+    [['verify', '-i', 'inventory/picocluster.yaml', 'pc-node3'], /--node NAME/],
+    [['verify'], /no inventory given/],
+  ])('exits 2 on %j', async (argv, message) => {
+    const r = await runCli(argv, { cwd: process.cwd() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});
