@@ -28,7 +28,17 @@ export interface HostStats {
   ignored: number;
 }
 
-const KNOWN = new Set(['playbook_start', 'play_start', 'task_start', 'host_task_start', 'ok', 'failed', 'unreachable', 'skipped', 'stats']);
+const KNOWN = new Set([
+  'playbook_start',
+  'play_start',
+  'task_start',
+  'host_task_start',
+  'ok',
+  'failed',
+  'unreachable',
+  'skipped',
+  'stats',
+]);
 
 /** Parses one line; returns undefined for anything that is not a known event (never throws). */
 export function parseEventLine(line: string): AnsibleEvent | undefined {
@@ -47,5 +57,8 @@ export function parseEventLine(line: string): AnsibleEvent | undefined {
  * whose message starts like this (lab.md). Both mean the same thing to a user: the board is gone.
  */
 export function isConnectionFailure(message: string): boolean {
-  return /^Failed to connect to the host via ssh/.test(message) || /^Data could not be sent to remote host/.test(message);
+  return (
+    /^Failed to connect to the host via ssh/.test(message) ||
+    /^Data could not be sent to remote host/.test(message)
+  );
 }

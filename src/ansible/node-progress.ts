@@ -51,7 +51,14 @@ export class ProgressTracker {
       this.stats = e.hosts;
       for (const n of this.nodes.values()) {
         const s = e.hosts[n.name];
-        if (s) Object.assign(n, { ok: s.ok, changed: s.changed, failed: s.failed, unreachable: s.unreachable, skipped: s.skipped });
+        if (s)
+          Object.assign(n, {
+            ok: s.ok,
+            changed: s.changed,
+            failed: s.failed,
+            unreachable: s.unreachable,
+            skipped: s.skipped,
+          });
         if (n.status === 'running' || n.status === 'pending') n.status = s ? 'ok' : n.status;
         n.finishedAt ??= e.time;
         n.currentTask = undefined;

@@ -28,7 +28,8 @@ export function startProgressView(tracker: ProgressTracker, out: Output, title: 
 
 function lineView(tracker: ProgressTracker, out: Output): ProgressView {
   tracker.onUpdate((n, e) => {
-    if (e.event === 'ok' && (e.changed || out.verbose)) out.info(`[${n.name}] ${e.task}: ${e.changed ? 'changed' : 'ok'}`);
+    if (e.event === 'ok' && (e.changed || out.verbose))
+      out.info(`[${n.name}] ${e.task}: ${e.changed ? 'changed' : 'ok'}`);
     else if (e.event === 'failed' && !e.ignored) out.info(`[${n.name}] ${e.task}: FAILED: ${e.message}`);
     else if (e.event === 'unreachable' || (e.event === 'failed' && n.status === 'unreachable')) {
       out.info(`[${n.name}] ${e.task}: UNREACHABLE: ${'message' in e ? e.message : ''}`);
@@ -54,12 +55,14 @@ function listrView(tracker: ProgressTracker, title: string): ProgressView {
         tracker.onUpdate((n) => {
           if (n.name !== node.name) return;
           draw();
-          if (n.status === 'ok' || n.status === 'failed' || n.status === 'unreachable') finished.get(n.name)?.();
+          if (n.status === 'ok' || n.status === 'failed' || n.status === 'unreachable')
+            finished.get(n.name)?.();
         });
         await waits.get(node.name);
         clearInterval(timer);
         task.title = `${node.name}  ${node.status === 'ok' ? 'done' : node.status}  ${counts(node)}  ${elapsed(node)}`;
-        if (node.status !== 'ok') throw new Error(`${node.failure?.task ?? ''}: ${node.failure?.message ?? node.status}`);
+        if (node.status !== 'ok')
+          throw new Error(`${node.failure?.task ?? ''}: ${node.failure?.message ?? node.status}`);
       },
     })),
     {

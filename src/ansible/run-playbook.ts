@@ -53,7 +53,9 @@ export async function runPlaybook(opts: PlaybookRun): Promise<PlaybookResult> {
   if (opts.limit?.length) args.push('--limit', opts.limit.join(','));
   const log = opts.run.stream('ansible.log');
   const events = opts.run.stream('events.jsonl');
-  log.write(`$ ansible-playbook ${args.map((a) => (/^[\w./=,:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`);
+  log.write(
+    `$ ansible-playbook ${args.map((a) => (/^[\w./=,:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`,
+  );
 
   let child;
   try {

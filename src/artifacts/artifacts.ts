@@ -47,7 +47,10 @@ export interface ResolveOptions {
 }
 
 /** Makes sure every manifest of `release` is present and sha256-verified; returns where they are. */
-export async function resolveArtifacts(release: CalicoRelease, opts: ResolveOptions = {}): Promise<ArtifactSet> {
+export async function resolveArtifacts(
+  release: CalicoRelease,
+  opts: ResolveOptions = {},
+): Promise<ArtifactSet> {
   const userDir = opts.artifactsDir ? resolve(opts.artifactsDir) : undefined;
   const dir = userDir ?? opts.cacheDir ?? defaultCacheDir();
   const files: ArtifactSet['files'] = [];
@@ -68,7 +71,9 @@ export async function resolveArtifacts(release: CalicoRelease, opts: ResolveOpti
     if (m.sha256 && digest !== m.sha256) {
       throw new ArtifactError(
         `${path} has sha256 ${digest}, but Calico ${release.version}'s ${m.name} is ${m.sha256}`,
-        userDir ? 'the file is altered or from another release: replace it' : `delete ${path} and fetch it again`,
+        userDir
+          ? 'the file is altered or from another release: replace it'
+          : `delete ${path} and fetch it again`,
       );
     }
     if (!m.sha256 && !userDir) {
@@ -82,7 +87,12 @@ export async function resolveArtifacts(release: CalicoRelease, opts: ResolveOpti
   return { dir, release, files };
 }
 
-async function download(release: CalicoRelease, m: ManifestFile, path: string, opts: ResolveOptions): Promise<void> {
+async function download(
+  release: CalicoRelease,
+  m: ManifestFile,
+  path: string,
+  opts: ResolveOptions,
+): Promise<void> {
   if (!m.sha256) {
     throw new ArtifactError(
       `picocal has no pinned sha256 for ${m.name} of Calico ${release.version}, so it will not download it`,
@@ -120,7 +130,11 @@ async function download(release: CalicoRelease, m: ManifestFile, path: string, o
  * the catalog's file names so the playbook runs unchanged. It is not Calico; picocal only offers it for an
  * inventory with `lab.enabled`, on machines without the real files or internet access (the README demo).
  */
-export async function labOnlyArtifacts(release: CalicoRelease, targetDir: string, labManifestsRoot: string): Promise<ArtifactSet> {
+export async function labOnlyArtifacts(
+  release: CalicoRelease,
+  targetDir: string,
+  labManifestsRoot: string,
+): Promise<ArtifactSet> {
   const src = join(labManifestsRoot, release.tag);
   if (!existsSync(src)) {
     throw new ArtifactError(

@@ -18,16 +18,26 @@ export const artifactsPhase: Phase<ProvisionContext> = {
     const release = requireRelease(ctx.inventory.cluster.calico_version);
     if (ctx.labManifests) {
       if (!ctx.inventory.cluster.lab.enabled) {
-        throw new UsageError('--lab-manifests is only for the virtual PicoCluster', 'real clusters get the real, sha256-checked Calico manifests');
+        throw new UsageError(
+          '--lab-manifests is only for the virtual PicoCluster',
+          'real clusters get the real, sha256-checked Calico manifests',
+        );
       }
-      ctx.artifacts = await labOnlyArtifacts(release, join(ctx.renderDir, 'lab-artifacts'), join(PACKAGE_ROOT, 'src/lab/operator/lab-manifests'));
-      ctx.out.warn(`using the LAB-ONLY stand-in manifests for Calico ${release.version}: not Calico, for the virtual PicoCluster only`);
+      ctx.artifacts = await labOnlyArtifacts(
+        release,
+        join(ctx.renderDir, 'lab-artifacts'),
+        join(PACKAGE_ROOT, 'src/lab/operator/lab-manifests'),
+      );
+      ctx.out.warn(
+        `using the LAB-ONLY stand-in manifests for Calico ${release.version}: not Calico, for the virtual PicoCluster only`,
+      );
       return;
     }
     ctx.artifacts = await resolveArtifacts(release, {
       ...(ctx.artifactsDir ? { artifactsDir: ctx.artifactsDir } : {}),
       log: (l) => ctx.out.info(l),
     });
-    for (const f of ctx.artifacts.files) ctx.out.detail(`${f.name}: sha256 ${f.sha256}${f.verified ? ' (catalog match)' : ' (user-supplied)'}`);
+    for (const f of ctx.artifacts.files)
+      ctx.out.detail(`${f.name}: sha256 ${f.sha256}${f.verified ? ' (catalog match)' : ' (user-supplied)'}`);
   },
 };

@@ -9,7 +9,10 @@ export const installPhase: Phase<ProvisionContext> = {
   title: 'Install Calico with Ansible (preflight, node prep, operator, policies)',
   plan: (ctx) =>
     targetHosts(ctx).flatMap((h) => [
-      { target: h.name, action: 'preflight: architecture, kernel, encapsulation support, cgroups, clock, addresses' },
+      {
+        target: h.name,
+        action: 'preflight: architecture, kernel, encapsulation support, cgroups, clock, addresses',
+      },
       {
         target: h.name,
         action: `node prep: modules-load.d, sysctl.d, NetworkManager calico.conf, cgroup flags in ${h.cmdlinePath}`,
@@ -31,7 +34,11 @@ export const installPhase: Phase<ProvisionContext> = {
     const hosts = targetHosts(ctx).map((h) => h.name);
     const tracker = new ProgressTracker(hosts);
     ctx.tracker = tracker;
-    const view = startProgressView(tracker, ctx.out, `Installing Calico ${ctx.inventory.cluster.calico_version} on ${hosts.length} board(s)`);
+    const view = startProgressView(
+      tracker,
+      ctx.out,
+      `Installing Calico ${ctx.inventory.cluster.calico_version} on ${hosts.length} board(s)`,
+    );
     try {
       const result = await runPlaybook({
         playbook: PLAYBOOKS.install,

@@ -15,7 +15,12 @@ export interface VerifySettings {
 export function verifyPhase(settings: VerifySettings): Phase<ProvisionContext & { health?: HealthReport }> {
   return {
     title: 'Verify Calico on every board (SSH: Felix health, tunnel link, calico-node pod)',
-    plan: (ctx) => targetHosts(ctx).map((h) => ({ target: h.name, action: 'verify: Felix /readiness and /liveness, tunnel link, calico-node pod Ready on the expected version' })),
+    plan: (ctx) =>
+      targetHosts(ctx).map((h) => ({
+        target: h.name,
+        action:
+          'verify: Felix /readiness and /liveness, tunnel link, calico-node pod Ready on the expected version',
+      })),
     async run(ctx) {
       // Boards Ansible could not finish are reported as they are; verify the ones it did.
       const names = targetHosts(ctx)
@@ -37,7 +42,9 @@ export function verifyPhase(settings: VerifySettings): Phase<ProvisionContext & 
         ctx.health = report;
         const waiting = report.nodes.filter((n) => !n.healthy && n.reachable);
         if (report.healthy || waiting.length === 0 || Date.now() > deadline || ctx.signal.aborted) return;
-        ctx.out.detail(`verify attempt ${attempt}: waiting for ${waiting.map((n) => `${n.name} (${n.problems.join('; ')})`).join(', ')}`);
+        ctx.out.detail(
+          `verify attempt ${attempt}: waiting for ${waiting.map((n) => `${n.name} (${n.problems.join('; ')})`).join(', ')}`,
+        );
         await new Promise((r) => setTimeout(r, 2000));
       }
     },

@@ -8,6 +8,8 @@ import { artifactsPhase } from '../phases/artifacts-phase.js';
 import { installPhase } from '../phases/install-phase.js';
 import { runPhases, type Phase, type PlanEntry } from '../phases/phase.js';
 import { renderPhase } from '../phases/render-phase.js';
+import { nodeResetPhase } from '../phases/node-reset-phase.js';
+import { restartPodPhase } from '../phases/restart-pod-phase.js';
 import { verifyPhase, type VerifySettings } from '../phases/verify-phase.js';
 import { createRunFolder } from '../runs/run-folder.js';
 import type { ProvisionContext } from './provision-context.js';
@@ -25,10 +27,13 @@ export interface ProvisionOptions {
   limit: string[] | undefined;
   verify: VerifySettings;
   kind: 'bootstrap' | 'reprovision';
+  /** reprovision --reset: remove Calico's node files and links first. */
+  reset?: boolean;
   env?: Record<string, string>;
 }
 
-export type ProvisionOutcome = { plan: PlanEntry[] } | { report: ProvisionReport; health: HealthReport | undefined };
+export type ProvisionOutcome =
+  { plan: PlanEntry[] } | { report: ProvisionReport; health: HealthReport | undefined };
 
 export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcome> {
   const run = createRunFolder(opts.cwd, opts.kind);
@@ -43,13 +48,20 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     limit: opts.limit,
     ...(opts.env ? { env: opts.env } : {}),
   };
+  const reprovision = opts.kind === 'reprovision';
   const phases: Phase<ProvisionContext & { health?: HealthReport }>[] = [
     renderPhase,
     artifactsPhase,
+    ...(reprovision && opts.reset ? [nodeResetPhase] : []),
     installPhase,
+    ...(reprovision ? [restartPodPhase] : []),
     verifyPhase(opts.verify),
   ];
-  const plan = await runPhases(phases, ctx, { dryRun: opts.dryRun, signal: opts.signal, log: (l) => opts.out.info(l) });
+  const plan = await runPhases(phases, ctx, {
+    dryRun: opts.dryRun,
+    signal: opts.signal,
+    log: (l) => opts.out.info(l),
+  });
   if (opts.dryRun) return { plan };
 
   const names = opts.inventory.hosts.map((h) => h.name).filter((n) => !opts.limit || opts.limit.includes(n));
@@ -58,7 +70,14 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     return nodeReport(
       ctx.tracker?.nodes.get(name),
       name,
-      h ? { healthy: h.healthy, reachable: h.reachable, version: h.version ?? undefined, problems: h.problems } : undefined,
+      h
+        ? {
+            healthy: h.healthy,
+            reachable: h.reachable,
+            version: h.version ?? undefined,
+            problems: h.problems,
+          }
+        : undefined,
     );
   });
   const report: ProvisionReport = { runId: run.id, runDir: run.dir, nodes, exitCode: exitCodeFor(nodes) };

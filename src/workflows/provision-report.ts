@@ -28,8 +28,18 @@ export interface ProvisionReport {
   exitCode: ExitCode;
 }
 
-export function nodeReport(p: NodeProgress | undefined, name: string, health: NodeHealthSummary | undefined): NodeReport {
-  const stats = { ok: p?.ok ?? 0, changed: p?.changed ?? 0, failed: p?.failed ?? 0, unreachable: p?.unreachable ?? 0, skipped: p?.skipped ?? 0 };
+export function nodeReport(
+  p: NodeProgress | undefined,
+  name: string,
+  health: NodeHealthSummary | undefined,
+): NodeReport {
+  const stats = {
+    ok: p?.ok ?? 0,
+    changed: p?.changed ?? 0,
+    failed: p?.failed ?? 0,
+    unreachable: p?.unreachable ?? 0,
+    skipped: p?.skipped ?? 0,
+  };
   let status: NodeReport['status'] =
     p === undefined || p.status === 'pending' ? 'not-run' : p.status === 'running' ? 'failed' : p.status;
   if (status === 'ok' && health && !health.healthy) status = health.reachable ? 'unhealthy' : 'unreachable';

@@ -9,7 +9,11 @@ export const artifactsFetchCommand: Command = {
   name: 'artifacts fetch',
   summary: "download a Calico release's manifests into the cache (sha256-checked)",
   options: {
-    version: { type: 'string', arg: 'VERSION', description: 'Calico version (default: the newest picocal knows)' },
+    version: {
+      type: 'string',
+      arg: 'VERSION',
+      description: 'Calico version (default: the newest picocal knows)',
+    },
     'cache-dir': { type: 'string', arg: 'DIR', description: `cache folder (default: ${defaultCacheDir()})` },
   },
   examples: ['picocal artifacts fetch --version 3.32.1'],
@@ -17,7 +21,10 @@ export const artifactsFetchCommand: Command = {
     const v = stringOption(ctx, 'version');
     const release = v ? requireRelease(v) : latestRelease();
     const cacheDir = stringOption(ctx, 'cache-dir');
-    const set = await resolveArtifacts(release, { ...(cacheDir ? { cacheDir } : {}), log: (l) => ctx.out.info(l) });
+    const set = await resolveArtifacts(release, {
+      ...(cacheDir ? { cacheDir } : {}),
+      log: (l) => ctx.out.info(l),
+    });
     ctx.out.json(set);
     for (const f of set.files) ctx.out.print(`${f.sha256}  ${f.path}`);
     return EXIT.ok;

@@ -9,24 +9,52 @@ import { requireInventory } from '../inventory-option.js';
 
 const OPTIONS: Record<string, OptionSpec> = {
   'dry-run': { type: 'boolean', description: 'print the per-board plan and change nothing' },
-  artifacts: { type: 'string', arg: 'DIR', description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)' },
-  out: { type: 'string', arg: 'DIR', description: 'build folder for rendered files (default: build/<cluster_name>)' },
-  'lab-manifests': { type: 'boolean', description: 'virtual PicoCluster only: use the lab stand-in manifests (no Calico files or internet needed)' },
-  'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys (prints their fingerprints)' },
-  'verify-timeout': { type: 'string', arg: 'S', default: '180', description: 'seconds to wait for every board to be healthy' },
+  artifacts: {
+    type: 'string',
+    arg: 'DIR',
+    description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)',
+  },
+  out: {
+    type: 'string',
+    arg: 'DIR',
+    description: 'build folder for rendered files (default: build/<cluster_name>)',
+  },
+  'lab-manifests': {
+    type: 'boolean',
+    description:
+      'virtual PicoCluster only: use the lab stand-in manifests (no Calico files or internet needed)',
+  },
+  'accept-new-host-keys': {
+    type: 'boolean',
+    description: 'record unknown host keys (prints their fingerprints)',
+  },
+  'verify-timeout': {
+    type: 'string',
+    arg: 'S',
+    default: '180',
+    description: 'seconds to wait for every board to be healthy',
+  },
 };
 
-async function runProvision(ctx: CommandContext, kind: 'bootstrap' | 'reprovision', limit: string[] | undefined): Promise<number> {
+async function runProvision(
+  ctx: CommandContext,
+  kind: 'bootstrap' | 'reprovision',
+  limit: string[] | undefined,
+): Promise<number> {
   const inventory = await requireInventory(ctx);
   if (limit) {
     for (const n of limit) {
       if (!inventory.hosts.some((h) => h.name === n)) {
-        throw new UsageError(`no board named '${n}' in ${inventory.file}`, `boards: ${inventory.hosts.map((h) => h.name).join(', ')}`);
+        throw new UsageError(
+          `no board named '${n}' in ${inventory.file}`,
+          `boards: ${inventory.hosts.map((h) => h.name).join(', ')}`,
+        );
       }
     }
   }
   const verifySeconds = Number(stringOption(ctx, 'verify-timeout') ?? '180');
-  if (!Number.isFinite(verifySeconds) || verifySeconds <= 0) throw new UsageError('--verify-timeout must be a positive number of seconds');
+  if (!Number.isFinite(verifySeconds) || verifySeconds <= 0)
+    throw new UsageError('--verify-timeout must be a positive number of seconds');
   const outcome: ProvisionOutcome = await provision({
     inventory,
     out: ctx.out,
@@ -38,12 +66,19 @@ async function runProvision(ctx: CommandContext, kind: 'bootstrap' | 'reprovisio
     renderDir: stringOption(ctx, 'out'),
     limit,
     kind,
-    verify: { deadlineMs: verifySeconds * 1000, perNodeTimeoutMs: 8000, acceptNewHostKeys: flag(ctx, 'accept-new-host-keys') },
+    reset: flag(ctx, 'reset'),
+    verify: {
+      deadlineMs: verifySeconds * 1000,
+      perNodeTimeoutMs: 8000,
+      acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+    },
   });
   if ('plan' in outcome) {
     ctx.out.json({ dryRun: true, plan: outcome.plan });
     ctx.out.print(`Plan (${kind}, nothing changed):`);
-    ctx.out.print(formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'));
+    ctx.out.print(
+      formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'),
+    );
     return EXIT.ok;
   }
   const { report, health } = outcome;
@@ -69,7 +104,10 @@ async function runProvision(ctx: CommandContext, kind: 'bootstrap' | 'reprovisio
   ctx.out.print('');
   ctx.out.print(`run folder: ${report.runDir}`);
   const bad = report.nodes.filter((n) => n.status !== 'ok');
-  if (bad.length) ctx.out.info(`failed boards: ${bad.map((n) => `${n.name} (${n.status}${n.failedTask ? ` at '${n.failedTask}'` : ''})`).join(', ')}`);
+  if (bad.length)
+    ctx.out.info(
+      `failed boards: ${bad.map((n) => `${n.name} (${n.status}${n.failedTask ? ` at '${n.failedTask}'` : ''})`).join(', ')}`,
+    );
   return report.exitCode;
 }
 
@@ -81,19 +119,29 @@ export const bootstrapCommand: Command = {
     'infrastructure/security/install_calico.ansible with live per-board progress, then verify every board\n' +
     'over SSH. Exit 0 when every board is healthy, 3 when some failed (named), 1 when none succeeded.',
   options: OPTIONS,
-  examples: ['picocal bootstrap -i inventory/picocluster.yaml', 'picocal bootstrap -i inventory/picocluster.yaml --dry-run'],
+  examples: [
+    'picocal bootstrap -i inventory/picocluster.yaml',
+    'picocal bootstrap -i inventory/picocluster.yaml --dry-run',
+  ],
   run: (ctx) => runProvision(ctx, 'bootstrap', undefined),
 };
 
 export const reprovisionCommand: Command = {
   name: 'reprovision',
   args: 'NODE',
-  summary: 're-run provisioning on one board only, then verify it',
-  options: OPTIONS,
+  summary: 're-run provisioning on one board only, restart its calico-node pod, verify it',
+  options: {
+    ...OPTIONS,
+    reset: { type: 'boolean', description: "first remove Calico's node files and links from the board" },
+  },
   examples: ['picocal reprovision pc-node3 -i inventory/picocluster.yaml'],
   async run(ctx) {
     const [node, ...extra] = ctx.positionals;
-    if (!node || extra.length) throw new UsageError('reprovision takes exactly one board name', 'e.g. picocal reprovision pc-node3 -i INVENTORY');
+    if (!node || extra.length)
+      throw new UsageError(
+        'reprovision takes exactly one board name',
+        'e.g. picocal reprovision pc-node3 -i INVENTORY',
+      );
     return runProvision(ctx, 'reprovision', [node]);
   },
 };
