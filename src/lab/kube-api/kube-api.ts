@@ -13,6 +13,7 @@ import {
   notFound,
   ApiStatusError,
 } from './api-status.js';
+import { CALICO_V3_GROUP, calicoV3Defaults } from './calico-v3-types.js';
 import { recordUpdate, serverSideApply } from './managed-fields.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './merge-patch.js';
 import { ObjectStore, resourceKey, type KubeObject } from './object-store.js';
@@ -24,8 +25,8 @@ export const TOTAL_ANNOTATION_SIZE_LIMIT = 262144;
 
 export type PatchType = 'apply' | 'merge' | 'strategic' | 'json';
 
-export function rk(t: Pick<ResourceType, 'group' | 'plural'>): string {
-  return resourceKey(t.group, t.plural);
+export function rk(t: Pick<ResourceType, 'group' | 'plural' | 'storageGroup'>): string {
+  return resourceKey(t.storageGroup ?? t.group, t.plural);
 }
 
 function now(): string {
@@ -338,6 +339,7 @@ function isBuiltinWithStatusOnCreate(_t: ResourceType): boolean {
 
 function defaults(t: ResourceType, obj: KubeObject): void {
   const o = obj as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (t.group === CALICO_V3_GROUP) return calicoV3Defaults(t.plural, o);
   switch (`${t.group}/${t.plural}`) {
     case '/namespaces':
       o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
@@ -363,6 +365,9 @@ function defaults(t: ResourceType, obj: KubeObject): void {
       break;
     case '/pods':
       o.status ??= { phase: 'Pending', qosClass: 'BestEffort' };
+      break;
+    case '/secrets':
+      o.type ||= 'Opaque';
       break;
     case '/services':
       o.spec ??= {};

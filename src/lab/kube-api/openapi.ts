@@ -1,8 +1,11 @@
 // LAB ONLY: part of the Kubernetes API stand-in. Just enough OpenAPI v3 for kubectl 1.32 to see that
 // the server validates fields itself: for every resource path, post/put/patch operations that take a
 // `fieldValidation` query parameter and carry `x-kubernetes-group-version-kind`, plus a schema per kind
-// with the same extension. kubectl then sends `?fieldValidation=Strict` and never asks for /openapi/v2
-// (which this stand-in does not serve). Schemas are open (`x-kubernetes-preserve-unknown-fields`).
+// with the same extension. kubectl then sends `?fieldValidation=Strict`. Schemas are open
+// (`x-kubernetes-preserve-unknown-fields`). kubectl asks for /openapi/v2 only for a kind no group
+// version lists (an apiVersion the server does not serve); a real server's v2 document has no schema
+// for it either, so kubectl skips client-side validation and reports the missing kind ("no matches for
+// kind"). The stand-in serves an empty v2 document for that.
 import { createHash } from 'node:crypto';
 import { groupVersion, type ResourceType } from './resource-types.js';
 import type { TypeRegistry } from './type-registry.js';
@@ -106,5 +109,20 @@ export function openapiGroupVersion(registry: TypeRegistry, path: string): objec
     info: { title: 'Kubernetes (picocal lab stand-in)', version: 'v1.32.0' },
     paths,
     components: { schemas },
+  };
+}
+
+/** An empty OpenAPI v2 document: JSON, or the protobuf kubectl asks for (gnostic openapi_v2.Document). */
+export function openapiV2(accept: string): { contentType: string; body: Buffer } {
+  const title = 'Kubernetes (picocal lab stand-in)';
+  const version = 'v1.32.0';
+  if (!accept.includes('protobuf')) {
+    const doc = { swagger: '2.0', info: { title, version }, paths: {}, definitions: {} };
+    return { contentType: 'application/json', body: Buffer.from(JSON.stringify(doc)) };
+  }
+  // One length-delimited field, Document.swagger (1) = "2.0": no paths, no definitions.
+  return {
+    contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+    body: Buffer.from([(1 << 3) | 2, 3, ...Buffer.from('2.0')]),
   };
 }

@@ -14,6 +14,8 @@ export interface ResourceType {
   subresources: string[]; // 'status', 'scale'
   /** CRD printer columns, for `kubectl get` tables. */
   printerColumns?: PrinterColumn[];
+  /** Where the objects are kept when another group stores them (an aggregated API over CRDs). */
+  storageGroup?: string;
 }
 
 export interface PrinterColumn {

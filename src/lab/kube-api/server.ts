@@ -11,7 +11,8 @@ import { coreVersions, group, groupList, resourceList, SERVER_VERSION } from './
 import { KubeApi, rk, type PatchType } from './kube-api.js';
 import type { KubeObject } from './object-store.js';
 import { toTable } from './object-table.js';
-import { openapiGroupVersion, openapiIndex } from './openapi.js';
+import { openapiGroupVersion, openapiIndex, openapiV2 } from './openapi.js';
+import { decodeProtobufBody, isProtobuf } from './protobuf-body.js';
 import type { ResourceType } from './resource-types.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { serveWatch } from './watch.js';
@@ -31,7 +32,7 @@ function send(res: ServerResponse, code: number, body: unknown): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -39,18 +40,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new ApiStatusError(413, 'RequestEntityTooLarge', 'Request entity too large');
     chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseBody(text: string, contentType: string): unknown {
-  if (contentType.includes('protobuf')) {
-    // kubectl's typed generators (`kubectl create configmap|secret|namespace …`) send protobuf.
-    throw new ApiStatusError(
-      415,
-      'UnsupportedMediaType',
-      'the lab API stand-in accepts only JSON and YAML request bodies (this kubectl subcommand sent protobuf); create the object from a manifest with kubectl create -f or kubectl apply -f',
-    );
-  }
+function parseBody(body: Buffer, contentType: string): unknown {
+  // kubectl's typed generators (`kubectl create configmap|secret|namespace …`) send protobuf.
+  if (isProtobuf(contentType)) return decodeProtobufBody(body);
+  const text = body.toString('utf8');
   try {
     if (/yaml/.test(contentType)) return load(text);
     return JSON.parse(text);
@@ -146,6 +142,11 @@ export class ApiServer {
       if (path === '/api') return send(res, 200, coreVersions(this.serverAddress));
       if (path === '/apis') return send(res, 200, groupList(registry));
       if (path === '/openapi/v3') return send(res, 200, openapiIndex(registry));
+      if (path === '/openapi/v2') {
+        const { contentType, body } = openapiV2(String(req.headers.accept ?? ''));
+        res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': body.length });
+        return void res.end(body);
+      }
       if (path.startsWith('/openapi/v3/')) {
         const doc = openapiGroupVersion(registry, path.slice('/openapi/v3/'.length));
         return doc ? send(res, 200, doc) : send(res, 404, routeNotFound().toStatus());

@@ -5,7 +5,9 @@
 // calico-node stand-in process inside each node, mirrors each stand-in's readiness into its pod's
 // Ready condition, rolls pods node by node when the operator image changes (honouring
 // Installation.spec.nodeUpdateStrategy.rollingUpdate.maxUnavailable, default 1), and reports through
-// TigeraStatus objects and Installation.status (calicoVersion once the rollout is complete).
+// TigeraStatus objects and Installation.status (calicoVersion once the rollout is complete). For
+// `APIServer default` it brings up projectcalico.org/v3 (api-server.ts); FelixConfiguration `default`
+// (either group) switches Felix metrics on 9091 in the calico-node stand-ins.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -23,7 +25,11 @@ import {
   type NodeConfig,
   type NodeStatus,
 } from '../calico-node/status-file.js';
+import { CALICO_V3_TYPES } from '../kube-api/calico-v3-types.js';
+import { ApiServerStandIn } from './api-server.js';
+import { seedDatastore } from './calico-datastore.js';
 import { statusConditions, nextConditions, type Condition, type Health } from './conditions.js';
+import { ObjectWriter, type Obj } from './object-writer.js';
 import { netnsLauncher, type NodeLauncher } from './node-process.js';
 import { versionsOf } from './versions.js';
 
@@ -55,8 +61,6 @@ interface Running {
   startedAt: number;
 }
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 function podSuffix(): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
@@ -80,12 +84,16 @@ export class OperatorStandIn {
   private busy = false;
   private soon: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
+  private readonly writer: ObjectWriter;
+  private readonly apiServer: ApiServerStandIn;
 
   constructor(
     private readonly api: KubeApi,
     private readonly dir: string,
     opts: OperatorOptions = {},
   ) {
+    this.writer = new ObjectWriter(api, MANAGER);
+    this.apiServer = new ApiServerStandIn(this.writer);
     this.launcher = opts.launcher ?? netnsLauncher;
     this.degradedAfterMs =
       opts.degradedAfterMs ?? Number(process.env.PICOCAL_LAB_DEGRADED_AFTER_MS ?? 30_000);
@@ -137,37 +145,19 @@ export class OperatorStandIn {
   }
 
   private type(group: string, plural: string): ResourceType | undefined {
-    return this.api.registry.all().find((t) => t.group === group && t.plural === plural);
+    return this.writer.type(group, plural);
   }
 
   private get(group: string, plural: string, ns: string | undefined, name: string): Obj | undefined {
-    return this.api.store.get(`${group}/${plural}`, ns, name) as Obj | undefined;
+    return this.writer.get(group, plural, ns, name);
   }
 
   private upsert(t: ResourceType, obj: Obj): Obj {
-    const cur = this.api.store.get(rk(t), obj.metadata.namespace, obj.metadata.name);
-    if (!cur) return this.api.create(t, obj.metadata.namespace, obj as KubeObject, MANAGER);
-    return this.api.update(
-      t,
-      obj.metadata.namespace,
-      obj.metadata.name,
-      { ...cur, ...obj, metadata: { ...cur.metadata, ...obj.metadata } } as KubeObject,
-      undefined,
-      MANAGER,
-    );
+    return this.writer.upsert(t, obj);
   }
 
   private setStatus(t: ResourceType, ns: string | undefined, name: string, status: unknown): void {
-    const cur = this.api.store.get(rk(t), ns, name);
-    if (!cur || isDeepStrictEqual(cur.status, status)) return;
-    this.api.update(
-      t,
-      ns,
-      name,
-      { ...cur, status } as KubeObject,
-      t.subresources.includes('status') ? 'status' : undefined,
-      MANAGER,
-    );
+    this.writer.setStatus(t, ns, name, status);
   }
 
   private reconcile(lab: LabState): void {
@@ -287,10 +277,8 @@ export class OperatorStandIn {
   }
 
   private writeNodeConfigs(lab: LabState, inst: Obj): void {
-    const felix = (
-      this.get('crd.projectcalico.org', 'felixconfigurations', undefined, 'default') ??
-      this.get('projectcalico.org', 'felixconfigurations', undefined, 'default')
-    )?.spec;
+    // One object whether written as projectcalico.org/v3 (Calico API server) or crd.projectcalico.org/v1.
+    const felix = this.get('crd.projectcalico.org', 'felixconfigurations', undefined, 'default')?.spec;
     const port =
       inst.spec?.nodeMetricsPort ??
       (felix?.prometheusMetricsEnabled ? (felix.prometheusMetricsPort ?? 9091) : null);
@@ -583,7 +571,9 @@ export class OperatorStandIn {
       message: 'Waiting for calico-node to be ready',
     };
     const cr = (plural: string): boolean => !!this.get('operator.tigera.io', plural, undefined, 'default');
-    this.tigeraStatus('apiserver', cr('apiservers') ? (done ? ok : pending) : undefined);
+    if (done) seedDatastore(this.writer, version);
+    const registry = String(inst.spec?.registry ?? 'quay.io/').replace(/\/?$/, '/');
+    this.tigeraStatus('apiserver', this.apiServer.reconcile(registry, version, done));
     this.tigeraStatus('goldmane', cr('goldmanes') ? (done ? ok : pending) : undefined);
     this.tigeraStatus('whisker', cr('whiskers') ? (done ? ok : pending) : undefined);
     const pools = (inst.spec?.calicoNetwork?.ipPools ?? []) as Obj[];
@@ -627,8 +617,8 @@ export class OperatorStandIn {
   }
 
   private ensureIpPools(pools: Obj[]): void {
-    const t = this.type('crd.projectcalico.org', 'ippools');
-    if (!t) return;
+    const t =
+      this.type('crd.projectcalico.org', 'ippools') ?? CALICO_V3_TYPES.find((x) => x.plural === 'ippools')!;
     for (const p of pools) {
       if (!p.name || this.get('crd.projectcalico.org', 'ippools', undefined, p.name)) continue;
       const enc = String(p.encapsulation ?? 'None');
