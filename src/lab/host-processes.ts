@@ -74,13 +74,25 @@ export function processesInNetns(netnsNames: readonly string[]): Map<string, Hos
   return result;
 }
 
-/** Processes whose command line mentions `needle` (e.g. the lab directory) and that `accept` approves. */
-export function processesMentioning(needle: string, accept: (p: HostProcess, argv: string[]) => boolean) {
+/**
+ * True when an argument is `dir` or a path under it, also as an option value (`ControlPath="/tmp/pcl-x/cp/%C"`)
+ * or inside a process title (an ssh master renames itself `ssh: /tmp/pcl-x/cp/... [mux]`). A bare prefix
+ * match would confuse lab `a` with lab `a-b`.
+ */
+export function mentionsDir(argv: readonly string[], dir: string): boolean {
+  return argv.some((a) => {
+    const value = a.slice(a.indexOf('=') + 1).replace(/^["']|["']$/g, '');
+    return [a, value].some((v) => v === dir || v.startsWith(`${dir}/`)) || a.includes(` ${dir}/`);
+  });
+}
+
+/** Processes whose arguments name `dir` or a path under it (see mentionsDir) and that `accept` approves. */
+export function processesMentioning(dir: string, accept: (p: HostProcess, argv: string[]) => boolean) {
   const found: HostProcess[] = [];
   for (const pid of pids()) {
     if (pid === process.pid) continue;
     const argv = commandLine(pid);
-    if (!argv.some((a) => a.includes(needle))) continue;
+    if (!mentionsDir(argv, dir)) continue;
     const proc = readProcess(pid);
     if (proc && accept(proc, argv)) found.push(proc);
   }

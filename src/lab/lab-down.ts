@@ -87,7 +87,8 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
     // Only when it could not be killed by PID: the module's own stop waits for a graceful exit.
     else await stopApiServerIfPresent(state).catch(() => undefined);
   }
-  for (const p of processesMentioning(`${lab.dir}/`, (proc) => proc.comm === 'ssh' || proc.comm === 'node')) {
+  // Without lab.json the API stand-in is found by its arguments (`--dir <lab dir>`), like ssh masters.
+  for (const p of processesMentioning(lab.dir, (proc) => proc.comm === 'ssh' || proc.comm === 'node')) {
     kill(p.pid);
   }
   timer.mark('masters+api');

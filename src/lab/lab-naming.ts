@@ -28,6 +28,8 @@ export interface LabIdentity {
   /** Short so ControlPath sockets (~100 characters) fit: /tmp/pcl-<name>/cp/<40 hex>. */
   dir: string;
   bridge: string;
+  /** Set explicitly: a bridge otherwise takes its lowest port's MAC, which changes when a node powers off. */
+  bridgeMac: string;
   subnet: string;
   gateway: string;
   /** Comment on every iptables rule this lab adds. */
@@ -48,6 +50,7 @@ export function labIdentity(name: string): LabIdentity {
     dir: `/tmp/${LAB_PREFIX}-${name}`,
     // Interface names are limited to 15 characters: a hash of the name keeps them short.
     bridge: `${LAB_PREFIX}b-${id}`,
+    bridgeMac: `02:77:${octet.toString(16).padStart(2, '0')}:ff:ff:01`,
     subnet: `10.77.${octet}.0/24`,
     gateway: `10.77.${octet}.1`,
     ruleComment: `${LAB_PREFIX}-lab:${name}`,
@@ -62,6 +65,8 @@ export interface LabNodeIdentity {
   name: string;
   address: string;
   mac: string;
+  /** MAC of the host end of the veth: fixed too, for the same reason. */
+  hostMac: string;
   netns: string;
   /** Host side of the node's veth pair, a port of the lab bridge. */
   veth: string;
@@ -78,6 +83,7 @@ export function nodeIdentity(lab: LabIdentity, index: number): LabNodeIdentity {
     address: `10.77.${lab.octet}.${10 + index}`,
     // Locally administered and fixed: a re-created node keeps its MAC, so no stale ARP entry hangs SSH.
     mac: `02:77:${hex(lab.octet)}:00:00:${hex(index)}`,
+    hostMac: `02:77:${hex(lab.octet)}:01:00:${hex(index)}`,
     netns: `${lab.netnsPrefix}n${index}`,
     veth: `${lab.vethPrefix}${index}`,
   };

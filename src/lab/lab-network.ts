@@ -9,7 +9,7 @@ export async function createBridge(lab: LabIdentity): Promise<void> {
   // The unreachable route comes first: if the bridge ever vanishes, the lab /24 stays off the real network.
   await ipBatch([
     `route add unreachable ${lab.subnet} metric ${FALLBACK_ROUTE_METRIC}`,
-    `link add ${lab.bridge} type bridge`,
+    `link add ${lab.bridge} address ${lab.bridgeMac} type bridge`,
     `addr add ${lab.gateway}/24 dev ${lab.bridge}`,
     `link set ${lab.bridge} up`,
   ]);
@@ -52,7 +52,7 @@ export async function createNodeLinks(lab: LabIdentity, nodes: readonly LabNodeI
   await ipBatch(
     nodes.flatMap((n) => [
       `netns add ${n.netns}`,
-      `link add ${n.veth} type veth peer name eth0 address ${n.mac} netns ${n.netns}`,
+      `link add ${n.veth} address ${n.hostMac} type veth peer name eth0 address ${n.mac} netns ${n.netns}`,
       `link set ${n.veth} master ${lab.bridge} up`,
     ]),
   );

@@ -27,12 +27,14 @@ export interface LabUpOptions {
   apiServer?: boolean;
   /** Progress lines for a person (stderr in the CLI). */
   log?: (line: string) => void;
+  /** Ctrl-C: checked between phases; an interrupted `up` removes what it made. */
+  signal?: AbortSignal;
 }
 
 export interface LabUpResult {
   state: LabState;
   elapsedMs: number;
-  /** Milliseconds per phase: keys, network, boot, files, api. */
+  /** Milliseconds per phase: checks, keys, network, boot, files, api, hostkeys. */
   phases: Record<string, number>;
   warnings: string[];
 }
@@ -59,46 +61,50 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   await assertSubnetFree(lab);
   timer.mark('checks');
 
-  const state = planState(lab, opts.nodes);
-  mkdirSync(lab.dir, { recursive: true, mode: 0o700 });
-  mkdirSync(join(lab.dir, 'cp'), { mode: 0o700 });
-  mkdirSync(state.faultsDir, { mode: 0o755 });
-  const [client, ...hostKeys] = [
-    generateEd25519(state.privateKey, `picocal-lab-${lab.name}`),
-    ...state.nodes.map((n) => generateEd25519(hostKeyPathIn(n.upperDir), `root@${n.name}`)),
-  ];
-  if (!client) throw new LabError('could not generate the lab client key');
-  const kubeconfig = renderKubeconfig(lab.name, state.apiServer.url);
-  state.nodes.forEach((node, i) => {
-    const p = nodePaths(lab.dir, node.name);
-    mkdirSync(p.workDir, { recursive: true });
-    mkdirSync(p.mergedDir, { recursive: true });
-    node.hostKeyFingerprint = hostKeys[i]?.fingerprint ?? '';
-    prepareNodeRootfs({
-      labName: lab.name,
-      nodeName: node.name,
-      upperDir: node.upperDir,
-      authorizedKey: client.publicLine,
-      hosts: state.nodes,
-      ...(node.role === 'control-plane' ? { kubeconfig } : {}),
-    });
-  });
-  writeInitScript(lab.dir);
-  writeLabState(state);
-  timer.mark('keys');
-
+  // From the first file written on, any failure (or Ctrl-C) removes everything this run made.
   try {
+    const state = planState(lab, opts.nodes);
+    mkdirSync(lab.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(join(lab.dir, 'cp'), { mode: 0o700 });
+    mkdirSync(state.faultsDir, { mode: 0o755 });
+    const [client, ...hostKeys] = [
+      generateEd25519(state.privateKey, `picocal-lab-${lab.name}`),
+      ...state.nodes.map((n) => generateEd25519(hostKeyPathIn(n.upperDir), `root@${n.name}`)),
+    ];
+    if (!client) throw new LabError('could not generate the lab client key');
+    const kubeconfig = renderKubeconfig(lab.name, state.apiServer.url);
+    state.nodes.forEach((node, i) => {
+      const p = nodePaths(lab.dir, node.name);
+      mkdirSync(p.workDir, { recursive: true });
+      mkdirSync(p.mergedDir, { recursive: true });
+      node.hostKeyFingerprint = hostKeys[i]?.fingerprint ?? '';
+      prepareNodeRootfs({
+        labName: lab.name,
+        nodeName: node.name,
+        upperDir: node.upperDir,
+        authorizedKey: client.publicLine,
+        hosts: state.nodes,
+        ...(node.role === 'control-plane' ? { kubeconfig } : {}),
+      });
+    });
+    writeInitScript(lab.dir);
+    writeLabState(state);
+    timer.mark('keys');
+    opts.signal?.throwIfAborted();
+
     await createBridge(lab);
     await createNodeLinks(
       lab,
       state.nodes.map((_, i) => nodeIdentity(lab, i + 1)),
     );
     timer.mark('network');
+    opts.signal?.throwIfAborted();
     await bootNodes(state, state.nodes);
     writeLabState(state);
     timer.mark('boot');
+    opts.signal?.throwIfAborted();
     const hostLines = state.nodes.map((n, i) => ({ ...n, hostKey: hostKeys[i]?.publicLine ?? '' }));
-    // The key scan and the API stand-in's start are independent: overlap them.
+    // The host-key check and the API stand-in's start are independent: overlap them.
     const verified = verifyHostKeys(hostLines);
     verified.catch(() => undefined);
     writeFileSync(state.knownHosts, renderKnownHosts(hostLines), { mode: 0o644 });
@@ -117,6 +123,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     );
     writeLabState(state);
     timer.mark('files');
+    opts.signal?.throwIfAborted();
     const warnings: string[] = [];
     if (opts.apiServer !== false) {
       const api = await startApiServerIfPresent(state);
@@ -129,7 +136,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     writeLabState(state);
     timer.mark('api');
     await verified;
-    timer.mark('keyscan');
+    timer.mark('hostkeys');
     return { state, elapsedMs: timer.totalMs, phases: timer.phases, warnings };
   } catch (err) {
     await labDown({ name: lab.name }).catch(() => undefined);

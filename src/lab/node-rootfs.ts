@@ -109,7 +109,12 @@ export function prepareNodeRootfs(input: NodeRootfsInput): void {
   // A board starts with a stock root login, not this host's: the host's shell start-up files (pyenv
   // init, rehash locks) would otherwise run, and stall, on every SSH command to every node.
   put(u, '/root/.bashrc', '# picocal lab node: stock root shell\n', 0o644);
-  put(u, '/root/.profile', '# picocal lab node: stock root shell\n[ -n "$BASH" ] && [ -f ~/.bashrc ] && . ~/.bashrc\n', 0o644);
+  put(
+    u,
+    '/root/.profile',
+    '# picocal lab node: stock root shell\n[ -n "$BASH" ] && [ -f ~/.bashrc ] && . ~/.bashrc\n',
+    0o644,
+  );
   put(u, '/boot/firmware/cmdline.txt', piCmdline(input.labName, input.nodeName), 0o755);
   put(u, '/boot/firmware/config.txt', PI_CONFIG_TXT, 0o755);
   if (input.kubeconfig !== undefined) {

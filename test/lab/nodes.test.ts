@@ -249,6 +249,7 @@ describeLab('lab up and down', () => {
     await labDown({ name });
     expect(await leftovers(name)).toEqual(NOTHING);
     expect(state.nodes.every((n) => !isAlive(n.pid))).toBe(true);
+    expect(isAlive(state.apiServer.pid)).toBe(false);
     const again = await labDown({ name });
     expect(again.found).toBe(false);
   });
@@ -295,5 +296,22 @@ describe('lab keys and names', () => {
     expect(a.bridge).not.toBe(b.bridge);
     expect(a.bridge.length).toBeLessThanOrEqual(15);
     expect(`${a.vethPrefix}200`.length).toBeLessThanOrEqual(15);
+  });
+});
+
+describe('finding a lab by its directory', () => {
+  const dir = '/tmp/pcl-a';
+  const cases: [string[], boolean][] = [
+    [['node', 'server-main.js', '--dir', '/tmp/pcl-a'], true],
+    [['node', 'main.js', '--faults-dir=/tmp/pcl-a/faults'], true],
+    [['ssh', '-o', 'ControlPath="/tmp/pcl-a/cp/%C"', 'root@10.77.1.11'], true],
+    [['ssh: /tmp/pcl-a/cp/0123abcd [mux]'], true],
+    [['node', 'server-main.js', '--dir', '/tmp/pcl-a-b'], false],
+    [['ssh: /tmp/pcl-a-b/cp/0123abcd [mux]'], false],
+    [['vim', '/tmp/pcl-abc/inventory.yaml'], false],
+  ];
+  it.each(cases)('%j mentions /tmp/pcl-a: %s', async (argv, expected) => {
+    const { mentionsDir } = await import('../../src/lab/host-processes.js');
+    expect(mentionsDir(argv, dir)).toBe(expected);
   });
 });

@@ -27,7 +27,7 @@ export const upgradeCommand: Command = {
     '--allow-downgrade, at most one minor at a time), every node healthy on the running version, the\n' +
     "target's manifests sha256-verified, the target's preflight on every board. Then snapshots the running\n" +
     'version into the run folder, applies the new CRDs, operator and custom resources (server-side), and\n' +
-    "gates every node: its calico-node pod runs the new version and is Ready, and Felix /readiness answers.\n" +
+    'gates every node: its calico-node pod runs the new version and is Ready, and Felix /readiness answers.\n' +
     'A node not healthy within --node-timeout (or the operator Degraded) stops the upgrade and rolls the\n' +
     'cluster back to the snapshot. Exit 0 upgraded, 1 failed (rolled back or not), 2 bad input, 130 Ctrl-C.',
   options: {
@@ -42,15 +42,30 @@ export const upgradeCommand: Command = {
       arg: 'S',
       description: `seconds a node may take to become healthy (default ${DEFAULT_NODE_TIMEOUT_S})`,
     },
-    'skip-node': { type: 'string', multiple: true, arg: 'NAME', description: 'leave a (down) node out of the checks and the gate' },
+    'skip-node': {
+      type: 'string',
+      multiple: true,
+      arg: 'NAME',
+      description: 'leave a (down) node out of the checks and the gate',
+    },
     'allow-downgrade': { type: 'boolean', description: 'allow --to an older version' },
     'no-rollback': { type: 'boolean', description: 'on failure, stop and leave the cluster as it is' },
     'dry-run': { type: 'boolean', description: 'run the checks, print the per-node plan, change nothing' },
-    artifacts: { type: 'string', arg: 'DIR', description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)' },
+    artifacts: {
+      type: 'string',
+      arg: 'DIR',
+      description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)',
+    },
     resume: { type: 'string', arg: 'RUN', description: 'continue an interrupted upgrade run' },
     rollback: { type: 'string', arg: 'RUN', description: "roll the cluster back to that run's snapshot" },
-    'break-lock': { type: 'boolean', description: "remove another run's lock on the cluster first (it must be gone)" },
-    'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys (prints their fingerprints)' },
+    'break-lock': {
+      type: 'boolean',
+      description: "remove another run's lock on the cluster first (it must be gone)",
+    },
+    'accept-new-host-keys': {
+      type: 'boolean',
+      description: 'record unknown host keys (prints their fingerprints)',
+    },
   },
   examples: [
     'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1 --dry-run',
@@ -59,24 +74,36 @@ export const upgradeCommand: Command = {
     'picocal upgrade -i inventory/picocluster.yaml --resume 20260101-120000-ab12-upgrade',
   ],
   async run(ctx) {
-    if (ctx.positionals.length) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'give the version with --to VERSION');
+    if (ctx.positionals.length)
+      throw new UsageError(
+        `unexpected argument '${ctx.positionals[0]}'`,
+        'give the version with --to VERSION',
+      );
     const resume = stringOption(ctx, 'resume');
     const rollbackRun = stringOption(ctx, 'rollback');
     const to = stringOption(ctx, 'to');
     if (resume && rollbackRun) throw new UsageError('--resume and --rollback exclude each other');
     if (!to && !resume && !rollbackRun) {
-      throw new UsageError('no target version', 'pass --to VERSION, e.g. --to 3.32.1 (or --resume RUN / --rollback RUN)');
+      throw new UsageError(
+        'no target version',
+        'pass --to VERSION, e.g. --to 3.32.1 (or --resume RUN / --rollback RUN)',
+      );
     }
     const inventory = await requireInventory(ctx);
     const names = inventory.hosts.map((h) => h.name);
     const skip = listOption(ctx, 'skip-node');
     for (const n of skip) {
-      if (!names.includes(n)) throw new UsageError(`no node named '${n}' in ${inventory.file}`, `nodes: ${names.join(', ')}`);
+      if (!names.includes(n))
+        throw new UsageError(`no node named '${n}' in ${inventory.file}`, `nodes: ${names.join(', ')}`);
       if (n === inventory.controlPlane.name) {
-        throw new UsageError(`cannot skip ${n}: it is the control plane, where kubectl runs`, 'bring it back first');
+        throw new UsageError(
+          `cannot skip ${n}: it is the control plane, where kubectl runs`,
+          'bring it back first',
+        );
       }
     }
-    const maxUnavailable = positiveInt(ctx, 'max-unavailable', names.length) ?? inventory.cluster.max_unavailable;
+    const maxUnavailable =
+      positiveInt(ctx, 'max-unavailable', names.length) ?? inventory.cluster.max_unavailable;
     const nodeTimeoutS = positiveInt(ctx, 'node-timeout', 3600) ?? DEFAULT_NODE_TIMEOUT_S;
     const dryRun = flag(ctx, 'dry-run');
 
@@ -106,16 +133,21 @@ export const upgradeCommand: Command = {
     if ('plan' in outcome) {
       ctx.out.json({ dryRun: true, plan: outcome.plan });
       ctx.out.print('Plan (nothing changed):');
-      ctx.out.print(formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'));
+      ctx.out.print(
+        formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'),
+      );
       return EXIT.ok;
     }
     const { report, exitCode } = outcome;
     ctx.out.json(report);
     for (const line of reportLines(report)) ctx.out.print(line);
     if (report.result === 'interrupted') {
-      throw new InterruptedError('upgrade interrupted at a safe point (picocal stopped watching; the operator may still be rolling)', {
-        hint: report.next.join('; '),
-      });
+      throw new InterruptedError(
+        'upgrade interrupted at a safe point (picocal stopped watching; the operator may still be rolling)',
+        {
+          hint: report.next.join('; '),
+        },
+      );
     }
     return exitCode;
   },

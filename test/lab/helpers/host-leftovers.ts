@@ -1,7 +1,7 @@
 // Everything a lab could leave on the host, found by the lab's own names: the "down leaves nothing" check.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { commandLine } from '../../../src/lab/host-processes.js';
+import { commandLine, mentionsDir } from '../../../src/lab/host-processes.js';
 import { labIdentity } from '../../../src/lab/lab-naming.js';
 
 export interface Leftovers {
@@ -33,8 +33,10 @@ export async function leftovers(name: string): Promise<Leftovers> {
   const processes: string[] = [];
   for (const e of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(e) || Number(e) === process.pid) continue;
-    const argv = commandLine(Number(e)).join(' ');
-    if (argv.includes(`${lab.dir}/`) || argv.includes(lab.netnsPrefix)) processes.push(`${e}: ${argv}`);
+    const argv = commandLine(Number(e));
+    if (mentionsDir(argv, lab.dir) || argv.some((a) => a.includes(lab.netnsPrefix))) {
+      processes.push(`${e}: ${argv.join(' ')}`);
+    }
   }
   return { netns, links, routes, rules, mounts, processes, dir: existsSync(lab.dir) };
 }
