@@ -53,6 +53,17 @@ describeLab('provisioning on the virtual PicoCluster', () => {
     return { ...r, doc };
   }
 
+  /** After a fault is undone, the board needs a moment (sshd, calico-node) before the next test. */
+  async function waitAllHealthy(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await runCli(['verify', '-i', lab.state.inventory, '--output', 'json']);
+      if (r.code === 0) return;
+      if (Date.now() > deadline) throw new Error(`the lab did not become healthy again: ${r.stdout}`);
+      await new Promise((res) => setTimeout(res, 2000));
+    }
+  }
+
   function node(doc: BootstrapOut | undefined, name: string): NodeOut {
     const n = doc?.nodes.find((x) => x.name === name);
     if (!n) throw new Error(`no ${name} in ${JSON.stringify(doc)}`);
@@ -124,6 +135,7 @@ describeLab('provisioning on the virtual PicoCluster', () => {
       expect(r.stderr).toMatch(/failed boards: pc-node5 \(unreachable/);
     } finally {
       await labFault(LAB, 'pc-node5', 'power-on');
+      await waitAllHealthy();
     }
   }, 600_000);
 
@@ -138,8 +150,9 @@ describeLab('provisioning on the virtual PicoCluster', () => {
       expect(Date.now() - started).toBeLessThan(60_000); // bounded, not a benchmark
     } finally {
       await labFault(LAB, 'pc-node4', 'heal');
+      await waitAllHealthy();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('a board whose calico-node never becomes ready is named by verify', async () => {
     await labFault(LAB, 'pc-node2', 'calico-unready');
@@ -153,8 +166,9 @@ describeLab('provisioning on the virtual PicoCluster', () => {
       expect(bad).toEqual(['pc-node2']);
     } finally {
       await labFault(LAB, 'pc-node2', 'clear');
+      await waitAllHealthy();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('a changed host key is refused, naming the board and both fingerprints', async () => {
     const known = readFileSync(lab.state.knownHosts, 'utf8');

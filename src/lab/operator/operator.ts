@@ -74,6 +74,8 @@ function maxUnavailable(inst: Obj | undefined, nodes: number): number {
 }
 
 export class OperatorStandIn {
+  /** The Calico API server became available once (see reconcile). */
+  private apiServerWasUp = false;
   private readonly running = new Map<string, Running>();
   private readonly lastStart = new Map<string, number>();
   private readonly notReadySince = new Map<string, number>();
@@ -573,7 +575,11 @@ export class OperatorStandIn {
     const cr = (plural: string): boolean => !!this.get('operator.tigera.io', plural, undefined, 'default');
     if (done) seedDatastore(this.writer, version);
     const registry = String(inst.spec?.registry ?? 'quay.io/').replace(/\/?$/, '/');
-    this.tigeraStatus('apiserver', this.apiServer.reconcile(registry, version, done));
+    // Once up, the Calico API server stays up while any calico-node is ready: on a real cluster a board
+    // powering off does not take the API server away (unless its own pod ran there).
+    if (done) this.apiServerWasUp = true;
+    const apiServerReady = done || (this.apiServerWasUp && ready.length > 0);
+    this.tigeraStatus('apiserver', this.apiServer.reconcile(registry, version, apiServerReady));
     this.tigeraStatus('goldmane', cr('goldmanes') ? (done ? ok : pending) : undefined);
     this.tigeraStatus('whisker', cr('whiskers') ? (done ? ok : pending) : undefined);
     const pools = (inst.spec?.calicoNetwork?.ipPools ?? []) as Obj[];
