@@ -49,10 +49,16 @@ export class ClusterShell {
     const r = await this.kubectlRaw(args, opts);
     if (r.code !== 0) {
       const why = r.stderr.trim().split('\n')[0] ?? `exit code ${r.code}`;
-      throw new ClusterCommandError(`kubectl ${args.filter((a) => a !== '-').join(' ')} failed on ${this.node}: ${why}`, {
-        node: this.node,
-        hint: r.code === 127 ? `install kubectl on ${this.node}` : 'look at the cluster with kubectl on the control plane',
-      });
+      throw new ClusterCommandError(
+        `kubectl ${args.filter((a) => a !== '-').join(' ')} failed on ${this.node}: ${why}`,
+        {
+          node: this.node,
+          hint:
+            r.code === 127
+              ? `install kubectl on ${this.node}`
+              : 'look at the cluster with kubectl on the control plane',
+        },
+      );
     }
     return r.stdout;
   }
@@ -62,7 +68,9 @@ export class ClusterShell {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new ClusterCommandError(`kubectl ${args.join(' ')} on ${this.node} did not print JSON`, { node: this.node });
+      throw new ClusterCommandError(`kubectl ${args.join(' ')} on ${this.node} did not print JSON`, {
+        node: this.node,
+      });
     }
   }
 
@@ -70,7 +78,10 @@ export class ClusterShell {
   async readFile(path: string): Promise<string | undefined> {
     const r = await this.exec(['sh', '-c', 'if [ -f "$1" ]; then cat "$1"; else exit 3; fi', 'sh', path]);
     if (r.code === 3) return undefined;
-    if (r.code !== 0) throw new ClusterCommandError(`cannot read ${path} on ${this.node}: ${r.stderr.trim()}`, { node: this.node });
+    if (r.code !== 0)
+      throw new ClusterCommandError(`cannot read ${path} on ${this.node}: ${r.stderr.trim()}`, {
+        node: this.node,
+      });
     return r.stdout;
   }
 
@@ -80,6 +91,9 @@ export class ClusterShell {
       ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"', 'sh', path],
       { stdin: content },
     );
-    if (r.code !== 0) throw new ClusterCommandError(`cannot write ${path} on ${this.node}: ${r.stderr.trim()}`, { node: this.node });
+    if (r.code !== 0)
+      throw new ClusterCommandError(`cannot write ${path} on ${this.node}: ${r.stderr.trim()}`, {
+        node: this.node,
+      });
   }
 }

@@ -1,0 +1,174 @@
+// Everything an upgrade checks before it changes anything, run for --dry-run too (it only reads): the
+// version step, every gated node healthy on the running version, TigeraStatus, the target's manifests
+// (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
+import { join } from 'node:path';
+import { ProgressTracker } from '../ansible/node-progress.js';
+import { startProgressView } from '../ansible/progress-view.js';
+import { runPlaybook } from '../ansible/run-playbook.js';
+import { resolveArtifacts } from '../artifacts/artifacts.js';
+import { verifyCluster } from '../health/verify-cluster.js';
+import { INFRASTRUCTURE_DIR } from '../paths.js';
+import { renderInventory } from '../render/render.js';
+import { writeTreeAtomically } from '../render/write-tree.js';
+import { releaseManifestSet } from '../upgrade/manifests.js';
+import { UpgradeRefusedError } from '../upgrade/upgrade-errors.js';
+import { inventoryAt, type UpgradeContext } from '../upgrade/upgrade-context.js';
+import { checkVersionStep } from '../upgrade/version-step.js';
+import type { Phase, PlanEntry } from './phase.js';
+
+export const UPGRADE_PLAYBOOK = join(INFRASTRUCTURE_DIR, 'security', 'upgrade_calico.ansible');
+
+interface InstallationDoc {
+  status?: { calicoVersion?: string };
+}
+
+async function checkVersion(ctx: UpgradeContext): Promise<void> {
+  let from = ctx.resume?.from;
+  if (!from) {
+    const inst = await ctx.shell.kubectlJson<InstallationDoc>(['get', 'installation', 'default']);
+    from = inst.status?.calicoVersion;
+    if (!from) {
+      throw new UpgradeRefusedError(
+        'the cluster reports no Calico version: a rollout is still under way',
+        ['Installation default has no status.calicoVersion'],
+        {
+          hint: 'wait for `kubectl get tigerastatus` to show calico Available, or continue an interrupted upgrade with --resume RUN',
+        },
+      );
+    }
+  }
+  ctx.step = checkVersionStep({
+    current: from,
+    target: ctx.settings.to,
+    allowDowngrade: ctx.settings.allowDowngrade,
+  });
+}
+
+async function checkHealth(ctx: UpgradeContext): Promise<void> {
+  const from = ctx.step!.from;
+  const report = await verifyCluster(inventoryAt(ctx.inventory, from), {
+    nodes: ctx.nodes,
+    timeoutMs: ctx.settings.sshTimeoutMs,
+    acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
+    onNewHostKey: (k) => ctx.out.info(`accepted new host key ${JSON.stringify(k)}`),
+  });
+  ctx.fromVersions = new Map(report.nodes.map((n) => [n.name, n.version]));
+  // A resumed run finds nodes on both versions: they only need to answer.
+  const bad = report.nodes.filter((n) => (ctx.resume ? !n.reachable : !n.healthy));
+  const problems = bad.map(
+    (n) => `${n.name}: ${n.reachable ? 'not healthy' : 'unreachable'}: ${n.problems.join('; ')}`,
+  );
+  if (!ctx.resume) {
+    const cluster = report.cluster.checks.filter((c) => !c.ok && c.name !== 'installation-version');
+    problems.push(...cluster.map((c) => `cluster: ${c.name}: ${c.detail}`));
+  }
+  if (problems.length) {
+    const names = bad.map((n) => n.name);
+    throw new UpgradeRefusedError(
+      `refusing to upgrade: ${bad.length ? `${names.join(', ')} ${bad.length === 1 ? 'is' : 'are'} not healthy on ${from}` : 'the cluster is not healthy'}; nothing was changed\n  ${problems.join('\n  ')}`,
+      problems,
+      {
+        ...(names.length === 1 ? { node: names[0] } : {}),
+        hint: names.length
+          ? `fix ${names.join(', ')} (picocal verify -i ${ctx.inventory.file}), or leave ${names.length === 1 ? 'it' : 'them'} out with ${names.map((n) => `--skip-node ${n}`).join(' ')}`
+          : 'wait for `kubectl get tigerastatus` to show calico Available and not Degraded',
+      },
+    );
+  }
+}
+
+async function prepareTarget(ctx: UpgradeContext): Promise<void> {
+  const release = ctx.step!.to;
+  const artifacts = await resolveArtifacts(release, {
+    ...(ctx.settings.artifactsDir ? { artifactsDir: ctx.settings.artifactsDir } : {}),
+    log: (l) => ctx.out.info(l),
+  });
+  const rendered = await renderInventory(
+    inventoryAt(ctx.inventory, release.version, ctx.settings.maxUnavailable),
+  );
+  await writeTreeAtomically(rendered, renderDir(ctx));
+  ctx.target = await releaseManifestSet(
+    release,
+    artifacts,
+    rendered.get('manifests/custom-resources.yaml') ?? '',
+  );
+}
+
+export function renderDir(ctx: UpgradeContext): string {
+  return join(ctx.run.dir, 'render');
+}
+
+async function preflight(ctx: UpgradeContext): Promise<void> {
+  const tracker = new ProgressTracker(ctx.nodes);
+  const view = startProgressView(
+    tracker,
+    ctx.out,
+    `Preflight for Calico ${ctx.step!.to.version} on ${ctx.nodes.length} board(s)`,
+  );
+  let exitCode: number;
+  try {
+    exitCode = (
+      await runPlaybook({
+        playbook: UPGRADE_PLAYBOOK,
+        inventory: ctx.inventory.file,
+        extraVars: { calico_render_dir: renderDir(ctx) },
+        limit: ctx.nodes,
+        tracker,
+        run: ctx.run,
+        signal: ctx.signal,
+        ...(ctx.settings.env ? { env: ctx.settings.env } : {}),
+      })
+    ).exitCode;
+  } finally {
+    await view.finish();
+  }
+  const failed = [...tracker.nodes.values()].filter((n) => n.status !== 'ok');
+  if (exitCode !== 0 || failed.length) {
+    const problems = failed.map(
+      (n) => `${n.name}: ${n.status}${n.failure ? ` at '${n.failure.task}': ${n.failure.message}` : ''}`,
+    );
+    throw new UpgradeRefusedError(
+      `refusing to upgrade: the preflight for Calico ${ctx.step!.to.version} failed; nothing was changed\n  ${problems.join('\n  ') || `ansible-playbook exited ${exitCode}`}`,
+      problems,
+      { hint: `fix the boards named, then run again; Ansible's log is in ${ctx.run.dir}/ansible.log` },
+    );
+  }
+}
+
+async function checkAll(ctx: UpgradeContext): Promise<PlanEntry[]> {
+  await checkVersion(ctx);
+  const step = ctx.step!;
+  const checks: PlanEntry[] = [
+    {
+      target: 'cluster',
+      action: `check: Calico ${step.from} → ${step.to.version} is a supported ${step.kind}`,
+    },
+  ];
+  if (step.kind === 'same') return checks;
+  await checkHealth(ctx);
+  checks.push({
+    target: 'cluster',
+    action: `check: ${ctx.nodes.length} node(s) reachable${ctx.resume ? '' : ` and healthy on ${step.from}`}`,
+  });
+  await prepareTarget(ctx);
+  checks.push({
+    target: 'local',
+    action: `check: Calico ${step.to.version} manifests present and sha256-verified; custom resources rendered (maxUnavailable ${ctx.settings.maxUnavailable})`,
+  });
+  if (!ctx.settings.skipPreflight) {
+    await preflight(ctx);
+    checks.push({
+      target: 'cluster',
+      action: `check: preflight for ${step.to.version} passed on ${ctx.nodes.join(', ')}`,
+    });
+  }
+  return checks;
+}
+
+export const upgradeChecksPhase: Phase<UpgradeContext> = {
+  title: 'Check before changing anything (version step, node health, manifests, preflight)',
+  plan: (ctx) => checkAll(ctx),
+  async run(ctx) {
+    await checkAll(ctx);
+  },
+};

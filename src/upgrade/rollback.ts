@@ -1,0 +1,61 @@
+// Back to the snapshot: its CRDs, operator and custom resources, server-side applied from the run folder
+// (no network needed), then the same gate as the upgrade, now expecting the previous version on every
+// node. The operator may report Degraded for a while here (the failed node): the rollback waits it out
+// up to the node timeout instead of giving up.
+import type { Changes } from './changes.js';
+import type { ClusterShell } from './cluster-shell.js';
+import { runGate, type GateResult } from './gate.js';
+import { applyManifest } from './manifests.js';
+import type { GateView } from './progress-view.js';
+import type { Snapshot } from './snapshot.js';
+import type { Inventory } from '../inventory/types.js';
+
+export interface RollbackRun {
+  inventory: Inventory;
+  shell: ClusterShell;
+  changes: Changes;
+  snapshot: Snapshot;
+  nodes: readonly string[];
+  skipped: readonly string[];
+  /** What each node runs now (the gate's last view), so untouched nodes count as healthy at once. */
+  currentVersions: ReadonlyMap<string, string | null>;
+  nodeTimeoutMs: number;
+  pollMs: number;
+  sshTimeoutMs: number;
+  acceptNewHostKeys: boolean;
+  signal: AbortSignal;
+  view?: GateView;
+}
+
+export interface RollbackResult {
+  gate: GateResult | undefined;
+  durationMs: number;
+}
+
+export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
+  const started = Date.now();
+  const version = `v${r.snapshot.index.version.replace(/^v/, '')}`;
+  for (const m of r.snapshot.manifests) {
+    await r.changes.make(
+      r.inventory.controlPlane.name,
+      `roll back: apply ${m.name} of Calico ${version} from the snapshot (server-side)`,
+      () => applyManifest(r.shell, m),
+    );
+  }
+  if (r.changes.dryRun) return { gate: undefined, durationMs: 0 };
+  const gate = await runGate({
+    inventory: r.inventory,
+    shell: r.shell,
+    nodes: r.nodes,
+    skipped: r.skipped,
+    fromVersions: r.currentVersions,
+    settings: { target: version, nodeTimeoutMs: r.nodeTimeoutMs, failOnDegraded: false },
+    requireInstalled: r.skipped.length === 0,
+    pollMs: r.pollMs,
+    sshTimeoutMs: r.sshTimeoutMs,
+    acceptNewHostKeys: r.acceptNewHostKeys,
+    signal: r.signal,
+    ...(r.view ? { onNode: (g) => r.view?.update(g) } : {}),
+  });
+  return { gate, durationMs: Date.now() - started };
+}

@@ -1,0 +1,62 @@
+// What the upgrade phases share during one run: the user's settings, the connections, and the runtime
+// facts found on the way (versions, manifests, snapshot, gate result), never written back to the inventory.
+import type { Output } from '../cli/output.js';
+import type { Inventory } from '../inventory/types.js';
+import type { RunFolder } from '../runs/run-folder.js';
+import type { SshPool } from '../ssh/ssh-pool.js';
+import type { Changes } from './changes.js';
+import type { ClusterShell } from './cluster-shell.js';
+import type { GateResult } from './gate.js';
+import type { Manifest } from './manifests.js';
+import type { Snapshot } from './snapshot.js';
+import type { VersionStep } from './version-step.js';
+
+export interface UpgradeSettings {
+  to: string;
+  maxUnavailable: number;
+  nodeTimeoutMs: number;
+  skip: string[];
+  allowDowngrade: boolean;
+  rollback: boolean;
+  artifactsDir: string | undefined;
+  acceptNewHostKeys: boolean;
+  breakLock: boolean;
+  pollMs: number;
+  sshTimeoutMs: number;
+  /** Skip the Ansible preflight of the target version (tests of the gate alone). */
+  skipPreflight: boolean;
+  /** Extra environment for child processes (tests). */
+  env?: Record<string, string>;
+}
+
+export interface UpgradeContext {
+  inventory: Inventory;
+  settings: UpgradeSettings;
+  out: Output;
+  signal: AbortSignal;
+  run: RunFolder;
+  changes: Changes;
+  pool: SshPool;
+  shell: ClusterShell;
+  /** Nodes the upgrade gates (inventory order, --skip-node removed). */
+  nodes: string[];
+  /** Continuing an interrupted run: its snapshot and version step are reused. */
+  resume: { from: string } | undefined;
+  step?: VersionStep;
+  fromVersions?: Map<string, string | null>;
+  target?: Manifest[];
+  snapshot?: Snapshot;
+  gate?: GateResult;
+}
+
+/** The inventory as if it named another Calico version: what rendering and health checks expect. */
+export function inventoryAt(inv: Inventory, version: string, maxUnavailable?: number): Inventory {
+  return {
+    ...inv,
+    cluster: {
+      ...inv.cluster,
+      calico_version: version.replace(/^v/, ''),
+      ...(maxUnavailable !== undefined ? { max_unavailable: maxUnavailable } : {}),
+    },
+  };
+}

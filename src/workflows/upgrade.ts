@@ -1,0 +1,321 @@
+// upgrade: lock → checks → snapshot → apply → gate, and on a failed node: roll back → gate on the previous
+// version. Each step is a phase (src/phases/upgrade-*.ts); every change goes through ctx.changes, so
+// --dry-run prints the plan. The lock is released and the report written whatever happens.
+import type { Output } from '../cli/output.js';
+import { EXIT } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import { upgradeApplyPhase } from '../phases/upgrade-apply.js';
+import { upgradeChecksPhase } from '../phases/upgrade-checks.js';
+import { upgradeGatePhase } from '../phases/upgrade-gate.js';
+import { upgradeSnapshotPhase } from '../phases/upgrade-snapshot.js';
+import { runPhases, type PlanEntry } from '../phases/phase.js';
+import { createRunFolder } from '../runs/run-folder.js';
+import { SshPool } from '../ssh/ssh-pool.js';
+import { batchOf, planBatches } from '../upgrade/batches.js';
+import { Changes } from '../upgrade/changes.js';
+import { ClusterShell } from '../upgrade/cluster-shell.js';
+import { ClusterLock, describeOwner, formatAge, ownerHere } from '../upgrade/lock.js';
+import { startGateView } from '../upgrade/progress-view.js';
+import { nodeRecords, type UpgradeReport, type UpgradeResult } from '../upgrade/report.js';
+import { rollBack, type RollbackResult } from '../upgrade/rollback.js';
+import {
+  existingRunFolder,
+  readRunState,
+  unfinishedRun,
+  writeRunState,
+  type RunStage,
+  type UpgradeRunState,
+} from '../upgrade/run-state.js';
+import { loadSnapshot } from '../upgrade/snapshot.js';
+import type { UpgradeContext, UpgradeSettings } from '../upgrade/upgrade-context.js';
+
+export interface UpgradeOptions {
+  inventory: Inventory;
+  settings: UpgradeSettings;
+  out: Output;
+  signal: AbortSignal;
+  cwd: string;
+  dryRun: boolean;
+  /** Continue this interrupted run (id or folder). */
+  resume: string | undefined;
+  /** Roll this run back to its snapshot instead of upgrading. */
+  rollbackRun: string | undefined;
+}
+
+export type UpgradeOutcome = { plan: PlanEntry[] } | { report: UpgradeReport; exitCode: number };
+
+export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
+  const inv = opts.inventory;
+  const rollbackOf = opts.rollbackRun ? readRunState(opts.cwd, opts.rollbackRun) : undefined;
+  let resumeOf = opts.resume ? readRunState(opts.cwd, opts.resume) : undefined;
+  if (!resumeOf && !opts.rollbackRun && !opts.dryRun) {
+    const left = unfinishedRun(opts.cwd, inv.cluster.cluster_name, opts.settings.to.replace(/^v/, ''));
+    resumeOf = left;
+  }
+  const earlier = rollbackOf ?? resumeOf;
+  const run = earlier ? existingRunFolder(earlier.dir, earlier.id) : createRunFolder(opts.cwd, 'upgrade');
+  const settings: UpgradeSettings = earlier
+    ? {
+        ...opts.settings,
+        to: earlier.state.to,
+        maxUnavailable: earlier.state.maxUnavailable,
+        skip: earlier.state.skipped,
+        allowDowngrade: earlier.state.allowDowngrade,
+        rollback: earlier.state.rollback,
+      }
+    : opts.settings;
+  const pool = new SshPool({
+    connectTimeoutMs: settings.sshTimeoutMs,
+    acceptNewHostKeys: settings.acceptNewHostKeys,
+  });
+  const shell = new ClusterShell(pool, inv);
+  const ctx: UpgradeContext = {
+    inventory: inv,
+    settings,
+    out: opts.out,
+    signal: opts.signal,
+    run,
+    changes: new Changes(opts.dryRun, (l) => opts.out.info(l)),
+    pool,
+    shell,
+    nodes: inv.hosts.map((h) => h.name).filter((n) => !settings.skip.includes(n)),
+    resume: resumeOf ? { from: resumeOf.state.from } : undefined,
+  };
+  const lock = new ClusterLock(
+    shell,
+    ownerHere(run.id, opts.rollbackRun ? 'upgrade --rollback' : 'upgrade'),
+    (l) => opts.out.warn(l),
+  );
+  try {
+    if (opts.dryRun) {
+      const held = await ClusterLock.peek(shell);
+      if (held?.state === 'held' && held.owner) {
+        opts.out.warn(
+          `the cluster is locked by ${describeOwner(held.owner)} (${formatAge(held.ageMs ?? 0)} ago): a real run would be refused now`,
+        );
+      }
+    } else {
+      await lock.acquire({ breakLock: settings.breakLock });
+      if (resumeOf && !opts.resume) {
+        opts.out.info(
+          `continuing the unfinished upgrade run ${resumeOf.id} (${resumeOf.state.from} → ${resumeOf.state.to})`,
+        );
+      }
+    }
+    if (rollbackOf) return await rollbackOnly(ctx, rollbackOf.state);
+    return await upgradeRun(ctx, opts.dryRun);
+  } finally {
+    await lock.release().catch((e: Error) => opts.out.warn(`could not release the lock: ${e.message}`));
+    pool.close();
+  }
+}
+
+async function upgradeRun(ctx: UpgradeContext, dryRun: boolean): Promise<UpgradeOutcome> {
+  const started = Date.now();
+  const stage = (s: RunStage) => {
+    if (dryRun || !ctx.step) return;
+    writeRunState(ctx.run.dir, {
+      kind: 'upgrade',
+      cluster: ctx.inventory.cluster.cluster_name,
+      inventory: ctx.inventory.file,
+      from: ctx.resume?.from ?? ctx.step.from,
+      to: ctx.step.to.version,
+      maxUnavailable: ctx.settings.maxUnavailable,
+      skipped: ctx.settings.skip,
+      allowDowngrade: ctx.settings.allowDowngrade,
+      rollback: ctx.settings.rollback,
+      stage: s,
+    });
+  };
+  const log = (l: string) => ctx.out.info(l);
+  const plan = await runPhases([upgradeChecksPhase], ctx, { dryRun, signal: ctx.signal, log });
+  if (ctx.step?.kind === 'same') {
+    if (dryRun) return { plan };
+    return finish(ctx, started, 'unchanged', undefined);
+  }
+  stage('checked');
+  plan.push(...(await runPhases([upgradeSnapshotPhase], ctx, { dryRun, signal: ctx.signal, log })));
+  if (!ctx.signal.aborted) stage('snapshotted');
+  try {
+    plan.push(...(await runPhases([upgradeApplyPhase], ctx, { dryRun, signal: ctx.signal, log })));
+  } catch (err) {
+    // Half the manifests may be in: the cluster has started changing, so the snapshot goes back in.
+    if (dryRun || !ctx.settings.rollback || !ctx.snapshot) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    ctx.out.error(`[${ctx.inventory.controlPlane.name}] applying the new manifests failed: ${reason}`);
+    ctx.out.info(`==> Roll back to Calico ${ctx.snapshot.index.version} from the snapshot`);
+    const rb = await rollBackFrom(ctx, ctx.snapshot);
+    stage(rb.gate?.outcome === 'done' ? 'rolled-back' : 'failed');
+    const report = finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb);
+    if ('report' in report)
+      report.report.failure = {
+        node: ctx.inventory.controlPlane.name,
+        reason,
+        detectedAfterMs: Date.now() - started,
+      };
+    if ('report' in report) ctx.run.writeJson('report.json', report.report);
+    return report;
+  }
+  if (!ctx.signal.aborted) stage('applied');
+  plan.push(...(await runPhases([upgradeGatePhase], ctx, { dryRun, signal: ctx.signal, log })));
+  if (dryRun) return { plan };
+
+  const gate = ctx.gate;
+  if (ctx.signal.aborted || !gate || gate.outcome === 'interrupted') {
+    stage('interrupted');
+    return finish(ctx, started, 'interrupted', undefined);
+  }
+  if (gate.outcome === 'done') {
+    stage('done');
+    return finish(ctx, started, 'upgraded', undefined);
+  }
+  if (!ctx.settings.rollback) {
+    stage('failed');
+    return finish(ctx, started, 'failed', undefined);
+  }
+  ctx.out.info(`==> Roll back to Calico ${ctx.snapshot!.index.version} from the snapshot`);
+  const rb = await rollBackFrom(ctx, ctx.snapshot!);
+  stage(
+    rb.gate?.outcome === 'done'
+      ? 'rolled-back'
+      : rb.gate?.outcome === 'interrupted'
+        ? 'interrupted'
+        : 'failed',
+  );
+  return finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb);
+}
+
+async function rollBackFrom(
+  ctx: UpgradeContext,
+  snapshot: ReturnType<typeof loadSnapshot>,
+): Promise<RollbackResult> {
+  const version = `v${snapshot.index.version.replace(/^v/, '')}`;
+  const view = startGateView(
+    [...ctx.nodes, ...ctx.settings.skip],
+    ctx.out,
+    `Rolling calico-node back to ${version}`,
+  );
+  try {
+    return await rollBack({
+      inventory: ctx.inventory,
+      shell: ctx.shell,
+      changes: ctx.changes,
+      snapshot,
+      nodes: ctx.nodes,
+      skipped: ctx.settings.skip,
+      currentVersions: new Map((ctx.gate?.gates ?? []).map((g) => [g.name, g.version])),
+      nodeTimeoutMs: ctx.settings.nodeTimeoutMs,
+      pollMs: ctx.settings.pollMs,
+      sshTimeoutMs: ctx.settings.sshTimeoutMs,
+      acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
+      signal: ctx.signal,
+      view,
+    });
+  } finally {
+    await view.finish();
+  }
+}
+
+/** `--rollback RUN`: put the cluster back to what that run's snapshot recorded. */
+async function rollbackOnly(ctx: UpgradeContext, state: UpgradeRunState): Promise<UpgradeOutcome> {
+  const started = Date.now();
+  const snapshot = loadSnapshot(ctx.run.dir);
+  ctx.snapshot = snapshot;
+  const rb = await rollBackFrom(ctx, snapshot);
+  if (ctx.changes.dryRun) return { plan: ctx.changes.planned };
+  const { updatedAt: _u, ...rest } = state;
+  writeRunState(ctx.run.dir, { ...rest, stage: rb.gate?.outcome === 'done' ? 'rolled-back' : 'failed' });
+  return finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb, {
+    from: state.from,
+    to: state.to,
+  });
+}
+
+const EXIT_FOR: Record<UpgradeResult, number> = {
+  upgraded: EXIT.ok,
+  unchanged: EXIT.ok,
+  'rolled-back': EXIT.failed,
+  'rollback-failed': EXIT.failed,
+  failed: EXIT.failed,
+  interrupted: EXIT.interrupted,
+};
+
+function finish(
+  ctx: UpgradeContext,
+  started: number,
+  result: UpgradeResult,
+  rb: RollbackResult | undefined,
+  versions?: { from: string; to: string },
+): UpgradeOutcome {
+  const from = versions?.from ?? ctx.resume?.from ?? ctx.step?.from ?? '?';
+  const to = versions?.to ?? ctx.step?.to.version ?? ctx.settings.to;
+  const gate = ctx.gate;
+  const batches = planBatches(ctx.nodes, ctx.settings.maxUnavailable);
+  const batchMap = new Map(ctx.nodes.map((n) => [n, batchOf(batches, n) ?? 0]));
+  const nodes = gate
+    ? nodeRecords(gate.gates, batchMap, gate.startedAt)
+    : nodeRecords(rb?.gate?.gates ?? [], batchMap, rb?.gate?.startedAt ?? started);
+  // A resumed run's gate started from a half-upgraded cluster: the version before the upgrade is the snapshot's.
+  if (ctx.resume) for (const n of nodes) n.oldVersion = `v${ctx.resume.from.replace(/^v/, '')}`;
+  if (rb?.gate && gate) {
+    const after = new Map(rb.gate.gates.map((g) => [g.name, g]));
+    for (const n of nodes) {
+      n.finalVersion = after.get(n.name)?.version ?? n.finalVersion;
+      if (rb.gate.outcome !== 'done') continue;
+      if (n.status === 'waiting') n.status = 'untouched';
+      else if (n.status === 'healthy' || n.status === 'upgrading') n.status = 'rolled-back';
+    }
+  }
+  const inv = ctx.inventory.file;
+  const cmd = `picocal upgrade -i ${inv}`;
+  const next: string[] = [];
+  if (result === 'upgraded')
+    next.push(`set calico_version: "${to}" in ${inv}, so that bootstrap and verify expect it`);
+  if (result === 'interrupted') {
+    next.push(`resume: ${cmd} --resume ${ctx.run.id}`, `or roll back: ${cmd} --rollback ${ctx.run.id}`);
+  }
+  if (result === 'failed')
+    next.push(
+      `roll back: ${cmd} --rollback ${ctx.run.id}`,
+      `or fix the node and resume: ${cmd} --resume ${ctx.run.id}`,
+    );
+  if (result === 'rollback-failed')
+    next.push(
+      `check the nodes named (picocal verify -i ${inv}), then retry: ${cmd} --rollback ${ctx.run.id}`,
+    );
+  if (result === 'rolled-back' && gate?.failure)
+    next.push(`fix ${gate.failure.node} (see the reason above), then run the upgrade again`);
+  const report: UpgradeReport = {
+    runId: ctx.run.id,
+    runDir: ctx.run.dir,
+    cluster: ctx.inventory.cluster.cluster_name,
+    from: `v${from.replace(/^v/, '')}`,
+    to: `v${to.replace(/^v/, '')}`,
+    result,
+    maxUnavailable: ctx.settings.maxUnavailable,
+    maxUnreadySeen: gate?.maxUnready ?? 0,
+    maxUnreadyNodes: gate?.maxUnreadyNodes ?? [],
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    upgradeMs: gate ? gate.finishedAt - gate.startedAt : null,
+    failure: gate?.failure
+      ? {
+          node: gate.failure.node,
+          reason: gate.failure.reason,
+          detectedAfterMs: gate.failure.at - gate.startedAt,
+        }
+      : undefined,
+    rollback: rb
+      ? {
+          durationMs: rb.durationMs,
+          healthy: rb.gate?.outcome === 'done',
+          version: `v${(ctx.snapshot?.index.version ?? from).replace(/^v/, '')}`,
+          detail: rb.gate?.failure ? `[${rb.gate.failure.node}] ${rb.gate.failure.reason}` : undefined,
+        }
+      : undefined,
+    nodes,
+    next,
+  };
+  ctx.run.writeJson('report.json', report);
+  return { report, exitCode: EXIT_FOR[result] };
+}
