@@ -91,6 +91,19 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   }
 
   const picked = pickCommand(program, commandWords(argv));
+  const group = program.commands.filter((c) => c.name.startsWith(`${argv[0] ?? ''} `));
+  if (!picked && group.length > 0) {
+    // `picocal lab` or `picocal policy --help`: a command group, so list its commands.
+    const asked = argv.includes('--help') || argv.includes('-h');
+    (asked ? stdout : stderr).write(
+      [
+        `Commands of '${program.name} ${argv[0]}':`,
+        ...group.map((c) => `  ${c.name}${c.args ? ` ${c.args}` : ''}  ${c.summary}`),
+        '',
+      ].join('\n'),
+    );
+    return asked ? EXIT.ok : EXIT.usage;
+  }
   if (!picked) {
     early.error(`${program.name}: unknown command '${commandWords(argv).join(' ') || argv[0]}'`);
     early.info(`hint: run '${program.name} --help' to see the commands`);

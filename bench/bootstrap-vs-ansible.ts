@@ -1,0 +1,100 @@
+// Benchmark (LAB ONLY; root on Linux): bootstrap of a fresh 5-board lab three ways, interleaved run by run
+// so machine load affects each alike, and reported as ratios measured in the same run:
+//   picocal        `picocal bootstrap` (render, sha256 checks, Ansible with picocal's ansible.cfg, verify)
+//   ansible-cfg    plain `ansible-playbook` of the same playbook with picocal's ansible.cfg
+//   ansible-default the same playbook with Ansible's default settings (no ansible.cfg)
+// Usage after a build: node dist/bench/bootstrap-vs-ansible.js [--runs 3] [--artifacts ../shared/calico]
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { labHostProblem } from '../src/lab/host-requirements.js';
+import { labDown } from '../src/lab/lab-down.js';
+import { labUp } from '../src/lab/lab-up.js';
+import { INFRASTRUCTURE_DIR, PACKAGE_ROOT } from '../src/paths.js';
+
+type Mode = 'picocal' | 'ansible-cfg' | 'ansible-default';
+const MODES: Mode[] = ['picocal', 'ansible-cfg', 'ansible-default'];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const cli = join(PACKAGE_ROOT, 'dist/src/cli/picocal.js');
+
+async function once(mode: Mode, artifacts: string, work: string): Promise<number> {
+  const name = 'benchboot';
+  await labDown({ name });
+  const { state } = await labUp({ name, nodes: 5 });
+  try {
+    const build = join(work, 'build');
+    const started = Date.now();
+    if (mode === 'picocal') {
+      const r = await execa(
+        'node',
+        [cli, 'bootstrap', '-i', state.inventory, '--artifacts', artifacts, '--out', build],
+        { cwd: work, reject: false, env: { CI: 'true' } },
+      );
+      if (r.exitCode !== 0) throw new Error(`picocal bootstrap failed: ${r.stderr.slice(-2000)}`);
+      return Date.now() - started;
+    }
+    // The plain runs get the same rendered input, made before the clock starts.
+    await execa('node', [cli, 'render', '-i', state.inventory, '--out', build], { cwd: work });
+    const env: Record<string, string> = { ANSIBLE_NOCOLOR: '1' };
+    if (mode === 'ansible-cfg') env['ANSIBLE_CONFIG'] = join(INFRASTRUCTURE_DIR, 'ansible.cfg');
+    const t0 = Date.now();
+    const r = await execa(
+      'ansible-playbook',
+      [
+        '-i',
+        state.inventory,
+        join(INFRASTRUCTURE_DIR, 'security/install_calico.ansible'),
+        '-e',
+        JSON.stringify({ calico_render_dir: build, calico_artifacts_dir: artifacts }),
+      ],
+      { cwd: work, reject: false, env, extendEnv: true },
+    );
+    if (r.exitCode !== 0) throw new Error(`ansible-playbook (${mode}) failed: ${r.stdout.slice(-2000)}`);
+    return Date.now() - t0;
+  } finally {
+    await labDown({ name });
+  }
+}
+
+async function main(): Promise<number> {
+  const problem = labHostProblem();
+  if (problem) {
+    process.stderr.write(`bench/bootstrap-vs-ansible: ${problem}\n`);
+    return 2;
+  }
+  const args = process.argv.slice(2);
+  const at = (f: string) => (args.indexOf(f) >= 0 ? args[args.indexOf(f) + 1] : undefined);
+  const runs = Number(at('--runs') ?? 3);
+  const artifacts = resolve(at('--artifacts') ?? join(PACKAGE_ROOT, '../shared/calico'));
+  const work = mkdtempSync(join(tmpdir(), 'picocal-bench-'));
+  const times: Record<Mode, number[]> = { picocal: [], 'ansible-cfg': [], 'ansible-default': [] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const mode of i % 2 === 0 ? MODES : [...MODES].reverse()) {
+        times[mode].push(await once(mode, artifacts, work));
+        process.stderr.write(`run ${i + 1} ${mode}: ${times[mode].at(-1)} ms\n`);
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const m = Object.fromEntries(MODES.map((k) => [k, median(times[k])])) as Record<Mode, number>;
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'bootstrap-vs-ansible',
+      nodes: 5,
+      runs,
+      ms: times,
+      medianMs: m,
+      ratios: {
+        picocalVsAnsibleDefault: +(m.picocal / m['ansible-default']).toFixed(3),
+        ansibleCfgVsAnsibleDefault: +(m['ansible-cfg'] / m['ansible-default']).toFixed(3),
+        picocalVsAnsibleCfg: +(m.picocal / m['ansible-cfg']).toFixed(3),
+      },
+    }) + '\n',
+  );
+  return 0;
+}
+
+process.exitCode = await main();
