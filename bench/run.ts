@@ -6,7 +6,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = ['policy-matrix.js', 'lab-up-down.js', 'verify-scaling.js', 'bootstrap-vs-ansible.js', 'upgrade-lab.js'];
+const BENCHES = [
+  'policy-matrix.js',
+  'lab-up-down.js',
+  'verify-scaling.js',
+  'bootstrap-vs-ansible.js',
+  'upgrade-lab.js',
+];
 
 for (const b of BENCHES) {
   const file = join(here, b);
