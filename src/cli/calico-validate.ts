@@ -4,10 +4,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../errors.js';
-import { loadPolicySet } from '../policy/load/policy-set.js';
+import { fetchLive, LIVE_OPTIONS, liveTarget } from '../policy/live/index.js';
+import { buildPolicySet, loadPolicySet, type PolicySet } from '../policy/load/policy-set.js';
 import { parseProtocolQuery, resolvePeer } from '../policy/evaluate/query.js';
 import { resultJson, resultText, validateFlow } from '../policy/evaluate/validate.js';
-import { listOption, stringOption, type Command } from './command.js';
+import { flag, listOption, stringOption, type Command, type CommandContext } from './command.js';
 import { runProgram, type RunOptions } from './main.js';
 
 export const validateCommand: Command = {
@@ -16,7 +17,8 @@ export const validateCommand: Command = {
   args: 'SRC DST [NAMESPACE]',
   description:
     'SRC and DST are a pod name (in NAMESPACE, default `default`), `namespace/pod`, or an IP address outside the ' +
-    'cluster. The verdict is computed from files: no cluster is needed. Exit 0 when the verdict equals --expect, ' +
+    'cluster. The verdict is computed from files (no cluster is needed), or with --live from what kubectl reads ' +
+    'from the cluster of the current kubeconfig. Exit 0 when the verdict equals --expect, ' +
     '1 when it does not, 2 on bad input.',
   options: {
     port: { type: 'string', arg: 'N', description: 'destination port (default: is any port allowed?)' },
@@ -44,10 +46,12 @@ export const validateCommand: Command = {
       default: 'allow',
       description: 'the verdict that makes the exit code 0',
     },
+    ...LIVE_OPTIONS,
   },
   examples: [
     'calico-validate frontend-pod backend-pod default --port 8080 --cluster cluster.yaml --policies policies/',
     'calico-validate shop/web 203.0.113.10 --port 443 --cluster cluster.yaml --policies policies/ --output json',
+    'calico-validate frontend backend shop --port 8080 --live --context pi-cluster',
   ],
   async run(ctx) {
     const [srcText, dstText, namespace = 'default', ...extra] = ctx.positionals;
@@ -56,14 +60,8 @@ export const validateCommand: Command = {
     const expect = stringOption(ctx, 'expect') ?? 'allow';
     if (expect !== 'allow' && expect !== 'deny')
       throw new UsageError(`--expect must be allow or deny, not '${expect}'`);
-    const paths = [...listOption(ctx, 'cluster'), ...listOption(ctx, 'policies')];
-    if (!paths.length)
-      throw new UsageError(
-        'nothing to evaluate',
-        'pass --cluster FILE (kubectl get ns,pods -A -o yaml) and --policies FILE|DIR',
-      );
     const query = parseProtocolQuery(stringOption(ctx, 'protocol'), stringOption(ctx, 'port'));
-    const set = loadPolicySet(paths, ctx.cwd);
+    const set = await policySet(ctx);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
     const src = resolvePeer(srcText, namespace, set.cluster, 'SRC');
     const dst = resolvePeer(dstText, namespace, set.cluster, 'DST');
@@ -76,6 +74,26 @@ export const validateCommand: Command = {
     return verdict === expect ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** From files, or with --live from the cluster (the same model builders either way). */
+async function policySet(ctx: CommandContext): Promise<PolicySet> {
+  const paths = [...listOption(ctx, 'cluster'), ...listOption(ctx, 'policies')];
+  if (flag(ctx, 'live')) {
+    if (paths.length)
+      throw new UsageError('--live reads the cluster: it cannot be combined with --cluster or --policies');
+    const snapshot = await fetchLive(liveTarget(ctx));
+    for (const w of snapshot.warnings) ctx.out.warn(w);
+    return buildPolicySet(snapshot.objects);
+  }
+  for (const f of ['kubeconfig', 'context'])
+    if (stringOption(ctx, f) !== undefined) throw new UsageError(`--${f} needs --live`);
+  if (!paths.length)
+    throw new UsageError(
+      'nothing to evaluate',
+      'pass --cluster FILE (kubectl get ns,pods -A -o yaml) and --policies FILE|DIR, or --live',
+    );
+  return loadPolicySet(paths, ctx.cwd);
+}
 
 export function runCalicoValidate(argv: string[], opts: RunOptions = {}): Promise<number> {
   return runProgram(

@@ -17,6 +17,8 @@ import { policyLogRules } from './policy-log-rules.js';
 import { policyList } from './policy-list.js';
 import { verifyCommand } from './verify.js';
 import { upgradeCommand } from './upgrade.js';
+import { statusCommand } from './status.js';
+import { policyDenied } from './policy-denied.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
@@ -38,4 +40,6 @@ export const COMMANDS: Command[] = [
   policyList,
   verifyCommand,
   upgradeCommand,
+  statusCommand,
+  policyDenied,
 ];

@@ -1,0 +1,128 @@
+// `picocal policy denied`: the packets Calico's Log rules wrote to each node's kernel log, with pod names
+// on the addresses. --follow polls every node every 2 s until Ctrl-C.
+import { EXIT, InterruptedError, UsageError } from '../../errors.js';
+import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../ops/denied/collect.js';
+import type { MappedEntry } from '../../ops/denied/map-pods.js';
+import { deniedJson, deniedText } from '../../ops/denied/render.js';
+import { parseSince } from '../../ops/denied/since.js';
+import { flag, stringOption, type Command, type CommandContext } from '../command.js';
+import { requireInventory } from '../inventory-option.js';
+import { selectedNodes, timeoutSeconds } from './status.js';
+
+const POLL_MS = 2000;
+/** Each poll re-reads this far back: wider than the poll interval, so a slow node misses nothing. */
+const FOLLOW_WINDOW_S = 30;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+function reportNodes(ctx: CommandContext, nodes: readonly NodeLog[], podsError: string | undefined): void {
+  for (const n of nodes) {
+    if (n.error) ctx.out.warn(`${n.name}: ${n.reachable ? '' : 'unreachable: '}${n.error}`);
+    if (n.hint) ctx.out.info(`${n.name}: hint: ${n.hint}`);
+  }
+  if (podsError) ctx.out.warn(`no pod names: ${podsError}`);
+}
+
+function exitCode(nodes: readonly NodeLog[]): number {
+  const bad = nodes.filter((n) => n.error !== undefined).length;
+  if (nodes.length > 0 && bad === nodes.length) return EXIT.failed;
+  return bad > 0 ? EXIT.partial : EXIT.ok;
+}
+
+function document(batch: DeniedBatch, entries: readonly MappedEntry[], sinceSeconds: number) {
+  return {
+    ...deniedJson(entries),
+    sinceSeconds,
+    nodes: batch.nodes.map((n) => ({
+      name: n.name,
+      reachable: n.reachable,
+      source: n.source,
+      error: n.error ?? null,
+    })),
+    podsError: batch.podsError ?? null,
+  };
+}
+
+export const policyDenied: Command = {
+  name: 'policy denied',
+  summary: 'show packets denied by Calico (calico-packet kernel log lines) from every node, with pods',
+  description:
+    'Reads the kernel log of each node over SSH (journalctl -k when the node keeps a journal, else\n' +
+    '/var/log/kern.log or /var/log/messages), keeps the calico-packet lines that Calico Log rules write\n' +
+    '(add them with picocal policy log-rules), and names the pods behind the addresses using\n' +
+    'kubectl get pods -A on the control plane. Exit 0: every node read; 3: some not (named); 1: none.',
+  options: {
+    node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node (repeatable)' },
+    since: { type: 'string', arg: 'AGE', description: 'how far back, e.g. 30s, 10m, 2h (default 10m)' },
+    follow: { type: 'boolean', description: 'keep polling every 2 s for new packets until Ctrl-C' },
+    timeout: { type: 'string', arg: 'S', description: 'seconds per node for login and reading (default 8)' },
+    'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys in known_hosts' },
+  },
+  examples: [
+    'picocal policy denied -i inventory/picocluster.yaml',
+    'picocal policy denied -i inventory/picocluster.yaml --node pc-node2 --since 30m --output json',
+    'picocal policy denied -i inventory/picocluster.yaml --follow',
+  ],
+  async run(ctx) {
+    if (ctx.positionals.length > 0) {
+      throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'name nodes with --node NAME');
+    }
+    const sinceSeconds = parseSince(stringOption(ctx, 'since') ?? '10m');
+    const timeoutS = timeoutSeconds(stringOption(ctx, 'timeout'));
+    const inv = await requireInventory(ctx);
+    const nodes = selectedNodes(ctx, inv);
+    const collector = new DeniedCollector(inv, {
+      ...(nodes ? { nodes } : {}),
+      timeoutMs: timeoutS * 1000,
+      acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+      signal: ctx.signal,
+    });
+    const onAbort = () => collector.close();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const first = await collector.collect(sinceSeconds);
+      if (ctx.signal.aborted) throw new InterruptedError('policy denied interrupted');
+      reportNodes(ctx, first.nodes, first.podsError);
+      if (!flag(ctx, 'follow')) {
+        ctx.out.json(document(first, first.entries, sinceSeconds));
+        for (const line of deniedText(first.entries)) ctx.out.print(line);
+        return exitCode(first.nodes);
+      }
+      // Follow: rows as they come; with --output json one document of everything seen, at Ctrl-C.
+      const all = [...first.entries];
+      let last = first;
+      for (const line of deniedText(first.entries)) ctx.out.print(line);
+      ctx.out.info('following: new packets appear below; Ctrl-C to stop');
+      while (!ctx.signal.aborted) {
+        await sleep(POLL_MS, ctx.signal);
+        if (ctx.signal.aborted) break;
+        const batch = await collector.collect(FOLLOW_WINDOW_S);
+        if (ctx.signal.aborted) break;
+        const newlyBad = batch.nodes.filter(
+          (n) => n.error && !last.nodes.some((o) => o.name === n.name && o.error),
+        );
+        reportNodes(ctx, newlyBad, batch.podsError && !last.podsError ? batch.podsError : undefined);
+        last = batch;
+        all.push(...batch.entries);
+        if (batch.entries.length) for (const line of deniedText(batch.entries).slice(1)) ctx.out.print(line);
+      }
+      ctx.out.json(document(last, all, sinceSeconds));
+      return EXIT.ok;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      collector.close();
+    }
+  },
+};

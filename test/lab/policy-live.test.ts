@@ -1,0 +1,274 @@
+// `calico-validate --live` and `picocal policy enforce --live` against the lab's API stand-in, driven
+// through the real kubectl: namespaces, pods and policies are created with kubectl, then read back by
+// picocal and enforced (server-side apply of the enforced kind, delete of the staged one).
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateCommand } from '../../src/cli/calico-validate.js';
+import { labKubeconfig } from '../../src/lab/kube-api/kubeconfig.js';
+import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { freePort, labSkipReason, startHarness, type Harness } from './kube-api-harness.js';
+
+const skip = labSkipReason(true);
+const M32 = '../shared/calico/v3.32.1/manifests';
+const tag = randomBytes(3).toString('hex');
+const NETNS = [`pclt-${tag}-1`, `pclt-${tag}-2`];
+const VALIDATE = { name: 'calico-validate', summary: 'test', commands: [validateCommand], single: true };
+
+const CLUSTER = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: web}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: frontend, namespace: shop, labels: {app: frontend}}
+spec:
+  containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 80}]}]
+status: {phase: Running, podIP: 10.244.1.10}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: backend, namespace: shop, labels: {app: backend}}
+spec:
+  containers: [{name: api, image: api, ports: [{name: api, containerPort: 8080}]}]
+status: {phase: Running, podIP: 10.244.2.20}
+`;
+
+const POLICIES = `apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  stagedAction: Set
+  selector: all()
+  types: [Ingress, Egress]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: backend-from-frontend, namespace: shop}
+spec:
+  selector: app == 'backend'
+  types: [Ingress]
+  ingress:
+    - action: Allow
+      protocol: TCP
+      source: {selector: app == 'frontend'}
+      destination: {ports: [8080]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend-to-backend, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  policyTypes: [Egress]
+  egress:
+    - to: [{podSelector: {matchLabels: {app: backend}}}]
+      ports: [{port: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: legacy-allow-all, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress: [{}]
+---
+apiVersion: projectcalico.org/v3
+kind: StagedKubernetesNetworkPolicy
+metadata: {name: legacy-allow-all, namespace: shop}
+spec:
+  stagedAction: Delete
+  podSelector: {}
+`;
+
+const PASSING = `- {name: frontend reaches backend api, from: frontend, to: backend, namespace: shop, port: 8080, expect: allow}
+- {name: backend cannot reach frontend, from: backend, to: frontend, namespace: shop, port: 80, expect: deny}
+`;
+const FAILING = `- {name: frontend reaches backend api, from: frontend, to: backend, namespace: shop, port: 8080, expect: allow}
+- {name: backend reaches frontend, from: shop/backend, to: shop/frontend, port: 80, expect: allow}
+`;
+
+interface ValidateJson {
+  verdict: string;
+  staged?: { verdict: string };
+  explanation: unknown;
+}
+
+describe.skipIf(skip !== undefined)(
+  `policy commands with --live against the lab API${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    let h: Harness;
+    let kubeconfig: string;
+    const validate = (...args: string[]): Promise<CliResult> =>
+      runCli([...args, '--live', '--kubeconfig', kubeconfig], { program: VALIDATE });
+    const enforce = (...args: string[]): Promise<CliResult> =>
+      runCli(['policy', 'enforce', '--live', '--kubeconfig', kubeconfig, ...args], { cwd: h.state.dir });
+    const names = async (resource: string): Promise<string> =>
+      (
+        await h.kubectl([
+          'get',
+          resource,
+          '-n',
+          'shop',
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.name} {end}',
+        ])
+      ).stdout.trim();
+
+    beforeAll(async () => {
+      for (const ns of NETNS) {
+        await execa('ip', ['netns', 'add', ns]);
+        await execa('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      }
+      h = await startHarness(NETNS.map((netns) => ({ netns })));
+      kubeconfig = join(h.state.dir, 'host-kubeconfig');
+      writeFileSync(kubeconfig, labKubeconfig(h.state.apiServer.url));
+      for (const f of [
+        `${M32}/v1_crd_projectcalico_org.yaml`,
+        `${M32}/tigera-operator.yaml`,
+        `${M32}/custom-resources.yaml`,
+      ]) {
+        const r = await h.kubectl(['create', '-f', f]);
+        expect(r.exitCode, r.stderr).toBe(0);
+      }
+      const avail = await h.kubectl([
+        'wait',
+        '--for=condition=Available',
+        'tigerastatus/apiserver',
+        '--timeout=60s',
+      ]);
+      expect(avail.exitCode, avail.stderr).toBe(0);
+      // `create` keeps a core object's status (server-side apply would drop it), so pods get their IPs.
+      const c = await h.kubectl(['create', '-f', '-'], CLUSTER);
+      expect(c.exitCode, c.stderr).toBe(0);
+      const p = await h.kubectl(['apply', '--server-side', '-f', '-'], POLICIES);
+      expect(p.exitCode, p.stderr).toBe(0);
+      writeFileSync(join(h.state.dir, 'passing.yaml'), PASSING);
+      writeFileSync(join(h.state.dir, 'failing.yaml'), FAILING);
+    }, 120_000);
+
+    afterAll(async () => {
+      await h?.cleanup();
+      for (const ns of NETNS) await execa('ip', ['netns', 'del', ns], { reject: false });
+    });
+
+    it.each([
+      ['frontend', 'backend', '8080', 'allow', 'allow'],
+      ['backend', 'frontend', '80', 'allow', 'deny'],
+      ['frontend', 'backend', '9090', 'deny', 'deny'],
+    ])(
+      'calico-validate %s → %s port %s --live: %s now, %s with the staged policy',
+      async (src, dst, port, verdict, staged) => {
+        const r = await validate(src, dst, 'shop', '--port', port, '--expect', verdict, '--output', 'json');
+        expect(r.code, r.stderr).toBe(0);
+        const doc = JSON.parse(r.stdout) as ValidateJson;
+        expect(doc.verdict).toBe(verdict);
+        expect(doc.staged?.verdict).toBe(staged);
+        if (verdict === 'deny') expect(JSON.stringify(doc.explanation)).toContain('kubectl:');
+      },
+    );
+
+    it('calico-validate --live names the deciding live object in its text explanation', async () => {
+      const r = await validate('frontend', 'backend', 'shop', '--port', '9090', '--expect', 'deny');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('kubectl:NetworkPolicy/shop/frontend-to-backend');
+    });
+
+    it('calico-validate --live fails with exit 1 and a hint when the cluster is unreachable', async () => {
+      const bad = join(h.state.dir, 'unreachable-kubeconfig');
+      writeFileSync(bad, labKubeconfig(`http://127.0.0.1:${await freePort()}`));
+      const r = await runCli(['a', 'b', '--live', '--kubeconfig', bad], { program: VALIDATE });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/unreachable/);
+    });
+
+    it('calico-validate rejects --live together with --cluster (exit 2)', async () => {
+      const r = await validate('a', 'b', '--cluster', 'x.yaml');
+      expect(r.code).toBe(2);
+    });
+
+    it('policy enforce --live refuses, naming the failing test, and changes nothing', async () => {
+      const r = await enforce('--tests', 'failing.yaml', '--output', 'json');
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('backend reaches frontend');
+      const doc = JSON.parse(r.stdout) as { enforced: boolean; refused: string };
+      expect(doc.enforced).toBe(false);
+      expect(doc.refused).toContain('backend reaches frontend');
+      expect(await names('stagednetworkpolicies.projectcalico.org')).toBe('default-deny');
+      expect(await names('networkpolicies.networking.k8s.io')).toContain('legacy-allow-all');
+    });
+
+    it('policy enforce --live --dry-run prints the plan and changes nothing', async () => {
+      const r = await enforce('--tests', 'passing.yaml', '--dry-run');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('would apply NetworkPolicy shop/default-deny');
+      expect(r.stdout).toContain('would delete StagedNetworkPolicy shop/default-deny');
+      expect(r.stdout).toContain(
+        'would delete NetworkPolicy shop/legacy-allow-all (networking.k8s.io/v1, stagedAction Delete',
+      );
+      expect(await names('stagednetworkpolicies.projectcalico.org')).toBe('default-deny');
+    });
+
+    it('policy enforce --live replaces the staged policy with the enforced kind once the tests pass', async () => {
+      const r = await enforce('--tests', 'passing.yaml', '--output', 'json');
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as { enforced: boolean; steps: string[] };
+      expect(doc.enforced).toBe(true);
+      expect(doc.steps).toHaveLength(4);
+      expect(await names('stagednetworkpolicies.projectcalico.org')).toBe('');
+      expect(await names('stagedkubernetesnetworkpolicies.projectcalico.org')).toBe('');
+      expect(await names('networkpolicies.networking.k8s.io')).toBe('frontend-to-backend');
+      expect((await names('networkpolicies.projectcalico.org')).split(' ').sort()).toEqual([
+        'backend-from-frontend',
+        'default-deny',
+      ]);
+      const spec = await h.kubectl([
+        'get',
+        'networkpolicies.projectcalico.org',
+        'default-deny',
+        '-n',
+        'shop',
+        '-o',
+        'jsonpath={.spec.selector} {.spec.types} {.spec.stagedAction}',
+      ]);
+      expect(spec.stdout.trim()).toBe('all() ["Ingress","Egress"]');
+      // Enforced now: the live verdict is what the staged one was.
+      const v = await validate('backend', 'frontend', 'shop', '--port', '80', '--expect', 'deny');
+      expect(v.code, v.stderr).toBe(0);
+    });
+  },
+);
+
+describe.skipIf(labSkipReason(false) !== undefined)(
+  'calico-validate --live on a cluster without the Calico API server',
+  () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness([{}]);
+      const c = await h.kubectl(['create', '-f', '-'], CLUSTER);
+      expect(c.exitCode, c.stderr).toBe(0);
+    });
+    afterAll(async () => {
+      await h?.cleanup();
+    });
+
+    it('skips the unserved projectcalico.org kinds with a warning and still gives a verdict', async () => {
+      const r = await runCli(
+        [
+          'shop/frontend',
+          'shop/backend',
+          '--port',
+          '8080',
+          '--live',
+          '--kubeconfig',
+          join(h.state.dir, 'kubeconfig'),
+        ],
+        { program: VALIDATE },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('warning: tiers.projectcalico.org is not served (no Calico API server?)');
+      expect(r.stderr).toContain('stagednetworkpolicies.projectcalico.org is not served');
+    });
+  },
+);
