@@ -17,6 +17,7 @@ export const OUTPUTS = [
     out: 'manifests/felix-configuration.yaml',
     per: 'cluster',
   },
+  { template: 'cluster/metrics-services.yaml.hbs', out: 'manifests/metrics-services.yaml', per: 'cluster' },
   { template: 'cluster/group_vars-all.yaml.hbs', out: 'ansible/group_vars/all.yaml', per: 'cluster' },
   { template: 'node/host_vars.yaml.hbs', out: 'ansible/host_vars/{node}.yaml', per: 'node' },
   { template: 'namespace/baseline.yaml.hbs', out: 'policies/{namespace}/baseline.yaml', per: 'namespace' },

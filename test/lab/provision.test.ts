@@ -79,6 +79,13 @@ describeLab('provisioning on the virtual PicoCluster', () => {
     expect(cat.stdout).toContain('interface-name:vxlan.calico');
     const cmdline = await ssh(lab.state, lab.state.nodes[2]!, 'cat /boot/firmware/cmdline.txt');
     expect(cmdline.stdout).toMatch(/cgroup_memory=1 cgroup_enable=memory/);
+    // Monitoring on in the lab inventory: Felix metrics and the headless metrics Service.
+    const svc = await ssh(
+      lab.state,
+      lab.state.nodes[0]!,
+      'kubectl --kubeconfig /etc/rancher/k3s/k3s.yaml get service felix-metrics-svc -n calico-system -o name',
+    );
+    expect(svc.stdout).toBe('service/felix-metrics-svc');
   }, 600_000);
 
   it('a second run on the converged cluster changes nothing on any board', async () => {

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadAll } from 'js-yaml';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service } from 'kubernetes-models/v1/Service';
 import { TemplateError } from '../../../src/errors.js';
 import { loadInventory, parseInventory } from '../../../src/inventory/load.js';
 import { renderInventory } from '../../../src/render/render.js';
@@ -198,6 +199,8 @@ describe.runIf(sharedCalicoAvailable())('rendered resources pass the real schema
         checked++;
         if (obj.apiVersion === 'v1' && obj.kind === 'ConfigMap') {
           expect(() => new ConfigMap(obj as never).validate(), rel).not.toThrow();
+        } else if (obj.apiVersion === 'v1' && obj.kind === 'Service') {
+          expect(() => new Service(obj as never).validate(), rel).not.toThrow();
         } else if (obj.apiVersion === 'networking.k8s.io/v1') {
           expect(() => new NetworkPolicy(obj as never).validate(), rel).not.toThrow();
         } else {
