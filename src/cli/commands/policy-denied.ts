@@ -7,7 +7,7 @@ import { deniedJson, deniedText } from '../../ops/denied/render.js';
 import { parseSince } from '../../ops/denied/since.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
-import { selectedNodes, timeoutSeconds } from './status.js';
+import { selectedNodes, timeoutSeconds } from '../node-options.js';
 
 const POLL_MS = 2000;
 /** Each poll re-reads this far back: wider than the poll interval, so a slow node misses nothing. */

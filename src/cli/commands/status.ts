@@ -1,46 +1,10 @@
 // `picocal status`: one scrape of every node's Felix metrics over SSH, shown as one row per node.
-import { InputError, InterruptedError, UsageError } from '../../errors.js';
-import type { Inventory } from '../../inventory/types.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import { scrapeNodes } from '../../ops/status/scrape-nodes.js';
 import { statusExitCode, statusTable } from '../../ops/status/status-table.js';
-import { closest } from '../../schema/did-you-mean.js';
-import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
+import { flag, stringOption, type Command } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
-
-const DEFAULT_TIMEOUT_S = 8;
-
-export function timeoutSeconds(text: string | undefined, fallback = DEFAULT_TIMEOUT_S): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n >= 1 && n <= 600)) {
-    throw new UsageError(
-      `--timeout must be a number of seconds from 1 to 600, not '${text}'`,
-      `e.g. --timeout ${fallback}`,
-    );
-  }
-  return n;
-}
-
-/** The --node names, each checked against the inventory (all problems at once, with a guess). */
-export function selectedNodes(ctx: CommandContext, inv: Inventory): string[] | undefined {
-  const wanted = listOption(ctx, 'node');
-  const names = inv.hosts.map((h) => h.name);
-  const unknown = wanted.filter((n) => !names.includes(n));
-  if (unknown.length > 0) {
-    throw new InputError(
-      `unknown node${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
-      unknown.map((n) => {
-        const guess = closest(n, names);
-        return {
-          field: '--node',
-          message: `'${n}' is not a host in ${inv.file}`,
-          hint: guess ? `did you mean '${guess}'?` : `hosts: ${names.join(', ')}`,
-        };
-      }),
-    );
-  }
-  return wanted.length > 0 ? wanted : undefined;
-}
+import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';
 
 export const statusCommand: Command = {
   name: 'status',

@@ -1,25 +1,11 @@
 // `picocal verify`: SSH to every node, check Felix, the tunnel link, BGP and node prep there, ask the
 // control plane about the calico-node pods and TigeraStatus, and print one row per node.
-import { InputError, InterruptedError, UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import { exitCodeFor, healthTable } from '../../health/health-table.js';
 import { verifyCluster } from '../../health/verify-cluster.js';
-import { closest } from '../../schema/did-you-mean.js';
-import { flag, listOption, stringOption, type Command } from '../command.js';
+import { flag, stringOption, type Command } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
-
-const DEFAULT_TIMEOUT_S = 8;
-
-function timeoutSeconds(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_TIMEOUT_S;
-  const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n >= 1 && n <= 600)) {
-    throw new UsageError(
-      `--timeout must be a number of seconds from 1 to 600, not '${text}'`,
-      'e.g. --timeout 8',
-    );
-  }
-  return n;
-}
+import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -54,22 +40,7 @@ export const verifyCommand: Command = {
     }
     const timeoutS = timeoutSeconds(stringOption(ctx, 'timeout'));
     const inv = await requireInventory(ctx);
-    const wanted = listOption(ctx, 'node');
-    const names = inv.hosts.map((h) => h.name);
-    const unknown = wanted.filter((n) => !names.includes(n));
-    if (unknown.length > 0) {
-      throw new InputError(
-        `unknown node${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
-        unknown.map((n) => {
-          const guess = closest(n, names);
-          return {
-            field: '--node',
-            message: `'${n}' is not a host in ${inv.file}`,
-            hint: guess ? `did you mean '${guess}'?` : `hosts: ${names.join(', ')}`,
-          };
-        }),
-      );
-    }
+    const wanted = selectedNodes(ctx, inv) ?? [];
     const report = await verifyCluster(inv, {
       ...(wanted.length > 0 ? { nodes: wanted } : {}),
       timeoutMs: timeoutS * 1000,
