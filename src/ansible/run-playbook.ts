@@ -64,6 +64,9 @@ export async function runPlaybook(opts: PlaybookRun): Promise<PlaybookResult> {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       reject: false,
       cleanup: true,
+      // Its own process group, so that Ctrl-C reaches ansible-playbook *and* its workers at once, as a
+      // terminal's Ctrl-C does; signalling only the main process leaves it waiting for a running task.
+      detached: true,
     });
   } catch (err) {
     throw new AnsibleError('could not start ansible-playbook', {
@@ -71,7 +74,22 @@ export async function runPlaybook(opts: PlaybookRun): Promise<PlaybookResult> {
       hint: 'install Ansible (Debian: apt-get install ansible-core)',
     });
   }
-  const onAbort = () => child.kill('SIGINT');
+  const signalGroup = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const escalation: NodeJS.Timeout[] = [];
+  const onAbort = () => {
+    signalGroup('SIGINT');
+    // Ansible stops on the first SIGINT; if a task ignores it, end the group within a bounded time.
+    escalation.push(
+      setTimeout(() => signalGroup('SIGTERM'), 10_000),
+      setTimeout(() => signalGroup('SIGKILL'), 20_000),
+    );
+  };
   opts.signal.addEventListener('abort', onAbort, { once: true });
 
   child.stdout?.pipe(log, { end: false });
@@ -92,6 +110,7 @@ export async function runPlaybook(opts: PlaybookRun): Promise<PlaybookResult> {
   });
 
   const result = await child;
+  for (const t of escalation) clearTimeout(t);
   await done;
   opts.signal.removeEventListener('abort', onAbort);
   await Promise.all([new Promise((r) => log.end(r)), new Promise((r) => events.end(r))]);

@@ -61,8 +61,9 @@ describe('runPlaybook (real ansible-playbook)', () => {
     ]);
     const tracker = new ProgressTracker(['alpha', 'beta']);
     const controller = new AbortController();
+    // A person presses Ctrl-C while the task runs (picocal then signals ansible-playbook's process group).
     tracker.onUpdate((_n, e) => {
-      if (e.event === 'host_task_start') controller.abort();
+      if (e.event === 'host_task_start') setTimeout(() => controller.abort(), 1500);
     });
     const started = Date.now();
     const run = createRunFolder(dir, 'test');
