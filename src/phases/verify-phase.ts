@@ -2,7 +2,6 @@
 // the expected version), polling until healthy or the deadline: calico-node needs a little while to
 // become Ready after the operator rolls it out.
 import { verifyCluster } from '../health/verify-cluster.js';
-import type { HealthReport } from '../health/health-types.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
 
@@ -12,7 +11,7 @@ export interface VerifySettings {
   acceptNewHostKeys: boolean;
 }
 
-export function verifyPhase(settings: VerifySettings): Phase<ProvisionContext & { health?: HealthReport }> {
+export function verifyPhase(settings: VerifySettings): Phase<ProvisionContext> {
   return {
     title: 'Verify Calico on every board (SSH: Felix health, tunnel link, calico-node pod)',
     plan: (ctx) =>
@@ -37,7 +36,7 @@ export function verifyPhase(settings: VerifySettings): Phase<ProvisionContext & 
           timeoutMs: settings.perNodeTimeoutMs,
           acceptNewHostKeys: settings.acceptNewHostKeys,
           signal: ctx.signal,
-          onNewHostKey: (k) => ctx.out.info(`accepted new host key for ${JSON.stringify(k)}`),
+          onNewHostKey: (k) => ctx.out.info(`accepted a new host key: ${JSON.stringify(k)}`),
         });
         ctx.health = report;
         const waiting = report.nodes.filter((n) => !n.healthy && n.reachable);

@@ -37,7 +37,7 @@ export type ProvisionOutcome =
 
 export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcome> {
   const run = createRunFolder(opts.cwd, opts.kind);
-  const ctx: ProvisionContext & { health?: HealthReport } = {
+  const ctx: ProvisionContext = {
     inventory: opts.inventory,
     out: opts.out,
     signal: opts.signal,
@@ -49,7 +49,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     ...(opts.env ? { env: opts.env } : {}),
   };
   const reprovision = opts.kind === 'reprovision';
-  const phases: Phase<ProvisionContext & { health?: HealthReport }>[] = [
+  const phases: Phase<ProvisionContext>[] = [
     renderPhase,
     artifactsPhase,
     ...(reprovision && opts.reset ? [nodeResetPhase] : []),

@@ -3,6 +3,7 @@
 import type { ProgressTracker } from '../ansible/node-progress.js';
 import type { ArtifactSet } from '../artifacts/artifacts.js';
 import type { Output } from '../cli/output.js';
+import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { RunFolder } from '../runs/run-folder.js';
 
@@ -21,6 +22,7 @@ export interface ProvisionContext {
   artifacts?: ArtifactSet;
   tracker?: ProgressTracker;
   ansibleExitCode?: number;
+  health?: HealthReport;
   /** Extra environment for child processes (tests). */
   env?: Record<string, string>;
 }

@@ -4,19 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../../errors.js';
 import { parseYamlDocuments } from '../../yaml/source-map.js';
+import { CALICO_KINDS } from '../../policy/model/calico-kinds.js';
 
 const POLICY_KINDS = new Set([
   'networking.k8s.io/v1 NetworkPolicy',
-  ...[
-    'NetworkPolicy',
-    'GlobalNetworkPolicy',
-    'NetworkSet',
-    'GlobalNetworkSet',
-    'Tier',
-    'StagedNetworkPolicy',
-    'StagedGlobalNetworkPolicy',
-    'StagedKubernetesNetworkPolicy',
-  ].map((k) => `projectcalico.org/v3 ${k}`),
+  ...CALICO_KINDS.map((k) => `projectcalico.org/v3 ${k}`),
 ]);
 
 export interface FolderScan {

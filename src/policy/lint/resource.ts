@@ -10,17 +10,8 @@ export const CALICO_GROUP = 'projectcalico.org/v3';
 export const CALICO_STORAGE_GROUP = 'crd.projectcalico.org/v1';
 export const KUBERNETES_NETWORKING = 'networking.k8s.io/v1';
 
-export const CALICO_KINDS = [
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'NetworkSet',
-  'GlobalNetworkSet',
-  'Tier',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-] as const;
-export type CalicoKind = (typeof CALICO_KINDS)[number];
+import type { CalicoKind } from '../model/calico-kinds.js';
+export { CALICO_KINDS, type CalicoKind } from '../model/calico-kinds.js';
 
 export interface Resource {
   source: SourceFile;

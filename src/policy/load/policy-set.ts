@@ -9,6 +9,7 @@ import { compileKubernetesPolicy } from '../kubernetes/network-policy.js';
 import { buildCluster } from './cluster.js';
 import { isRecord, Problems } from './problems.js';
 import { collectFiles, readObjects, type LoadedObject } from './read-objects.js';
+import { isCalicoKind } from '../model/calico-kinds.js';
 
 export interface PolicySet {
   cluster: Cluster;
@@ -21,23 +22,13 @@ export interface PolicySet {
 }
 
 const CALICO_GROUPS = new Set(['projectcalico.org/v3', 'crd.projectcalico.org/v1']);
-const CALICO_KINDS = new Set([
-  'NetworkPolicy',
-  'GlobalNetworkPolicy',
-  'NetworkSet',
-  'GlobalNetworkSet',
-  'Tier',
-  'StagedNetworkPolicy',
-  'StagedGlobalNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-]);
 
 type Family = 'cluster' | 'k8s-policy' | 'calico' | 'ignored';
 
 function familyOf(obj: LoadedObject): Family {
   if (obj.apiVersion === 'v1' && ['Namespace', 'Pod', 'ServiceAccount'].includes(obj.kind)) return 'cluster';
   if (obj.apiVersion === 'networking.k8s.io/v1' && obj.kind === 'NetworkPolicy') return 'k8s-policy';
-  if (CALICO_GROUPS.has(obj.apiVersion) && CALICO_KINDS.has(obj.kind)) return 'calico';
+  if (CALICO_GROUPS.has(obj.apiVersion) && isCalicoKind(obj.kind)) return 'calico';
   return 'ignored';
 }
 
