@@ -22,6 +22,8 @@ export interface PlaybookRun {
   extraVars: Record<string, unknown>;
   /** Restrict to these hosts (ansible --limit). */
   limit?: string[];
+  /** Run only the tasks with these tags (ansible --tags). */
+  tags?: string[];
   tracker: ProgressTracker;
   run: RunFolder;
   signal: AbortSignal;
@@ -51,6 +53,7 @@ export function ansibleEnv(run: RunFolder): Record<string, string> {
 export async function runPlaybook(opts: PlaybookRun): Promise<PlaybookResult> {
   const args = [opts.playbook, '-i', opts.inventory, '-e', JSON.stringify(opts.extraVars)];
   if (opts.limit?.length) args.push('--limit', opts.limit.join(','));
+  if (opts.tags?.length) args.push('--tags', opts.tags.join(','));
   const log = opts.run.stream('ansible.log');
   const events = opts.run.stream('events.jsonl');
   log.write(

@@ -99,11 +99,21 @@ async function download(
       `download ${manifestUrl(release, m)} yourself, verify it, and pass its folder with --artifacts DIR`,
     );
   }
-  const url = manifestUrl(release, m);
+  await downloadVerified(manifestUrl(release, m), m.sha256, path, opts);
+}
+
+/** Downloads url to path (atomically) only when its sha256 is `expected`; nothing is written otherwise. */
+export async function downloadVerified(
+  url: string,
+  expected: string,
+  path: string,
+  opts: Pick<ResolveOptions, 'fetchImpl' | 'log'>,
+): Promise<void> {
+  const name = url.slice(url.lastIndexOf('/') + 1);
   opts.log?.(`downloading ${url}`);
   let body: Buffer;
   try {
-    const res = await (opts.fetchImpl ?? fetch)(url, { signal: AbortSignal.timeout(120_000) });
+    const res = await (opts.fetchImpl ?? fetch)(url, { signal: AbortSignal.timeout(300_000) });
     if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
     body = Buffer.from(await res.arrayBuffer());
   } catch (err) {
@@ -114,14 +124,14 @@ async function download(
     );
   }
   const digest = sha256(body);
-  if (digest !== m.sha256) {
+  if (digest !== expected) {
     throw new ArtifactError(
-      `downloaded ${m.name} has sha256 ${digest}, expected ${m.sha256}: refusing it`,
+      `downloaded ${name} has sha256 ${digest}, expected ${expected}: refusing it`,
       'the download was corrupted or altered; try again, or use --artifacts DIR with verified files',
     );
   }
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.part`, body);
+  await writeFile(`${path}.part`, body, { mode: 0o644 });
   await rename(`${path}.part`, path);
 }
 

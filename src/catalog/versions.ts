@@ -25,7 +25,12 @@ export interface CalicoRelease {
   goldmaneAndWhisker: boolean;
   /** Name of the tier the operator uses for its own policies. */
   systemTier: 'allow-tigera' | 'calico-system';
+  /** sha256 of the release's calicoctl-linux-<arch> binaries, where picocal has a pin (see calicoctl.ts). */
+  calicoctl: Partial<Record<CalicoctlArch, string>>;
 }
+
+/** calicoctl's release asset names use Go's architecture names. */
+export type CalicoctlArch = 'arm64' | 'amd64';
 
 const RAW_BASE = 'https://raw.githubusercontent.com/projectcalico/calico';
 
@@ -38,6 +43,7 @@ function release(
   operatorVersion: string,
   kubernetes: { min: string; max: string },
   sums: { crds?: string; operator?: string; customResources?: string } = {},
+  calicoctl: Partial<Record<CalicoctlArch, string>> = {},
 ): CalicoRelease {
   const [maj, min] = version.split('.');
   const minor = `${maj}.${min}`;
@@ -59,10 +65,16 @@ function release(
     kubernetes,
     goldmaneAndWhisker: minorNum >= 30,
     systemTier: minorNum >= 32 ? 'calico-system' : 'allow-tigera',
+    calicoctl,
   };
 }
 
-/** Newest first. sha256 values for 3.32.1 and 3.31.7 come from the files at those tags. */
+/**
+ * Newest first. Manifest sha256 values for 3.32.1 and 3.31.7 come from the files at those tags. calicoctl
+ * sha256 values are those of the official release assets (calicoctl-linux-<arch>) as published in
+ * kubespray's download checksums (roles/kubespray_defaults/vars/main/checksums.yml, 2026-08); picocal has
+ * none for 3.32.1 yet, so that release installs calicoctl only from a folder the user names.
+ */
 export const CATALOG: readonly CalicoRelease[] = [
   release(
     '3.32.1',
@@ -83,9 +95,31 @@ export const CATALOG: readonly CalicoRelease[] = [
       operator: '092c10b3d0cb73617aca51367ca59755348f4647e6d2e63fa4e5b81266203214',
       customResources: '4fb598a7fce1ad1f8bbfb9004f5efcdb835082e92e06323cb7b8ce60260ed891',
     },
+    {
+      arm64: 'd7adff41398cb77b97451bf238022376382725ff231228f78b3ebc35d9fb9fda',
+      amd64: '1b91928adc39861ba5e04d8d15c4ce489731269b07a8e7444c0fdf677f041113',
+    },
   ),
-  release('3.30.7', 'v1.38.13', { min: '1.31', max: '1.35' }),
-  release('3.29.7', 'v1.36.16', { min: '1.29', max: '1.32' }),
+  release(
+    '3.30.7',
+    'v1.38.13',
+    { min: '1.31', max: '1.35' },
+    {},
+    {
+      arm64: 'e62d6f909d72bfd8876a363c3f49cda722d7bfdb282a4bbdeca38dd7e26e7578',
+      amd64: '087e1547878913587ebaa756686f38184a730e9af9b71f3d91b92f6c99b60c11',
+    },
+  ),
+  release(
+    '3.29.7',
+    'v1.36.16',
+    { min: '1.29', max: '1.32' },
+    {},
+    {
+      arm64: '484479aa441401adf0db2effb911562d25a4c9a3f022aa6a3b082d027108edec',
+      amd64: 'c4e281a404d14da561c65838195b2a4bcf18aebca1bede5ef6b99e0bf78cb8a0',
+    },
+  ),
 ];
 
 /** Calico supports upgrading across at most this many minors in one step. */

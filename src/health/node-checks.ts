@@ -18,6 +18,8 @@ export interface NodeFacts {
   /** Interface name → its flags, from `ip -o link show`; undefined when ip failed. */
   links: Map<string, string[]> | undefined;
   bgp: { code: number; text: string } | undefined;
+  /** `calicoctl version` (stdout and stderr); undefined when calicoctl is not on the board. */
+  calicoctl: { code: number; text: string } | undefined;
   files: { path: string; present: boolean }[];
   /** The script ran to its last line (a cut-off run is itself a failure). */
   complete: boolean;
@@ -48,6 +50,8 @@ export function nodeFacts(out: ProbeOutput): NodeFacts {
   const links = out.sections.get('links');
   const bgp = out.sections.get('bgp');
   const bgpErr = out.sections.get('bgp.stderr')?.body ?? '';
+  const ctl = out.sections.get('calicoctl');
+  const ctlErr = out.sections.get('calicoctl.stderr')?.body ?? '';
   return {
     arch: out.values.get('arch') || null,
     kernel: out.values.get('kernel') || null,
@@ -56,6 +60,7 @@ export function nodeFacts(out: ProbeOutput): NodeFacts {
     liveness: httpProbe(out, 'liveness'),
     links: links && links.code === 0 ? parseIpLinks(links.body) : undefined,
     bgp: bgp ? { code: bgp.code, text: `${bgp.body}\n${bgpErr}`.trim() } : undefined,
+    calicoctl: ctl ? { code: ctl.code, text: `${ctl.body}\n${ctlErr}`.trim() } : undefined,
     files: NODE_PREP_FILES.map((path) => ({ path, present: out.values.get(`file:${path}`) === '1' })),
     complete: out.values.get('done') === '1',
   };
@@ -121,6 +126,8 @@ export function bgpCheck(bgp: NodeFacts['bgp'], clusterSize: number): Check {
 
 export interface NodeCheckOptions {
   felixPort: number;
+  /** The calicoctl version boards should have ("v3.32.1"); null = not checked. */
+  calicoctlVersion: string | null;
 }
 
 export function nodeChecks(facts: NodeFacts, inv: Inventory, opts: NodeCheckOptions): Check[] {
@@ -170,6 +177,9 @@ export function nodeChecks(facts: NodeFacts, inv: Inventory, opts: NodeCheckOpti
     );
   }
   if (inv.cluster.bgp) checks.push(bgpCheck(facts.bgp, inv.hosts.length));
+  if (facts.calicoctl && opts.calicoctlVersion) {
+    checks.push(calicoctlCheck(facts.calicoctl, opts.calicoctlVersion));
+  }
   const missing = facts.files.filter((f) => !f.present).map((f) => f.path);
   checks.push(
     missing.length === 0
@@ -177,6 +187,27 @@ export function nodeChecks(facts: NodeFacts, inv: Inventory, opts: NodeCheckOpti
       : { name: 'node-prep', ok: false, detail: `missing ${missing.join(', ')}` },
   );
   return checks;
+}
+
+/**
+ * calicoctl refuses to work against a cluster of another version (unless --allow-version-mismatch), so a
+ * board left with the old one after an upgrade is a problem worth naming. No calicoctl → no check: it is
+ * optional (see the bgp-peers check for clusters that need it).
+ */
+export function calicoctlCheck(ctl: { code: number; text: string }, expectedVersion: string): Check {
+  const name = 'calicoctl';
+  const version = /Client Version:\s*(\S+)/.exec(ctl.text)?.[1];
+  if (ctl.code !== 0 || !version) {
+    const first = ctl.text.split('\n').find((l) => l.trim()) ?? `exit code ${ctl.code}`;
+    return { name, ok: false, detail: `calicoctl version failed: ${first.trim()}` };
+  }
+  return version === expectedVersion
+    ? { name, ok: true, detail: version }
+    : {
+        name,
+        ok: false,
+        detail: `calicoctl ${version}, cluster ${expectedVersion} (calicoctl refuses mismatched versions): reprovision the board`,
+      };
 }
 
 export function felixState(facts: NodeFacts | undefined): FelixState {

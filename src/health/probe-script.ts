@@ -87,6 +87,9 @@ emit hostname "$(hostname 2>/dev/null || uname -n)"
 http_get readiness "http://127.0.0.1:$PORT/readiness"
 http_get liveness "http://127.0.0.1:$PORT/liveness"
 section links ip -o link show
+if command -v calicoctl >/dev/null 2>&1; then
+  section calicoctl limited user calicoctl version
+fi
 if [ "$BGP" = bgp ]; then
   section bgp limited root calicoctl node status
 fi

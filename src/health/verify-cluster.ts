@@ -16,7 +16,7 @@ import {
   type CalicoPod,
 } from './cluster-checks.js';
 import type { Check, ClusterSide, HealthReport, NodeHealth } from './health-types.js';
-import { felixState, nodeChecks, nodeFacts, type NodeFacts } from './node-checks.js';
+import { felixState, nodeChecks, nodeFacts, type NodeCheckOptions, type NodeFacts } from './node-checks.js';
 import { newMarker, parseProbeOutput, type ProbeOutput } from './probe-output.js';
 import { CLUSTER_PROBE_SCRIPT, clusterProbeArgv, NODE_PROBE_SCRIPT, nodeProbeArgv } from './probe-script.js';
 
@@ -29,6 +29,11 @@ export interface VerifyOptions {
   timeoutMs: number;
   acceptNewHostKeys: boolean;
   concurrency?: number;
+  /**
+   * The calicoctl version boards should have; defaults to the expected Calico version. null skips the check
+   * (the upgrade gate: boards get the new calicoctl once calico-node is healthy everywhere).
+   */
+  calicoctlVersion?: string | null;
   /** Felix's health port; only tests change it (a loopback sshd shares the host's 9099). */
   felixPort?: number;
   onNewHostKey?: (info: NewHostKey) => void;
@@ -75,16 +80,10 @@ export async function verifyCluster(inv: Inventory, opts: VerifyOptions): Promis
     const nodes = answers.map((a, i) => {
       const host = hosts[i]!;
       const answer: NodeAnswer = a.ok ? a.value : { error: a.error };
-      const result = nodeResult(
-        host.name,
-        a.target,
-        host.role,
-        answer,
-        cluster,
-        inv,
-        expectedVersion,
+      const result = nodeResult(host.name, a.target, host.role, answer, cluster, inv, expectedVersion, {
         felixPort,
-      );
+        calicoctlVersion: opts.calicoctlVersion === undefined ? expectedVersion : opts.calicoctlVersion,
+      });
       opts.onNode?.(result);
       return result;
     });
@@ -234,7 +233,7 @@ function nodeResult(
   cluster: ClusterAnswer,
   inv: Inventory,
   expectedVersion: string,
-  felixPort: number,
+  checkOpts: NodeCheckOptions,
 ): NodeHealth {
   const address = target.port === 22 ? target.host : `${target.host}:${target.port}`;
   const base = { name, address, role };
@@ -260,7 +259,7 @@ function nodeResult(
   }
   const { facts } = answer;
   const checks: Check[] = [{ name: 'ssh', ok: true, detail: `logged in to ${address}` }];
-  checks.push(...nodeChecks(facts, inv, { felixPort }));
+  checks.push(...nodeChecks(facts, inv, checkOpts));
   let pod: NodeHealth['pod'] = 'unknown';
   let version: string | null = null;
   if (cluster.pods) {

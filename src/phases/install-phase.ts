@@ -15,7 +15,7 @@ export const installPhase: Phase<ProvisionContext> = {
       },
       {
         target: h.name,
-        action: `node prep: modules-load.d, sysctl.d, NetworkManager calico.conf, cgroup flags in ${h.cmdlinePath}`,
+        action: `node prep: modules-load.d, sysctl.d, NetworkManager calico.conf, cgroup flags in ${h.cmdlinePath}, calicoctl ${ctx.inventory.cluster.calico_version} in /usr/local/bin`,
       },
       ...(h.name === ctx.inventory.controlPlane.name && (!ctx.limit || ctx.limit.includes(h.name))
         ? [
@@ -47,6 +47,9 @@ export const installPhase: Phase<ProvisionContext> = {
           calico_render_dir: ctx.renderDir,
           calico_artifacts_dir: ctx.artifacts?.dir ?? '',
           calico_artifacts_lab_only: ctx.labManifests === true,
+          ...(ctx.calicoctl
+            ? { calico_calicoctl_dir: ctx.calicoctl.dir, calico_calicoctl_lab_only: ctx.calicoctl.labOnly }
+            : {}),
         },
         ...(ctx.limit ? { limit: ctx.limit } : {}),
         tracker,

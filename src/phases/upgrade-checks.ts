@@ -50,6 +50,8 @@ async function checkHealth(ctx: UpgradeContext): Promise<void> {
     nodes: ctx.nodes,
     timeoutMs: ctx.settings.sshTimeoutMs,
     acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
+    // A stale calicoctl does not make a board unfit to upgrade: the upgrade replaces it.
+    calicoctlVersion: null,
     onNewHostKey: (k) => ctx.out.info(`accepted new host key ${JSON.stringify(k)}`),
   });
   ctx.fromVersions = new Map(report.nodes.map((n) => [n.name, n.version]));

@@ -32,6 +32,9 @@ export function clusterContext(inv: Inventory, release: CalicoRelease, picocalVe
       manifestSha256: Object.fromEntries(
         [release.crds, release.operator].flatMap((m) => (m ? [[m.name, m.sha256 ?? null]] : [])),
       ),
+      calicoctlSha256: Object.fromEntries(
+        (['arm64', 'amd64'] as const).map((a) => [a, release.calicoctl[a] ?? null]),
+      ),
       manifests: {
         crds: release.crds?.name ?? null,
         operator: release.operator.name,

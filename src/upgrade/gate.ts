@@ -75,6 +75,8 @@ export async function observe(
       nodes: run.nodes,
       timeoutMs: run.sshTimeoutMs,
       acceptNewHostKeys: run.acceptNewHostKeys,
+      // Boards get the new calicoctl after the rollout; it is not part of the data path being gated.
+      calicoctlVersion: null,
     }),
     degradedMessage(run.shell).catch(() => undefined),
   ]);

@@ -2,6 +2,7 @@
 // are kept here, apart from the inventory, and never written back to it.
 import type { ProgressTracker } from '../ansible/node-progress.js';
 import type { ArtifactSet } from '../artifacts/artifacts.js';
+import type { CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
@@ -20,6 +21,8 @@ export interface ProvisionContext {
   /** Boards this run may touch; undefined = all. */
   limit: string[] | undefined;
   artifacts?: ArtifactSet;
+  /** calicoctl binaries for the boards' architectures (and which could not be had). */
+  calicoctl?: CalicoctlSet;
   tracker?: ProgressTracker;
   ansibleExitCode?: number;
   health?: HealthReport;

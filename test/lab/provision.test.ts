@@ -79,6 +79,12 @@ describeLab('provisioning on the virtual PicoCluster', () => {
     expect(cat.stdout).toContain('interface-name:vxlan.calico');
     const cmdline = await ssh(lab.state, lab.state.nodes[2]!, 'cat /boot/firmware/cmdline.txt');
     expect(cmdline.stdout).toMatch(/cgroup_memory=1 cgroup_enable=memory/);
+    // calicoctl of the release installed from the artifact set (the lab gets its LAB-ONLY stand-in), and it
+    // answers as root on the board against the running calico-node.
+    const version = await ssh(lab.state, lab.state.nodes[2]!, '/usr/local/bin/calicoctl version');
+    expect(version.stdout).toMatch(/^Client Version:\s+v\d+\.\d+\.\d+$/m);
+    const status = await ssh(lab.state, lab.state.nodes[2]!, 'calicoctl node status');
+    expect(status.stdout).toContain('Calico process is running.');
     // Monitoring on in the lab inventory: Felix metrics and the headless metrics Service.
     const svc = await ssh(
       lab.state,
@@ -97,6 +103,17 @@ describeLab('provisioning on the virtual PicoCluster', () => {
   it('reprovision touches only the named board', async () => {
     const [, n2, n3] = lab.state.nodes;
     for (const n of [n2!, n3!]) await ssh(lab.state, n, 'rm -f /etc/modules-load.d/calico.conf');
+    // A stale calicoctl on pc-node3: verify names it; reprovision puts the release's back.
+    const stale = 'printf \'#!/bin/sh\\necho "Client Version:    v3.0.0"\\n\' >/usr/local/bin/calicoctl';
+    await ssh(lab.state, n3!, stale);
+    const v = await runCli(['verify', '-i', lab.state.inventory, '--output', 'json']);
+    expect(v.code).not.toBe(0);
+    const vdoc = JSON.parse(v.stdout) as {
+      nodes: Array<{ name: string; checks: Array<{ name: string; ok: boolean; detail: string }> }>;
+    };
+    const ctl = vdoc.nodes.find((n) => n.name === 'pc-node3')?.checks.find((c) => c.name === 'calicoctl');
+    expect(ctl?.ok).toBe(false);
+    expect(ctl?.detail).toContain('calicoctl v3.0.0');
     const r = await runCli(
       [
         'reprovision',
@@ -115,6 +132,7 @@ describeLab('provisioning on the virtual PicoCluster', () => {
     const doc = JSON.parse(r.stdout) as BootstrapOut;
     expect(doc.nodes.map((n) => n.name)).toEqual(['pc-node3']);
     expect((await ssh(lab.state, n3!, 'test -f /etc/modules-load.d/calico.conf')).exitCode).toBe(0);
+    expect((await ssh(lab.state, n3!, 'calicoctl version')).stdout).not.toContain('v3.0.0');
     // pc-node2's file stays missing: nothing ran there.
     expect((await ssh(lab.state, n2!, 'test -f /etc/modules-load.d/calico.conf')).exitCode).not.toBe(0);
     const events = readFileSync(join(doc.runDir, 'events.jsonl'), 'utf8');

@@ -1,13 +1,15 @@
 // `picocal artifacts fetch`: fill the download cache with a release's manifests, sha256-checked, so that
 // bootstrap and upgrade can run later without the network (or copy the cache to an offline machine).
 import { resolveArtifacts, defaultCacheDir } from '../../artifacts/artifacts.js';
-import { requireRelease, latestRelease } from '../../catalog/versions.js';
-import { EXIT } from '../../errors.js';
+import { CALICOCTL_ARCHES, resolveCalicoctl } from '../../artifacts/calicoctl.js';
+import { requireRelease, latestRelease, type CalicoctlArch } from '../../catalog/versions.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { reportCalicoctl } from '../../phases/artifacts-phase.js';
 import { stringOption, type Command } from '../command.js';
 
 export const artifactsFetchCommand: Command = {
   name: 'artifacts fetch',
-  summary: "download a Calico release's manifests into the cache (sha256-checked)",
+  summary: "download a Calico release's manifests and calicoctl into the cache (sha256-checked)",
   options: {
     version: {
       type: 'string',
@@ -15,8 +17,16 @@ export const artifactsFetchCommand: Command = {
       description: 'Calico version (default: the newest picocal knows)',
     },
     'cache-dir': { type: 'string', arg: 'DIR', description: `cache folder (default: ${defaultCacheDir()})` },
+    arch: {
+      type: 'string',
+      arg: 'LIST',
+      description: 'calicoctl architectures, comma-separated: arm64, amd64 (default: arm64)',
+    },
   },
-  examples: ['picocal artifacts fetch --version 3.32.1'],
+  examples: [
+    'picocal artifacts fetch --version 3.31.7',
+    'picocal artifacts fetch --version 3.31.7 --arch arm64,amd64',
+  ],
   async run(ctx) {
     const v = stringOption(ctx, 'version');
     const release = v ? requireRelease(v) : latestRelease();
@@ -25,8 +35,26 @@ export const artifactsFetchCommand: Command = {
       ...(cacheDir ? { cacheDir } : {}),
       log: (l) => ctx.out.info(l),
     });
-    ctx.out.json(set);
-    for (const f of set.files) ctx.out.print(`${f.sha256}  ${f.path}`);
+    const arches = parseArches(stringOption(ctx, 'arch') ?? 'arm64');
+    const calicoctl = await resolveCalicoctl(release, arches, {
+      ...(cacheDir ? { cacheDir } : {}),
+      log: (l) => ctx.out.info(l),
+    });
+    reportCalicoctl(calicoctl, release, ctx.out);
+    ctx.out.json({ ...set, calicoctl });
+    for (const f of [...set.files, ...calicoctl.files]) ctx.out.print(`${f.sha256}  ${f.path}`);
     return EXIT.ok;
   },
 };
+
+function parseArches(text: string): CalicoctlArch[] {
+  const list = text.split(',').map((a) => a.trim());
+  const bad = list.filter((a) => !(CALICOCTL_ARCHES as readonly string[]).includes(a));
+  if (bad.length > 0 || list.length === 0) {
+    throw new UsageError(
+      `--arch ${text}: unknown architecture ${bad.join(', ')}`,
+      `use ${CALICOCTL_ARCHES.join(' and/or ')} (calicoctl's release names; aarch64 boards are arm64)`,
+    );
+  }
+  return CALICOCTL_ARCHES.filter((a) => list.includes(a));
+}
