@@ -9,6 +9,7 @@ import { computeMatrix } from '../../policy/matrix/matrix.js';
 import { matrixHtml } from '../../policy/matrix/render-html.js';
 import { matrixJson, matrixText } from '../../policy/matrix/render-text.js';
 import { parseSelector } from '../../policy/selector/index.js';
+import { POLICY_INPUT_OPTIONS } from '../policy-input-options.js';
 import { listOption, stringOption, type Command } from '../command.js';
 
 /** `80`, `udp/53`, `SCTP/9000`; a bare number takes --protocol. */
@@ -26,18 +27,7 @@ export const policyMatrixCommand: Command = {
     'Evaluates every source pod × destination pod (or those of --namespace / --selector) for each --port,\n' +
     'with the same semantics as calico-validate. Without --port a cell is allowed when some port is.',
   options: {
-    cluster: {
-      type: 'string',
-      multiple: true,
-      arg: 'FILE',
-      description: 'namespaces and pods (kubectl get ns,pods -A -o yaml)',
-    },
-    policies: {
-      type: 'string',
-      multiple: true,
-      arg: 'FILE|DIR',
-      description: 'policy files or folders (repeatable)',
-    },
+    ...POLICY_INPUT_OPTIONS,
     namespace: { type: 'string', short: 'n', arg: 'NS', description: 'only pods of this namespace' },
     selector: {
       type: 'string',

@@ -9,6 +9,7 @@ import { junitXml } from '../../ops/policy-test/junit.js';
 import { resultsJson, resultsText, summaryLine } from '../../ops/policy-test/render.js';
 import { runExpectations } from '../../ops/policy-test/run.js';
 import { readTestFile } from '../../ops/policy-test/spec.js';
+import { POLICY_INPUT_OPTIONS } from '../policy-input-options.js';
 import { flag, listOption, stringOption, type Command } from '../command.js';
 
 export const policyTest: Command = {
@@ -21,18 +22,7 @@ export const policyTest: Command = {
     'from/to are pods (`pod` in namespace, default `default`; or `namespace/pod`) or IP addresses outside\n' +
     'the cluster. --cluster/--policies replace the paths the file names.',
   options: {
-    cluster: {
-      type: 'string',
-      multiple: true,
-      arg: 'FILE',
-      description: 'namespaces and pods (kubectl get ns,pods -A -o yaml)',
-    },
-    policies: {
-      type: 'string',
-      multiple: true,
-      arg: 'FILE|DIR',
-      description: 'policy files or folders (repeatable)',
-    },
+    ...POLICY_INPUT_OPTIONS,
     junit: { type: 'string', arg: 'FILE', description: 'also write a JUnit XML report to FILE' },
     staged: {
       type: 'boolean',
