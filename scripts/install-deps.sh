@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages picocal's lab and tests use: the real ansible-playbook, OpenSSH client and server
 # (the virtual PicoCluster's nodes), iproute2 and iptables (namespaces, bridge, isolation), and
-# promtool (Prometheus rule checks). kubectl comes with this machine image; see README "Requirements".
+# promtool (Prometheus rule checks), netcat (probes in the lab). kubectl comes with this machine image; see README "Requirements".
 set -euo pipefail
 need=()
 command -v ansible-playbook >/dev/null || need+=(ansible-core)
@@ -12,6 +12,8 @@ command -v iptables >/dev/null || need+=(iptables)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v curl >/dev/null || need+=(curl)
+# nc: the lab's `kubectl exec` stand-in runs host programs, and calico-validate --probe's default probe is nc.
+command -v nc >/dev/null || need+=(netcat-openbsd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "picocal: missing packages: ${need[*]}; install them as root: apt-get install ${need[*]}" >&2

@@ -5,11 +5,23 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../errors.js';
 import { fetchLive, LIVE_OPTIONS, liveTarget } from '../policy/live/index.js';
+import {
+  checkProbe,
+  PROBE_OPTIONS,
+  planProbe,
+  probeJson,
+  probeReport,
+  probeSettings,
+  probeText,
+  runProbe,
+  type ProbeReport,
+} from '../policy/probe/index.js';
 import { buildPolicySet, loadPolicySet, type PolicySet } from '../policy/load/policy-set.js';
 import { parseProtocolQuery, resolvePeer } from '../policy/evaluate/query.js';
 import { resultJson, resultText, validateFlow } from '../policy/evaluate/validate.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from './command.js';
 import { runProgram, type RunOptions } from './main.js';
+import { POLICY_INPUT_OPTIONS } from './policy-input-options.js';
 
 export const validateCommand: Command = {
   name: 'calico-validate',
@@ -18,8 +30,12 @@ export const validateCommand: Command = {
   description:
     'SRC and DST are a pod name (in NAMESPACE, default `default`), `namespace/pod`, or an IP address outside the ' +
     'cluster. The verdict is computed from files (no cluster is needed), or with --live from what kubectl reads ' +
-    'from the cluster of the current kubeconfig. Exit 0 when the verdict equals --expect, ' +
-    '1 when it does not, 2 on bad input.',
+    'from the cluster of the current kubeconfig. --probe (implies --live) then connects from the SRC pod to ' +
+    "the DST pod's IP and --port with kubectl exec (nc -v -z for TCP, nc -v -u -z for UDP, ping for ICMP, or " +
+    '--probe-command) and says whether the cluster agrees with the verdict; a refused TCP connection counts as ' +
+    'allow (the packet arrived; Calico denies by dropping). Exit 0 when the verdict equals --expect, ' +
+    '1 when it does not or when the probe disagrees with the verdict (an inconclusive probe does not change ' +
+    'the exit code), 2 on bad input.',
   options: {
     port: { type: 'string', arg: 'N', description: 'destination port (default: is any port allowed?)' },
     protocol: {
@@ -28,18 +44,7 @@ export const validateCommand: Command = {
       default: 'TCP',
       description: 'protocol of the flow',
     },
-    cluster: {
-      type: 'string',
-      multiple: true,
-      arg: 'FILE',
-      description: 'namespaces and pods, as `kubectl get ns,pods -A -o yaml` prints them',
-    },
-    policies: {
-      type: 'string',
-      multiple: true,
-      arg: 'FILE|DIR',
-      description: 'policy files or folders (repeatable); Kubernetes and Calico kinds, staged ones too',
-    },
+    ...POLICY_INPUT_OPTIONS,
     expect: {
       type: 'string',
       arg: 'allow|deny',
@@ -47,11 +52,14 @@ export const validateCommand: Command = {
       description: 'the verdict that makes the exit code 0',
     },
     ...LIVE_OPTIONS,
+    ...PROBE_OPTIONS,
   },
   examples: [
     'calico-validate frontend-pod backend-pod default --port 8080 --cluster cluster.yaml --policies policies/',
     'calico-validate shop/web 203.0.113.10 --port 443 --cluster cluster.yaml --policies policies/ --output json',
     'calico-validate frontend backend shop --port 8080 --live --context pi-cluster',
+    'calico-validate frontend backend shop --port 8080 --probe --probe-timeout 2',
+    "calico-validate shop/web shop/api --port 8080 --probe --probe-command 'agnhost connect {ip}:{port} --timeout {timeout}s'",
   ],
   async run(ctx) {
     const [srcText, dstText, namespace = 'default', ...extra] = ctx.positionals;
@@ -61,26 +69,44 @@ export const validateCommand: Command = {
     if (expect !== 'allow' && expect !== 'deny')
       throw new UsageError(`--expect must be allow or deny, not '${expect}'`);
     const query = parseProtocolQuery(stringOption(ctx, 'protocol'), stringOption(ctx, 'port'));
-    const set = await policySet(ctx);
+    const probe = probeSettings(ctx);
+    if (probe) checkProbe(query, probe);
+    const set = await policySet(ctx, probe !== undefined);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
     const src = resolvePeer(srcText, namespace, set.cluster, 'SRC');
     const dst = resolvePeer(dstText, namespace, set.cluster, 'DST');
+    // Checked before anything runs, so a probe that cannot be made is a usage error, not a half answer.
+    const plan = probe ? planProbe(src, dst, query, probe) : undefined;
     const result = validateFlow(set, src, dst, query);
     const anyPort = query.port === undefined;
-    ctx.out.json(resultJson(result, anyPort));
-    for (const line of resultText(result, anyPort)) ctx.out.print(line);
     const verdict = result.verdict.allowed ? 'allow' : 'deny';
+    let report: ProbeReport | undefined;
+    if (plan) {
+      ctx.out.detail(`probing from ${plan.target.namespace}/${plan.target.pod}: ${plan.argv.join(' ')}`);
+      const run = await runProbe(liveTarget(ctx), plan);
+      report = probeReport(run.command, run.outcome, verdict);
+    }
+    ctx.out.json({ ...resultJson(result, anyPort), ...(report ? { probe: probeJson(report) } : {}) });
+    for (const line of resultText(result, anyPort)) ctx.out.print(line);
+    if (report) for (const line of probeText(report, verdict)) ctx.out.print(line);
     if (verdict !== expect) ctx.out.info(`calico-validate: expected ${expect}, got ${verdict}`);
-    return verdict === expect ? EXIT.ok : EXIT.failed;
+    if (report?.agrees === false)
+      ctx.out.info(
+        `calico-validate: the probe disagrees: the cluster says ${report.verdict}, the policies say ${verdict}`,
+      );
+    if (report?.result === 'inconclusive') ctx.out.warn(`the probe was inconclusive: ${report.detail}`);
+    return verdict === expect && report?.agrees !== false ? EXIT.ok : EXIT.failed;
   },
 };
 
 /** From files, or with --live from the cluster (the same model builders either way). */
-async function policySet(ctx: CommandContext): Promise<PolicySet> {
+async function policySet(ctx: CommandContext, probe: boolean): Promise<PolicySet> {
   const paths = [...listOption(ctx, 'cluster'), ...listOption(ctx, 'policies')];
-  if (flag(ctx, 'live')) {
+  if (flag(ctx, 'live') || probe) {
     if (paths.length)
-      throw new UsageError('--live reads the cluster: it cannot be combined with --cluster or --policies');
+      throw new UsageError(
+        `${probe ? '--probe reads the cluster (it implies --live)' : '--live reads the cluster'}: it cannot be combined with --cluster or --policies`,
+      );
     const snapshot = await fetchLive(liveTarget(ctx));
     for (const w of snapshot.warnings) ctx.out.warn(w);
     return buildPolicySet(snapshot.objects);

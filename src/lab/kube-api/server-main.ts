@@ -22,7 +22,7 @@ const store = new ObjectStore(join(dir, KUBE_STATE_FILE));
 const api = new KubeApi(store);
 ensureDefaultNamespaces(api);
 syncNodes(api, initial);
-const server = new ApiServer(api, `${initial.apiServer.host}:${initial.apiServer.port}`);
+const server = new ApiServer(api, `${initial.apiServer.host}:${initial.apiServer.port}`, { labDir: dir });
 const operator = startOperator(api, dir);
 
 const follow = setInterval(() => {

@@ -5,9 +5,11 @@
 // authentication): it listens only on the lab bridge or loopback, and it is never pointed at or used
 // in place of a real cluster.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { load } from 'js-yaml';
 import { ApiStatusError, badRequest, routeNotFound } from './api-status.js';
 import { coreVersions, group, groupList, resourceList, SERVER_VERSION } from './discovery.js';
+import { isExecPath, serveExec, type ExecBackend } from './exec.js';
 import { KubeApi, rk, type PatchType } from './kube-api.js';
 import type { KubeObject } from './object-store.js';
 import { toTable } from './object-table.js';
@@ -79,6 +81,8 @@ export class ApiServer {
   constructor(
     api: KubeApi,
     private readonly serverAddress: string,
+    /** Where pods/exec runs (see exec.ts); without it exec answers that the pod's node is unknown. */
+    exec?: ExecBackend,
   ) {
     this.api = api;
     this.http = createServer((req, res) => {
@@ -92,6 +96,12 @@ export class ApiServer {
       });
     });
     this.http.keepAliveTimeout = 65_000;
+    // kubectl exec: an upgrade request (WebSocket, or SPDY as its fallback) to pods/NAME/exec.
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(req.url ?? '/', 'http://lab').pathname;
+      if (isExecPath(path)) return serveExec(this.api, exec, req, socket, head);
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
   }
 
   private route(segs: string[]): ResourceRoute | undefined {
