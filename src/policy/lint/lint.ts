@@ -1,6 +1,7 @@
 // The linter: read the files, run every check over all objects at once (some rules need the whole
 // set: DNS per namespace, network sets and the policies that select them, tiers), then order the
 // findings so that two runs over the same files print the same thing.
+import type { CalicoSchemas } from './calico-schemas.js';
 import { compareFindings, type Finding } from './finding.js';
 import { collectResources } from './resource.js';
 import { LintContext } from './rule.js';
@@ -53,9 +54,17 @@ export interface LintResult {
   findings: Finding[];
 }
 
-export function lintSources(sources: readonly SourceFile[]): LintResult {
+export interface LintOptions {
+  /**
+   * Calico's CRD schemas (loadCalicoSchemas). Without them the projectcalico.org/v3 objects are not
+   * schema-checked, nor Kubernetes NetworkPolicy for unknown fields; every other rule runs.
+   */
+  calico?: CalicoSchemas | undefined;
+}
+
+export function lintSources(sources: readonly SourceFile[], opts: LintOptions = {}): LintResult {
   const resources = collectResources(sources);
-  const ctx = new LintContext(resources);
+  const ctx = new LintContext(resources, opts.calico);
   for (const check of CHECKS) check(ctx);
   return {
     files: sources.map((s) => s.file),
@@ -65,6 +74,6 @@ export function lintSources(sources: readonly SourceFile[]): LintResult {
 }
 
 /** Lint files and folders; throws InputError (exit 2) when any of them cannot be read or parsed. */
-export function lintPaths(paths: readonly string[], cwd: string): LintResult {
-  return lintSources(readSources(paths, cwd));
+export function lintPaths(paths: readonly string[], cwd: string, opts: LintOptions = {}): LintResult {
+  return lintSources(readSources(paths, cwd), opts);
 }

@@ -2,6 +2,7 @@
 // check that reports findings through the context. Rules never throw for bad input: bad input is
 // what they report.
 import type { PathSegment } from '../../yaml/source-map.js';
+import type { CalicoSchemas } from './calico-schemas.js';
 import type { Finding, Severity } from './finding.js';
 import { fieldName, locate, type Resource } from './resource.js';
 
@@ -21,7 +22,11 @@ export interface ReportOptions {
 
 export class LintContext {
   readonly findings: Finding[] = [];
-  constructor(readonly resources: readonly Resource[]) {}
+  constructor(
+    readonly resources: readonly Resource[],
+    /** Calico's CRD schemas; undefined when the manifest could not be had (those checks are skipped). */
+    readonly calico?: CalicoSchemas,
+  ) {}
 
   report(
     rule: RuleSpec,

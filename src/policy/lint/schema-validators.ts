@@ -1,9 +1,8 @@
-// JSON-schema validators for the kinds the linter knows. Calico's come from the CRD schemas extracted
-// into schemas/calico-v3.json (see scripts/extract-calico-schemas.mjs); Kubernetes' NetworkPolicy from
-// the kubernetes-models package. Compiled once, on first use, because ajv compilation dominates a
-// small lint's run time.
+// JSON-schema validators for the kinds the linter knows. Calico's come from the release's CRD manifest
+// (calico-schemas.ts); Kubernetes' NetworkPolicy from the kubernetes-models package. Compiled once per
+// set of schemas, on first use, because ajv compilation dominates a small lint's run time.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import calicoSchemas from './schemas/calico-v3.json' with { type: 'json' };
+import type { CalicoSchemas } from './calico-schemas.js';
 import type { CalicoKind } from './resource.js';
 
 type SchemaNode = Record<string, unknown>;
@@ -44,7 +43,8 @@ function closeObjects(node: unknown): unknown {
 }
 
 let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
+/** Keyed by the parsed schemas, which calico-schemas.ts keeps once per manifest. */
+const compiled = new WeakMap<object, Map<string, ValidateFunction>>();
 
 function getAjv(): Ajv {
   if (!ajv) {
@@ -54,19 +54,16 @@ function getAjv(): Ajv {
   return ajv;
 }
 
-export function calicoSchema(kind: CalicoKind): SchemaNode {
-  const entry = (calicoSchemas.kinds as Record<string, { schema: unknown } | undefined>)[kind];
-  if (!entry) throw new Error(`no schema for ${kind}`);
-  return entry.schema as SchemaNode;
-}
-
-export const CALICO_SCHEMA_VERSION: string = calicoSchemas.calicoVersion;
-
-function validator(key: string, make: () => unknown): ValidateFunction {
-  let v = compiled.get(key);
+function validator(calico: CalicoSchemas, key: string, make: () => unknown): ValidateFunction {
+  let forSet = compiled.get(calico.kinds);
+  if (!forSet) {
+    forSet = new Map();
+    compiled.set(calico.kinds, forSet);
+  }
+  let v = forSet.get(key);
   if (!v) {
     v = getAjv().compile(closeObjects(make()) as SchemaNode);
-    compiled.set(key, v);
+    forSet.set(key, v);
   }
   return v;
 }
@@ -142,8 +139,8 @@ export function toIssues(errors: readonly ErrorObject[] | null | undefined): Sch
   return out;
 }
 
-export function validateCalico(kind: CalicoKind, value: unknown): SchemaIssue[] {
-  const v = validator(kind, () => calicoSchema(kind));
+export function validateCalico(calico: CalicoSchemas, kind: CalicoKind, value: unknown): SchemaIssue[] {
+  const v = validator(calico, kind, () => calico.kinds[kind].schema);
   v(value);
   return toIssues(v.errors);
 }
@@ -153,9 +150,9 @@ export function validateCalico(kind: CalicoKind, value: unknown): SchemaIssue[] 
  * through; StagedKubernetesNetworkPolicy's CRD declares exactly Kubernetes' spec (plus stagedAction),
  * so it doubles as the list of fields the API server accepts.
  */
-export function kubernetesUnknownFields(value: unknown): SchemaIssue[] {
-  const v = validator('kubernetes:NetworkPolicy', () => {
-    const schema = structuredClone(calicoSchema('StagedKubernetesNetworkPolicy'));
+export function kubernetesUnknownFields(calico: CalicoSchemas, value: unknown): SchemaIssue[] {
+  const v = validator(calico, 'kubernetes:NetworkPolicy', () => {
+    const schema = structuredClone(calico.kinds.StagedKubernetesNetworkPolicy.schema);
     const spec = (schema['properties'] as SchemaNode)['spec'] as SchemaNode;
     delete (spec['properties'] as SchemaNode)['stagedAction'];
     // status is read-only but a `kubectl get -o yaml` export carries it.

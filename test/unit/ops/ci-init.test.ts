@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
 import { parseJunit } from './xml-check.js';
 
@@ -44,6 +44,20 @@ function exampleRepo(): string {
 }
 
 const EXAMPLE_FLAGS = ['--policies', 'examples/policies', '--tests', 'examples/policies/policy-tests.yaml'];
+
+// A CI runner's picocal downloads Calico's CRD manifest (sha256-checked) into ~/.cache/picocal; here the
+// cache already holds the real release file, so the pipeline's lint checks the schemas without network.
+const savedCache = process.env['XDG_CACHE_HOME'];
+beforeAll(() => {
+  const cache = mkdtempSync(join(tmpdir(), 'picocal-ci-cache-'));
+  const manifest = 'v3.32.1/manifests/v1_crd_projectcalico_org.yaml';
+  cpSync(join('../shared/calico', manifest), join(cache, 'picocal/artifacts', manifest));
+  process.env['XDG_CACHE_HOME'] = cache;
+});
+afterAll(() => {
+  if (savedCache === undefined) delete process.env['XDG_CACHE_HOME'];
+  else process.env['XDG_CACHE_HOME'] = savedCache;
+});
 
 async function init(system: string, repo: string, ...flags: string[]) {
   return runCli(['ci', 'init', system, '--out', repo, ...flags]);
@@ -96,8 +110,12 @@ describe('picocal ci init github', () => {
       const r = await runPipelineCommand(line, repo);
       expect(r.code, `${line}\n${r.stderr}`).toBe(0);
     }
-    const sarif = JSON.parse(readFileSync(join(repo, 'picocal-lint.sarif'), 'utf8')) as { version: string };
+    const sarif = JSON.parse(readFileSync(join(repo, 'picocal-lint.sarif'), 'utf8')) as {
+      version: string;
+      runs: { properties: { calicoSchemas: { checked: boolean; calicoVersion: string } } }[];
+    };
     expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.properties.calicoSchemas).toMatchObject({ checked: true, calicoVersion: '3.32.1' });
     expect(parseJunit(join(repo, 'picocal-policy-tests.xml'))).toMatchObject({ tests: 12, failures: 0 });
   });
 

@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { LOG_RULE_ANNOTATION, addLogRules, removeLogRules } from '../../../src/ops/denied/log-rules.js';
@@ -137,7 +137,9 @@ describe('picocal policy log-rules on the example policies', () => {
     expect(flow(before, 'backend/worker-5f9c7d8b4-xt6wq', 'database/postgres-0', 5432).allowed).toBe(false);
     const tests = await runCli(['policy', 'test', 'policy-tests.yaml'], { cwd: dir });
     expect(tests.code).toBe(0);
-    const lint = await runCli(['policy', 'lint', 'policies'], { cwd: dir });
+    const lint = await runCli(['policy', 'lint', 'policies', '--artifacts', resolve('../shared/calico')], {
+      cwd: dir,
+    });
     expect(lint.code, lint.stdout).toBe(0);
   });
 

@@ -7,6 +7,7 @@ import { loadAll } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { convertFiles, convertObject } from '../../../src/policy/convert/index.js';
 import { lintPaths } from '../../../src/policy/lint/index.js';
+import { CALICO } from './lint-helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -171,7 +172,9 @@ describe('convertFiles', () => {
     writeFileSync(file, K8S);
     convertFiles({ direction: 'stage', paths: [file], cwd: dir });
     expect(
-      lintPaths([file], dir).findings.filter((f) => f.rule === 'schema' || f.rule === 'unknown-field'),
+      lintPaths([file], dir, { calico: CALICO }).findings.filter(
+        (f) => f.rule === 'schema' || f.rule === 'unknown-field',
+      ),
     ).toEqual([]);
   });
 });

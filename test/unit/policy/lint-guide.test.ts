@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintPaths } from '../../../src/policy/lint/index.js';
+import { CALICO } from './lint-helpers.js';
 
 const DIR = 'test/fixtures/lint/guide';
 
@@ -59,7 +60,7 @@ describe('policy lint on the guide’s own examples', () => {
 
   for (const [file, rules] of Object.entries(EXPECTED)) {
     it(`${file}: reports ${rules.length ? rules.join(', ') : 'nothing'}`, () => {
-      const { findings } = lintPaths([`${DIR}/${file}`], process.cwd());
+      const { findings } = lintPaths([`${DIR}/${file}`], process.cwd(), { calico: CALICO });
       expect(findings.map((f) => f.rule)).toEqual(rules);
       for (const f of findings) {
         expect(f.file).toBe(`${DIR}/${file}`);
@@ -71,7 +72,7 @@ describe('policy lint on the guide’s own examples', () => {
   }
 
   it('points at the offending field: ICMP at its protocol line', () => {
-    const { findings } = lintPaths([`${DIR}/08-icmp-and-dns.yaml`], process.cwd());
+    const { findings } = lintPaths([`${DIR}/08-icmp-and-dns.yaml`], process.cwd(), { calico: CALICO });
     const icmp = findings.find((f) => f.rule === 'icmp-in-kubernetes-policy');
     expect(icmp).toMatchObject({
       line: 23,
@@ -82,7 +83,7 @@ describe('policy lint on the guide’s own examples', () => {
   });
 
   it('reports errors in the guide as a whole, sorted by file and line', () => {
-    const { findings } = lintPaths([DIR], process.cwd());
+    const { findings } = lintPaths([DIR], process.cwd(), { calico: CALICO });
     const keys = findings.map((f) => [f.file, f.line, f.column] as const);
     const sorted = [...keys].sort((a, b) =>
       a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2],

@@ -1,6 +1,9 @@
 // SARIF 2.1.0 (OASIS), the format code-scanning UIs (GitHub, GitLab, Azure DevOps) read: one run,
-// the rule catalog as the tool's rules, one result per finding with a file region.
+// the rule catalog as the tool's rules, one result per finding with a file region. Whether Calico's
+// schemas were checked goes in the run's properties, and as a tool notification when they were not, so
+// a run with fewer checks does not pass for a clean one.
 import { packageVersion } from '../../../paths.js';
+import { uncheckedNotice, type CalicoSchemaStatus } from '../calico-schema-status.js';
 import { ALL_RULES } from '../catalog.js';
 import type { Finding, Severity } from '../finding.js';
 
@@ -12,8 +15,9 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   info: 'note',
 };
 
-export function toSarif(findings: readonly Finding[]): Record<string, unknown> {
+export function toSarif(findings: readonly Finding[], schema?: CalicoSchemaStatus): Record<string, unknown> {
   const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
+  const notice = schema && uncheckedNotice(schema);
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -31,6 +35,23 @@ export function toSarif(findings: readonly Finding[]): Record<string, unknown> {
             })),
           },
         },
+        ...(notice && schema && !schema.checked
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [
+                    {
+                      descriptor: { id: 'calico-schemas-unavailable' },
+                      level: 'warning',
+                      message: { text: `${notice}\nhint: ${schema.hint}` },
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
+        ...(schema ? { properties: { calicoSchemas: schema } } : {}),
         columnKind: 'unicodeCodePoints',
         results: findings.map((f) => ({
           ruleId: f.rule,

@@ -75,11 +75,12 @@ export function checkSchemas(ctx: LintContext): void {
         'every object needs a name',
       );
     if (isCalicoGroup(r.apiVersion) && isCalicoKindName(r.kind)) {
-      reportIssues(ctx, r, validateCalico(r.kind, r.value));
+      if (ctx.calico) reportIssues(ctx, r, validateCalico(ctx.calico, r.kind, r.value));
     } else {
+      // Kubernetes' types come with picocal; its field list is Calico's StagedKubernetesNetworkPolicy's.
       reportIssues(ctx, r, [
         ...validateKubernetesNetworkPolicy(r.value),
-        ...kubernetesUnknownFields(r.value),
+        ...(ctx.calico ? kubernetesUnknownFields(ctx.calico, r.value) : []),
       ]);
     }
     if (!isGlobal(r) && r.namespace === undefined && r.name) {
