@@ -1,5 +1,6 @@
 // Live progress, one row per board. On a terminal: listr2 rows (current task, counts, elapsed). Otherwise
-// (a pipe, CI, --output json): one plain line per finished task per board, on stderr.
+// (a pipe, CI, --output json): one plain line per finished task per board, on stderr. The listr2 rows
+// (boardRows) are shared with the upgrade's gate view (src/upgrade/progress-view.ts).
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { Output } from '../cli/output.js';
 import type { NodeProgress, ProgressTracker } from './node-progress.js';
@@ -40,46 +41,96 @@ function lineView(tracker: ProgressTracker, out: Output): ProgressView {
 }
 
 function listrView(tracker: ProgressTracker, title: string): ProgressView {
-  const finished = new Map<string, () => void>();
-  const waits = new Map<string, Promise<void>>();
-  for (const name of tracker.nodes.keys()) waits.set(name, new Promise((r) => finished.set(name, r)));
+  const rows = boardRows([...tracker.nodes.keys()], title, (name) => {
+    const node = tracker.nodes.get(name)!;
+    if (node.status === 'pending' || node.status === 'running')
+      return {
+        title: `${name}  ${node.currentTask ?? (node.status === 'pending' ? 'waiting' : '')}`,
+        output: `${counts(node)}  ${elapsed(node)}`,
+      };
+    return {
+      title: `${name}  ${node.status === 'ok' ? 'done' : node.status}  ${counts(node)}  ${elapsed(node)}`,
+    };
+  });
+  tracker.onUpdate((n) => {
+    if (n.status === 'ok') rows.end(n.name);
+    else if (n.status === 'failed' || n.status === 'unreachable')
+      rows.end(n.name, `${n.failure?.task ?? ''}: ${n.failure?.message ?? n.status}`);
+  });
+  return { finish: () => rows.finish() };
+}
+
+/** What one board's row shows: its title line and, below it, a line of detail. */
+export interface BoardRow {
+  title: string;
+  output?: string;
+}
+
+export interface BoardRows {
+  /** The board is done: its row is drawn a last time, as failed when `error` is given. */
+  end(name: string, error?: string): void;
+  /** Ends every row still open and resolves when the view has drawn its final state. */
+  finish(): Promise<void>;
+}
+
+export interface BoardRowsOptions {
+  /** listr2 renderer: the default draws on the terminal; 'test' prints one line per change (tests). */
+  renderer?: 'default' | 'test';
+  stream?: NodeJS.WritableStream;
+}
+
+/**
+ * One listr2 row per board, redrawn from `row(name)` every 250 ms, for any per-board job (Ansible's
+ * progress, the upgrade's gate). Only for a terminal: the line views off a terminal are each job's own.
+ */
+export function boardRows(
+  names: readonly string[],
+  title: string,
+  row: (name: string) => BoardRow,
+  opts: BoardRowsOptions = {},
+): BoardRows {
+  const stream = (opts.stream ?? process.stderr) as NodeJS.WriteStream;
+  const ended = new Map<string, () => void>();
+  const errors = new Map<string, string>();
+  const waits = new Map(names.map((n) => [n, new Promise<void>((r) => ended.set(n, r))]));
   const list = new Listr(
-    [...tracker.nodes.values()].map((node) => ({
-      title: node.name,
+    names.map((name) => ({
+      title: name,
       task: async (_ctx: unknown, task: { title: string; output: string }) => {
         const draw = () => {
-          task.title = `${node.name}  ${node.currentTask ?? (node.status === 'pending' ? 'waiting' : '')}`;
-          task.output = `${counts(node)}  ${elapsed(node)}`;
+          const r = row(name);
+          if (task.title !== r.title) task.title = r.title;
+          if (r.output !== undefined && task.output !== r.output) task.output = r.output;
         };
+        draw();
         const timer = setInterval(draw, 250);
-        tracker.onUpdate((n) => {
-          if (n.name !== node.name) return;
-          draw();
-          if (n.status === 'ok' || n.status === 'failed' || n.status === 'unreachable')
-            finished.get(n.name)?.();
-        });
-        await waits.get(node.name);
+        await waits.get(name);
         clearInterval(timer);
-        task.title = `${node.name}  ${node.status === 'ok' ? 'done' : node.status}  ${counts(node)}  ${elapsed(node)}`;
-        if (node.status !== 'ok')
-          throw new Error(`${node.failure?.task ?? ''}: ${node.failure?.message ?? node.status}`);
+        draw();
+        const error = errors.get(name);
+        if (error !== undefined) throw new Error(error);
       },
     })),
     {
       concurrent: true,
       exitOnError: false,
       registerSignalListeners: false,
+      renderer: opts.renderer ?? 'default',
       rendererOptions: {
-        logger: new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) }),
+        logger: new ListrLogger({ processOutput: new ProcessOutput(stream, stream) }),
         collapseErrors: false,
       },
     },
   );
-  process.stderr.write(`${title}\n`);
+  stream.write(`${title}\n`);
   const running = list.run().catch(() => undefined);
   return {
+    end(name, error) {
+      if (error !== undefined && !errors.has(name)) errors.set(name, error);
+      ended.get(name)?.();
+    },
     finish: async () => {
-      for (const f of finished.values()) f();
+      for (const f of ended.values()) f();
       await running;
     },
   };

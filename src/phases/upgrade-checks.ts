@@ -11,6 +11,7 @@ import { INFRASTRUCTURE_DIR } from '../paths.js';
 import { renderInventory } from '../render/render.js';
 import { writeTreeAtomically } from '../render/write-tree.js';
 import { releaseManifestSet } from '../upgrade/manifests.js';
+import { readRunningVersion } from '../upgrade/running-version.js';
 import { UpgradeRefusedError } from '../upgrade/upgrade-errors.js';
 import { inventoryAt, type UpgradeContext } from '../upgrade/upgrade-context.js';
 import { checkVersionStep } from '../upgrade/version-step.js';
@@ -18,16 +19,18 @@ import type { Phase, PlanEntry } from './phase.js';
 
 export const UPGRADE_PLAYBOOK = join(INFRASTRUCTURE_DIR, 'security', 'upgrade_calico.ansible');
 
-interface InstallationDoc {
-  status?: { calicoVersion?: string };
-}
-
 async function checkVersion(ctx: UpgradeContext): Promise<void> {
   let from = ctx.resume?.from;
   if (!from) {
-    const inst = await ctx.shell.kubectlJson<InstallationDoc>(['get', 'installation', 'default']);
-    from = inst.status?.calicoVersion;
-    if (!from) {
+    const running = await readRunningVersion(ctx.shell);
+    if (running.state === 'absent') {
+      throw new UpgradeRefusedError(
+        'Calico is not installed on this cluster: there is nothing to upgrade',
+        [`no Installation default on ${ctx.shell.node}`],
+        { hint: `install it first: picocal bootstrap -i ${ctx.inventory.file}` },
+      );
+    }
+    if (running.state === 'rolling') {
       throw new UpgradeRefusedError(
         'the cluster reports no Calico version: a rollout is still under way',
         ['Installation default has no status.calicoVersion'],
@@ -36,6 +39,7 @@ async function checkVersion(ctx: UpgradeContext): Promise<void> {
         },
       );
     }
+    from = running.version;
   }
   ctx.step = checkVersionStep({
     current: from,
@@ -61,8 +65,16 @@ async function checkHealth(ctx: UpgradeContext): Promise<void> {
     (n) => `${n.name}: ${n.reachable ? 'not healthy' : 'unreachable'}: ${n.problems.join('; ')}`,
   );
   if (!ctx.resume) {
-    const cluster = report.cluster.checks.filter((c) => !c.ok && c.name !== 'installation-version');
-    problems.push(...cluster.map((c) => `cluster: ${c.name}: ${c.detail}`));
+    const skipped = ctx.settings.skip;
+    for (const c of report.cluster.checks) {
+      if (c.ok || c.name === 'installation-version') continue;
+      // A skipped board that is down keeps TigeraStatus from Available: expected, not held against the run.
+      if (skipped.length && c.name === 'tigerastatus-calico') {
+        ctx.out.warn(`cluster: ${c.name}: ${c.detail} (expected while ${skipped.join(', ')} is skipped)`);
+        continue;
+      }
+      problems.push(`cluster: ${c.name}: ${c.detail}`);
+    }
   }
   if (problems.length) {
     const names = bad.map((n) => n.name);
@@ -77,6 +89,43 @@ async function checkHealth(ctx: UpgradeContext): Promise<void> {
       },
     );
   }
+}
+
+interface PodDoc {
+  spec?: { nodeName?: string };
+  status?: { conditions?: { type?: string; status?: string }[] };
+}
+
+/**
+ * A skipped board whose calico-node pod is not Ready still counts against maxUnavailable: the DaemonSet
+ * controller (and so the operator's rollout) cannot tell it from a board it is upgrading. With as many
+ * such boards as maxUnavailable, the rollout could never take another node: refuse now rather than stall.
+ */
+async function checkSkippedBudget(ctx: UpgradeContext): Promise<void> {
+  if (!ctx.settings.skip.length || ctx.resume) return;
+  const pods = await ctx.shell.kubectlJson<{ items?: PodDoc[] }>([
+    'get', 'pods', '-n', 'calico-system', '-l', 'k8s-app=calico-node',
+  ]); // prettier-ignore
+  const ready = new Set(
+    (pods.items ?? [])
+      .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      .map((p) => p.spec?.nodeName),
+  );
+  const down = ctx.settings.skip.filter((n) => !ready.has(n));
+  const budget = ctx.settings.maxUnavailable;
+  if (down.length < budget) return;
+  const need = down.length + 1;
+  const names = down.join(', ');
+  throw new UpgradeRefusedError(
+    `refusing to upgrade: ${names} ${down.length === 1 ? 'has' : 'have'} no Ready calico-node pod and ${down.length === 1 ? 'counts' : 'count'} against maxUnavailable ${budget}, so the operator could upgrade no other node; nothing was changed`,
+    [`${names}: calico-node not Ready (skipped with --skip-node)`],
+    {
+      hint:
+        need <= ctx.nodes.length + down.length
+          ? `pass --max-unavailable ${need} (the skipped board${down.length === 1 ? '' : 's'} take${down.length === 1 ? 's' : ''} ${down.length} of it), or bring ${names} back first`
+          : `bring ${names} back first`,
+    },
+  );
 }
 
 async function prepareTarget(ctx: UpgradeContext): Promise<void> {
@@ -148,6 +197,7 @@ async function checkAll(ctx: UpgradeContext): Promise<PlanEntry[]> {
   ];
   if (step.kind === 'same') return checks;
   await checkHealth(ctx);
+  await checkSkippedBudget(ctx);
   checks.push({
     target: 'cluster',
     action: `check: ${ctx.nodes.length} node(s) reachable${ctx.resume ? '' : ` and healthy on ${step.from}`}`,

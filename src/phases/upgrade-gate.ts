@@ -41,7 +41,12 @@ export const upgradeGatePhase: Phase<UpgradeContext> = {
         nodes: ctx.nodes,
         skipped: ctx.settings.skip,
         fromVersions: ctx.fromVersions ?? new Map(),
-        settings: { target: to, nodeTimeoutMs: ctx.settings.nodeTimeoutMs, failOnDegraded: true },
+        // A skipped board that is down keeps the operator Degraded: then only --node-timeout fails a node.
+        settings: {
+          target: to,
+          nodeTimeoutMs: ctx.settings.nodeTimeoutMs,
+          failOnDegraded: ctx.settings.skip.length === 0,
+        },
         requireInstalled: ctx.settings.skip.length === 0,
         pollMs: ctx.settings.pollMs,
         sshTimeoutMs: ctx.settings.sshTimeoutMs,

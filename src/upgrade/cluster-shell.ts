@@ -47,20 +47,23 @@ export class ClusterShell {
   /** Runs kubectl and throws, naming the command and kubectl's first error line, unless it exits 0. */
   async kubectl(args: readonly string[], opts: ShellOptions = {}): Promise<string> {
     const r = await this.kubectlRaw(args, opts);
-    if (r.code !== 0) {
-      const why = r.stderr.trim().split('\n')[0] ?? `exit code ${r.code}`;
-      throw new ClusterCommandError(
-        `kubectl ${args.filter((a) => a !== '-').join(' ')} failed on ${this.node}: ${why}`,
-        {
-          node: this.node,
-          hint:
-            r.code === 127
-              ? `install kubectl on ${this.node}`
-              : 'look at the cluster with kubectl on the control plane',
-        },
-      );
-    }
+    if (r.code !== 0) throw this.kubectlError(args, r);
     return r.stdout;
+  }
+
+  /** The error for a kubectl run that failed: the command, kubectl's first error line, what to do. */
+  kubectlError(args: readonly string[], r: ExecResult): ClusterCommandError {
+    const why = r.stderr.trim().split('\n')[0] ?? `exit code ${r.code}`;
+    return new ClusterCommandError(
+      `kubectl ${args.filter((a) => a !== '-').join(' ')} failed on ${this.node}: ${why}`,
+      {
+        node: this.node,
+        hint:
+          r.code === 127
+            ? `install kubectl on ${this.node}`
+            : 'look at the cluster with kubectl on the control plane',
+      },
+    );
   }
 
   async kubectlJson<T>(args: readonly string[]): Promise<T> {

@@ -1,7 +1,6 @@
 // One row per node while the gate runs: waiting, upgrading, healthy (new version), failed. On a terminal
 // listr2 draws the rows (as the Ansible progress does); otherwise one plain line per change, on stderr.
-import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import { useInteractiveView } from '../ansible/progress-view.js';
+import { boardRows, useInteractiveView } from '../ansible/progress-view.js';
 import type { Output } from '../cli/output.js';
 import type { NodeGate } from './gate-state.js';
 
@@ -47,44 +46,16 @@ function lineView(out: Output): GateView {
 
 function listrView(names: readonly string[], title: string): GateView {
   const state = new Map<string, NodeGate>();
-  const done = new Map<string, () => void>();
-  const waits = new Map(names.map((n) => [n, new Promise<void>((r) => done.set(n, r))]));
-  const list = new Listr(
-    names.map((name) => ({
-      title: name,
-      task: async (_ctx: unknown, task: { title: string }) => {
-        const draw = () => {
-          const g = state.get(name);
-          task.title = `${name}  ${g ? rowText(g) : 'waiting'}`;
-        };
-        const timer = setInterval(draw, 250);
-        await waits.get(name);
-        clearInterval(timer);
-        draw();
-        const g = state.get(name);
-        if (g?.phase === 'failed') throw new Error(g.reason ?? 'failed');
-      },
-    })),
-    {
-      concurrent: true,
-      exitOnError: false,
-      registerSignalListeners: false,
-      rendererOptions: {
-        logger: new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) }),
-        collapseErrors: false,
-      },
-    },
-  );
-  process.stderr.write(`${title}\n`);
-  const running = list.run().catch(() => undefined);
+  const rows = boardRows(names, title, (name) => {
+    const g = state.get(name);
+    return { title: `${name}  ${g ? rowText(g) : 'waiting'}` };
+  });
   return {
     update(g) {
       state.set(g.name, g);
-      if (g.phase === 'healthy' || g.phase === 'failed' || g.phase === 'skipped') done.get(g.name)?.();
+      if (g.phase === 'failed') rows.end(g.name, g.reason ?? 'failed');
+      else if (g.phase === 'healthy' || g.phase === 'skipped') rows.end(g.name);
     },
-    finish: async () => {
-      for (const f of done.values()) f();
-      await running;
-    },
+    finish: () => rows.finish(),
   };
 }

@@ -21,6 +21,8 @@ export interface NodeRecord {
 }
 
 export interface UpgradeReport {
+  /** `rollback`: `--rollback RUN`, putting back the snapshot of an earlier run on request. */
+  kind: 'upgrade' | 'rollback';
   runId: string;
   runDir: string;
   cluster: string;
@@ -36,6 +38,8 @@ export interface UpgradeReport {
   failure: { node: string; reason: string; detectedAfterMs: number } | undefined;
   rollback: { durationMs: number; healthy: boolean; version: string; detail: string | undefined } | undefined;
   nodes: NodeRecord[];
+  /** Boards left out with --skip-node: not gated, so not known to run the new version. */
+  skipped: string[];
   /** What the person should do next. */
   next: string[];
 }
@@ -63,14 +67,9 @@ const seconds = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`;
 
 export function reportLines(r: UpgradeReport): string[] {
-  const head: Record<UpgradeResult, string> = {
-    upgraded: `Calico upgraded from ${r.from} to ${r.to} on every node`,
-    unchanged: `Calico already runs ${r.to}: nothing to do`,
-    'rolled-back': `upgrade to ${r.to} FAILED and was rolled back to ${r.from}`,
-    'rollback-failed': `upgrade to ${r.to} FAILED and the rollback to ${r.from} did not finish`,
-    failed: `upgrade to ${r.to} FAILED (no rollback: the cluster is left as it is)`,
-    interrupted: `upgrade to ${r.to} interrupted`,
-  };
+  const skipped = r.skipped.length ? ` except the skipped ${r.skipped.join(', ')}` : '';
+  const head: Record<UpgradeResult, string> =
+    r.kind === 'rollback' ? rollbackHeads(r) : upgradeHeads(r, skipped);
   const lines = [head[r.result], ''];
   lines.push(
     ...formatTable([
@@ -98,7 +97,32 @@ export function reportLines(r: UpgradeReport): string[] {
       `rollback to ${r.rollback.version}: ${r.rollback.healthy ? 'every node healthy' : `NOT complete: ${r.rollback.detail ?? ''}`} in ${seconds(r.rollback.durationMs)}`,
     );
   }
-  lines.push(`run folder: ${r.runDir} (report.json, snapshot/)`);
+  lines.push(
+    `run folder: ${r.runDir} (${r.kind === 'rollback' ? 'rollback-report.json' : 'report.json'}, snapshot/)`,
+  );
   for (const n of r.next) lines.push(`next: ${n}`);
   return lines;
+}
+
+function upgradeHeads(r: UpgradeReport, skipped: string): Record<UpgradeResult, string> {
+  return {
+    upgraded: `Calico upgraded from ${r.from} to ${r.to} on every node${skipped}`,
+    unchanged: `Calico already runs ${r.to}: nothing to do`,
+    'rolled-back': `upgrade to ${r.to} FAILED and was rolled back to ${r.from}`,
+    'rollback-failed': `upgrade to ${r.to} FAILED and the rollback to ${r.from} did not finish`,
+    failed: `upgrade to ${r.to} FAILED (no rollback: the cluster is left as it is)`,
+    interrupted: `upgrade to ${r.to} interrupted`,
+  };
+}
+
+function rollbackHeads(r: UpgradeReport): Record<UpgradeResult, string> {
+  const back = `rollback of run ${r.runId} (${r.from} → ${r.to}) to ${r.from}`;
+  return {
+    upgraded: back,
+    unchanged: back,
+    'rolled-back': `Calico rolled back to ${r.from} (run ${r.runId}, which went to ${r.to}): every node healthy`,
+    'rollback-failed': `${back} did not finish`,
+    failed: `${back} did not finish`,
+    interrupted: `${back} interrupted`,
+  };
 }

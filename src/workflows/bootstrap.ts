@@ -1,17 +1,23 @@
-// bootstrap: validate → render → artifacts → install (preflight, node prep, operator, policies) → verify.
-// reprovision NODE: the same phases limited to one board, which must not touch any other board.
+// bootstrap: lock → version guard → render → artifacts → install (preflight, node prep, operator,
+// policies) → verify. reprovision NODE: the same phases limited to one board, which must not touch any
+// other board. The cluster lock is the upgrade's, held for the whole run and released however it ends.
 import { join, resolve } from 'node:path';
 import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
+import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
 import { installPhase } from '../phases/install-phase.js';
 import { runPhases, type Phase, type PlanEntry } from '../phases/phase.js';
 import { renderPhase } from '../phases/render-phase.js';
 import { nodeResetPhase } from '../phases/node-reset-phase.js';
 import { restartPodPhase } from '../phases/restart-pod-phase.js';
+import { versionGuardPhase } from '../phases/version-guard-phase.js';
 import { verifyPhase, type VerifySettings } from '../phases/verify-phase.js';
 import { createRunFolder } from '../runs/run-folder.js';
+import { SshPool } from '../ssh/ssh-pool.js';
+import { ClusterShell } from '../upgrade/cluster-shell.js';
+import { ClusterLock, ownerHere } from '../upgrade/lock.js';
 import type { ProvisionContext } from './provision-context.js';
 import { exitCodeFor, nodeReport, type ProvisionReport } from './provision-report.js';
 
@@ -29,6 +35,8 @@ export interface ProvisionOptions {
   kind: 'bootstrap' | 'reprovision';
   /** reprovision --reset: remove Calico's node files and links first. */
   reset?: boolean;
+  /** Remove another run's lock on the cluster first (it must be gone). */
+  breakLock?: boolean;
   env?: Record<string, string>;
 }
 
@@ -49,7 +57,21 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     ...(opts.env ? { env: opts.env } : {}),
   };
   const reprovision = opts.kind === 'reprovision';
+  // Not tied to opts.signal: after Ctrl-C the lock must still be released over this connection.
+  const pool = new SshPool({
+    connectTimeoutMs: 10_000,
+    acceptNewHostKeys: opts.verify.acceptNewHostKeys,
+    onNewHostKey: (k) => opts.out.info(`accepted a new host key: ${JSON.stringify(k)}`),
+  });
+  const shell = new ClusterShell(pool, opts.inventory);
+  const lock = new ClusterLock(
+    shell,
+    ownerHere(run.id, reprovision ? `reprovision ${(opts.limit ?? []).join(' ')}` : 'bootstrap'),
+    (l) => opts.out.warn(l),
+  );
   const phases: Phase<ProvisionContext>[] = [
+    clusterLockPhase(lock, opts.breakLock === true),
+    versionGuardPhase(shell, opts.kind),
     renderPhase,
     artifactsPhase,
     ...(reprovision && opts.reset ? [nodeResetPhase] : []),
@@ -57,11 +79,17 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     ...(reprovision ? [restartPodPhase] : []),
     verifyPhase(opts.verify),
   ];
-  const plan = await runPhases(phases, ctx, {
-    dryRun: opts.dryRun,
-    signal: opts.signal,
-    log: (l) => opts.out.info(l),
-  });
+  let plan: PlanEntry[];
+  try {
+    plan = await runPhases(phases, ctx, {
+      dryRun: opts.dryRun,
+      signal: opts.signal,
+      log: (l) => opts.out.info(l),
+    });
+  } finally {
+    await lock.release().catch((e: Error) => opts.out.warn(`could not release the lock: ${e.message}`));
+    pool.close();
+  }
   if (opts.dryRun) return { plan };
 
   const names = opts.inventory.hosts.map((h) => h.name).filter((n) => !opts.limit || opts.limit.includes(n));

@@ -1,8 +1,10 @@
 // upgrade: lock → checks → snapshot → apply → gate, and on a failed node: roll back → gate on the previous
 // version. Each step is a phase (src/phases/upgrade-*.ts); every change goes through ctx.changes, so
 // --dry-run prints the plan. The lock is released and the report written whatever happens.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Output } from '../cli/output.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { upgradeApplyPhase } from '../phases/upgrade-apply.js';
 import { upgradeChecksPhase } from '../phases/upgrade-checks.js';
@@ -26,7 +28,7 @@ import {
   type RunStage,
   type UpgradeRunState,
 } from '../upgrade/run-state.js';
-import { loadSnapshot } from '../upgrade/snapshot.js';
+import { loadSnapshot, SNAPSHOT_DIR } from '../upgrade/snapshot.js';
 import type { UpgradeContext, UpgradeSettings } from '../upgrade/upgrade-context.js';
 
 export interface UpgradeOptions {
@@ -59,7 +61,9 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
         ...opts.settings,
         to: earlier.state.to,
         maxUnavailable: earlier.state.maxUnavailable,
-        skip: earlier.state.skipped,
+        // A rollback gates the boards that are up now (a board skipped by the upgrade may be back);
+        // a resumed upgrade keeps the decisions it started with.
+        skip: rollbackOf ? opts.settings.skip : earlier.state.skipped,
         allowDowngrade: earlier.state.allowDowngrade,
         rollback: earlier.state.rollback,
       }
@@ -140,21 +144,25 @@ async function upgradeRun(ctx: UpgradeContext, dryRun: boolean): Promise<Upgrade
     plan.push(...(await runPhases([upgradeApplyPhase], ctx, { dryRun, signal: ctx.signal, log })));
   } catch (err) {
     // Half the manifests may be in: the cluster has started changing, so the snapshot goes back in.
-    if (dryRun || !ctx.settings.rollback || !ctx.snapshot) throw err;
+    if (dryRun || !ctx.snapshot) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     ctx.out.error(`[${ctx.inventory.controlPlane.name}] applying the new manifests failed: ${reason}`);
+    const failure = { node: ctx.inventory.controlPlane.name, reason, detectedAfterMs: Date.now() - started };
+    if (!ctx.settings.rollback) {
+      stage('failed');
+      return finish(ctx, started, 'failed', undefined, undefined, failure);
+    }
     ctx.out.info(`==> Roll back to Calico ${ctx.snapshot.index.version} from the snapshot`);
     const rb = await rollBackFrom(ctx, ctx.snapshot);
     stage(rb.gate?.outcome === 'done' ? 'rolled-back' : 'failed');
-    const report = finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb);
-    if ('report' in report)
-      report.report.failure = {
-        node: ctx.inventory.controlPlane.name,
-        reason,
-        detectedAfterMs: Date.now() - started,
-      };
-    if ('report' in report) ctx.run.writeJson('report.json', report.report);
-    return report;
+    return finish(
+      ctx,
+      started,
+      rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed',
+      rb,
+      undefined,
+      failure,
+    );
   }
   if (!ctx.signal.aborted) stage('applied');
   plan.push(...(await runPhases([upgradeGatePhase], ctx, { dryRun, signal: ctx.signal, log })));
@@ -203,7 +211,10 @@ async function rollBackFrom(
       snapshot,
       nodes: ctx.nodes,
       skipped: ctx.settings.skip,
-      currentVersions: new Map((ctx.gate?.gates ?? []).map((g) => [g.name, g.version])),
+      // Without a gate (the apply failed, or --rollback RUN) the versions the checks saw are the best known.
+      currentVersions: ctx.gate
+        ? new Map(ctx.gate.gates.map((g) => [g.name, g.version]))
+        : (ctx.fromVersions ?? new Map()),
       nodeTimeoutMs: ctx.settings.nodeTimeoutMs,
       pollMs: ctx.settings.pollMs,
       sshTimeoutMs: ctx.settings.sshTimeoutMs,
@@ -219,6 +230,12 @@ async function rollBackFrom(
 /** `--rollback RUN`: put the cluster back to what that run's snapshot recorded. */
 async function rollbackOnly(ctx: UpgradeContext, state: UpgradeRunState): Promise<UpgradeOutcome> {
   const started = Date.now();
+  if (!existsSync(join(ctx.run.dir, SNAPSHOT_DIR, 'snapshot.json'))) {
+    throw new UsageError(
+      `run ${ctx.run.id} has no snapshot to roll back to (it stopped at stage '${state.stage}', before it changed the cluster)`,
+      'nothing to undo: that run changed nothing',
+    );
+  }
   const snapshot = loadSnapshot(ctx.run.dir);
   ctx.snapshot = snapshot;
   const rb = await rollBackFrom(ctx, snapshot);
@@ -228,6 +245,7 @@ async function rollbackOnly(ctx: UpgradeContext, state: UpgradeRunState): Promis
   return finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb, {
     from: state.from,
     to: state.to,
+    requested: true,
   });
 }
 
@@ -240,13 +258,23 @@ const EXIT_FOR: Record<UpgradeResult, number> = {
   interrupted: EXIT.interrupted,
 };
 
+/** A rollback asked for and done is a success; an upgrade that left boards out is partial (3). */
+function exitCodeFor(result: UpgradeResult, requested: boolean, skipped: readonly string[]): number {
+  if (requested && result === 'rolled-back') return EXIT.ok;
+  if (result === 'upgraded' && skipped.length) return EXIT.partial;
+  return EXIT_FOR[result];
+}
+
 function finish(
   ctx: UpgradeContext,
   started: number,
   result: UpgradeResult,
   rb: RollbackResult | undefined,
-  versions?: { from: string; to: string },
+  versions?: { from: string; to: string; requested?: boolean },
+  applyFailure?: UpgradeReport['failure'],
 ): UpgradeOutcome {
+  const requested = versions?.requested === true;
+  const skipped = ctx.settings.skip;
   const from = versions?.from ?? ctx.resume?.from ?? ctx.step?.from ?? '?';
   const to = versions?.to ?? ctx.step?.to.version ?? ctx.settings.to;
   const gate = ctx.gate;
@@ -269,12 +297,23 @@ function finish(
   const inv = ctx.inventory.file;
   const cmd = `picocal upgrade -i ${inv}`;
   const next: string[] = [];
+  if (result === 'upgraded' && skipped.length)
+    next.push(
+      `${skipped.join(', ')} ${skipped.length === 1 ? 'was' : 'were'} skipped: when back, the operator rolls ${skipped.length === 1 ? 'it' : 'them'} to v${to.replace(/^v/, '')} by itself; check with picocal verify -i ${inv}`,
+    );
   if (result === 'upgraded')
     next.push(`set calico_version: "${to}" in ${inv}, so that bootstrap and verify expect it`);
+  if (requested && result === 'rolled-back')
+    next.push(`keep calico_version: "${from.replace(/^v/, '')}" in ${inv}`);
   if (result === 'interrupted') {
     next.push(`resume: ${cmd} --resume ${ctx.run.id}`, `or roll back: ${cmd} --rollback ${ctx.run.id}`);
   }
-  if (result === 'failed')
+  if (result === 'failed' && applyFailure)
+    next.push(
+      `roll back: ${cmd} --rollback ${ctx.run.id}`,
+      `or fix the cause above and run the upgrade again: ${cmd} --to ${to.replace(/^v/, '')}`,
+    );
+  else if (result === 'failed')
     next.push(
       `roll back: ${cmd} --rollback ${ctx.run.id}`,
       `or fix the node and resume: ${cmd} --resume ${ctx.run.id}`,
@@ -283,9 +322,12 @@ function finish(
     next.push(
       `check the nodes named (picocal verify -i ${inv}), then retry: ${cmd} --rollback ${ctx.run.id}`,
     );
-  if (result === 'rolled-back' && gate?.failure)
-    next.push(`fix ${gate.failure.node} (see the reason above), then run the upgrade again`);
+  if (result === 'rolled-back' && (gate?.failure || applyFailure))
+    next.push(
+      `fix ${(gate?.failure ?? applyFailure)!.node} (see the reason above), then run the upgrade again`,
+    );
   const report: UpgradeReport = {
+    kind: requested ? 'rollback' : 'upgrade',
     runId: ctx.run.id,
     runDir: ctx.run.dir,
     cluster: ctx.inventory.cluster.cluster_name,
@@ -304,7 +346,7 @@ function finish(
           reason: gate.failure.reason,
           detectedAfterMs: gate.failure.at - gate.startedAt,
         }
-      : undefined,
+      : applyFailure,
     rollback: rb
       ? {
           durationMs: rb.durationMs,
@@ -314,8 +356,9 @@ function finish(
         }
       : undefined,
     nodes,
+    skipped,
     next,
   };
-  ctx.run.writeJson('report.json', report);
-  return { report, exitCode: EXIT_FOR[result] };
+  ctx.run.writeJson(requested ? 'rollback-report.json' : 'report.json', report);
+  return { report, exitCode: exitCodeFor(result, requested, skipped) };
 }
