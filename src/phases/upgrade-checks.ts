@@ -13,6 +13,7 @@ import { writeTreeAtomically } from '../render/write-tree.js';
 import { releaseManifestSet } from '../upgrade/manifests.js';
 import { readRunningVersion } from '../upgrade/running-version.js';
 import { UpgradeRefusedError } from '../upgrade/upgrade-errors.js';
+import { resolveUpgradeCalicoctl } from './upgrade-calicoctl.js';
 import { inventoryAt, type UpgradeContext } from '../upgrade/upgrade-context.js';
 import { checkVersionStep } from '../upgrade/version-step.js';
 import type { Phase, PlanEntry } from './phase.js';
@@ -143,6 +144,7 @@ async function prepareTarget(ctx: UpgradeContext): Promise<void> {
     artifacts,
     rendered.get('manifests/custom-resources.yaml') ?? '',
   );
+  ctx.calicoctl = await resolveUpgradeCalicoctl(ctx, release);
 }
 
 export function renderDir(ctx: UpgradeContext): string {

@@ -40,6 +40,17 @@ export interface UpgradeReport {
   nodes: NodeRecord[];
   /** Boards left out with --skip-node: not gated, so not known to run the new version. */
   skipped: string[];
+  /**
+   * calicoctl for the version the boards end on: what was installed (after the rollout), which architectures
+   * had none, and the boards where installing it failed. Absent when the run did not get that far.
+   */
+  calicoctl:
+    | {
+        files: Array<{ arch: string; sha256: string; source: string }>;
+        missing: string[];
+        failed: string[];
+      }
+    | undefined;
   /** What the person should do next. */
   next: string[];
 }
@@ -95,6 +106,16 @@ export function reportLines(r: UpgradeReport): string[] {
   if (r.rollback) {
     lines.push(
       `rollback to ${r.rollback.version}: ${r.rollback.healthy ? 'every node healthy' : `NOT complete: ${r.rollback.detail ?? ''}`} in ${seconds(r.rollback.durationMs)}`,
+    );
+  }
+  if (r.calicoctl) {
+    const installed = r.calicoctl.files.map((f) => `${f.arch} (${f.source})`).join(', ');
+    lines.push(
+      r.calicoctl.failed.length
+        ? `calicoctl: NOT updated on ${r.calicoctl.failed.join('; ')}`
+        : installed
+          ? `calicoctl: ${installed} installed on the gated boards`
+          : `calicoctl: not installed (${r.calicoctl.missing.join('; ') || 'none available'})`,
     );
   }
   lines.push(

@@ -1,5 +1,6 @@
 // What the upgrade phases share during one run: the user's settings, the connections, and the runtime
 // facts found on the way (versions, manifests, snapshot, gate result), never written back to the inventory.
+import type { CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { Output } from '../cli/output.js';
 import type { Inventory } from '../inventory/types.js';
 import type { RunFolder } from '../runs/run-folder.js';
@@ -47,6 +48,10 @@ export interface UpgradeContext {
   target?: Manifest[];
   snapshot?: Snapshot;
   gate?: GateResult;
+  /** calicoctl for the version the boards end on (the target; the snapshot's after --rollback RUN). */
+  calicoctl?: CalicoctlSet;
+  /** calicoctl update per board after the rollout: where it failed (named with the step and message). */
+  calicoctlFailed?: string[];
 }
 
 /** The inventory as if it named another Calico version: what rendering and health checks expect. */

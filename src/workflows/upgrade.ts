@@ -4,9 +4,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Output } from '../cli/output.js';
+import { requireRelease } from '../catalog/versions.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { upgradeApplyPhase } from '../phases/upgrade-apply.js';
+import {
+  installCalicoctl,
+  resolveUpgradeCalicoctl,
+  upgradeCalicoctlPhase,
+} from '../phases/upgrade-calicoctl.js';
 import { upgradeChecksPhase } from '../phases/upgrade-checks.js';
 import { upgradeGatePhase } from '../phases/upgrade-gate.js';
 import { upgradeSnapshotPhase } from '../phases/upgrade-snapshot.js';
@@ -166,7 +172,10 @@ async function upgradeRun(ctx: UpgradeContext, dryRun: boolean): Promise<Upgrade
   }
   if (!ctx.signal.aborted) stage('applied');
   plan.push(...(await runPhases([upgradeGatePhase], ctx, { dryRun, signal: ctx.signal, log })));
-  if (dryRun) return { plan };
+  if (dryRun) {
+    plan.push(...(await runPhases([upgradeCalicoctlPhase], ctx, { dryRun, signal: ctx.signal, log })));
+    return { plan };
+  }
 
   const gate = ctx.gate;
   if (ctx.signal.aborted || !gate || gate.outcome === 'interrupted') {
@@ -174,7 +183,9 @@ async function upgradeRun(ctx: UpgradeContext, dryRun: boolean): Promise<Upgrade
     return finish(ctx, started, 'interrupted', undefined);
   }
   if (gate.outcome === 'done') {
+    // calico-node runs the target everywhere: the upgrade is done; calicoctl follows (failures are named).
     stage('done');
+    await runPhases([upgradeCalicoctlPhase], ctx, { dryRun, signal: ctx.signal, log });
     return finish(ctx, started, 'upgraded', undefined);
   }
   if (!ctx.settings.rollback) {
@@ -238,8 +249,12 @@ async function rollbackOnly(ctx: UpgradeContext, state: UpgradeRunState): Promis
   }
   const snapshot = loadSnapshot(ctx.run.dir);
   ctx.snapshot = snapshot;
+  const previous = requireRelease(snapshot.index.version);
+  if (!ctx.changes.dryRun) ctx.calicoctl = await resolveUpgradeCalicoctl(ctx, previous);
   const rb = await rollBackFrom(ctx, snapshot);
   if (ctx.changes.dryRun) return { plan: ctx.changes.planned };
+  // The upgrade may have got as far as the new calicoctl: put the snapshot version's back (idempotent).
+  if (rb.gate?.outcome === 'done') await installCalicoctl(ctx, previous);
   const { updatedAt: _u, ...rest } = state;
   writeRunState(ctx.run.dir, { ...rest, stage: rb.gate?.outcome === 'done' ? 'rolled-back' : 'failed' });
   return finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb, {
@@ -259,7 +274,14 @@ const EXIT_FOR: Record<UpgradeResult, number> = {
 };
 
 /** A rollback asked for and done is a success; an upgrade that left boards out is partial (3). */
-function exitCodeFor(result: UpgradeResult, requested: boolean, skipped: readonly string[]): number {
+function exitCodeFor(
+  result: UpgradeResult,
+  requested: boolean,
+  skipped: readonly string[],
+  calicoctlFailed: readonly string[],
+): number {
+  if (calicoctlFailed.length && (result === 'upgraded' || (requested && result === 'rolled-back')))
+    return EXIT.partial;
   if (requested && result === 'rolled-back') return EXIT.ok;
   if (result === 'upgraded' && skipped.length) return EXIT.partial;
   return EXIT_FOR[result];
@@ -303,6 +325,10 @@ function finish(
     );
   if (result === 'upgraded')
     next.push(`set calico_version: "${to}" in ${inv}, so that bootstrap and verify expect it`);
+  for (const f of ctx.calicoctlFailed ?? [])
+    next.push(
+      `calicoctl was not updated on ${f.split(':')[0]}: fix it, then picocal reprovision ${f.split(':')[0]} -i ${inv}`,
+    );
   if (requested && result === 'rolled-back')
     next.push(`keep calico_version: "${from.replace(/^v/, '')}" in ${inv}`);
   if (result === 'interrupted') {
@@ -357,8 +383,16 @@ function finish(
       : undefined,
     nodes,
     skipped,
+    calicoctl:
+      ctx.calicoctl && ctx.calicoctlFailed
+        ? {
+            files: ctx.calicoctl.files.map((f) => ({ arch: f.arch, sha256: f.sha256, source: f.source })),
+            missing: ctx.calicoctl.missing.map((m) => `${m.arch}: ${m.reason}`),
+            failed: ctx.calicoctlFailed ?? [],
+          }
+        : undefined,
     next,
   };
   ctx.run.writeJson(requested ? 'rollback-report.json' : 'report.json', report);
-  return { report, exitCode: exitCodeFor(result, requested, skipped) };
+  return { report, exitCode: exitCodeFor(result, requested, skipped, ctx.calicoctlFailed ?? []) };
 }

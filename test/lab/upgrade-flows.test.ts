@@ -16,7 +16,7 @@ import { inventoryAt } from '../../src/upgrade/upgrade-context.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SHARED_CALICO } from '../helpers/shared.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
-import { nodeOf } from './helpers/ssh.js';
+import { nodeOf, ssh } from './helpers/ssh.js';
 
 const LAB = 'uflows';
 
@@ -149,6 +149,8 @@ describeLab('picocal upgrade flows on the virtual PicoCluster', () => {
     { timeout: 300_000 },
     async () => {
       expect(skipRun).not.toBe('');
+      // The finished upgrade gave the control plane (a gated board) the new calicoctl.
+      expect((await ssh(current(), current().nodes[0]!, 'calicoctl version')).stdout).toContain('v3.32.1');
       const r = await upgrade('--rollback', skipRun);
       expect(r.code, r.stderr).toBe(0);
       expect(r.report).toMatchObject({
@@ -170,6 +172,18 @@ describeLab('picocal upgrade flows on the virtual PicoCluster', () => {
       expect(existsSync(join(runDir, 'rollback-report.json'))).toBe(true);
       expect(await unhealthyOn('3.31.7', 10_000)).toEqual([]);
       expect(await installedVersion()).toBe('v3.31.7');
+      // The upgrade had put the new calicoctl on the boards it gated: the rollback puts 3.31.7's back.
+      expect(r.report?.calicoctl?.failed).toEqual([]);
+      const ctl = await verifyCluster(inventoryAt(await loadInventory(inv, work), '3.31.7'), {
+        timeoutMs: 8000,
+        acceptNewHostKeys: false,
+      });
+      for (const n of ctl.nodes) {
+        expect(
+          n.checks.find((c) => c.name === 'calicoctl'),
+          n.name,
+        ).toMatchObject({ ok: true, detail: 'v3.31.7' });
+      }
     },
   );
 

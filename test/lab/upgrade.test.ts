@@ -194,6 +194,16 @@ describeLab('picocal upgrade on the virtual PicoCluster', () => {
       }
       expect(await installedVersion()).toBe('v3.32.1');
       expect(existsSync(lockFile())).toBe(false);
+      // After the rollout, every board got the new calicoctl (the lab's LAB-ONLY stand-in for v3.32.1).
+      expect(report.calicoctl?.failed).toEqual([]);
+      expect(report.calicoctl?.files.map((f) => f.source)).toContain('lab-only');
+      const health = await healthyOn('3.32.1', 5000);
+      for (const n of health.nodes) {
+        expect(
+          n.checks.find((c) => c.name === 'calicoctl'),
+          n.name,
+        ).toMatchObject({ ok: true, detail: 'v3.32.1' });
+      }
     },
   );
 });

@@ -28,6 +28,10 @@ const OPTIONS: Record<string, OptionSpec> = {
     type: 'boolean',
     description: 'record unknown host keys (prints their fingerprints)',
   },
+  'break-lock': {
+    type: 'boolean',
+    description: "remove another run's lock on the cluster first (it must be gone)",
+  },
   'verify-timeout': {
     type: 'string',
     arg: 'S',
@@ -67,6 +71,7 @@ async function runProvision(
     limit,
     kind,
     reset: flag(ctx, 'reset'),
+    breakLock: flag(ctx, 'break-lock'),
     verify: {
       deadlineMs: verifySeconds * 1000,
       perNodeTimeoutMs: 8000,

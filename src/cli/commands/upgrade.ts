@@ -29,7 +29,9 @@ export const upgradeCommand: Command = {
     'version into the run folder, applies the new CRDs, operator and custom resources (server-side), and\n' +
     'gates every node: its calico-node pod runs the new version and is Ready, and Felix /readiness answers.\n' +
     'A node not healthy within --node-timeout (or the operator Degraded) stops the upgrade and rolls the\n' +
-    'cluster back to the snapshot. Exit 0 upgraded, 1 failed (rolled back or not), 2 bad input, 130 Ctrl-C.',
+    'cluster back to the snapshot.\n' +
+    'Exit 0 upgraded (or rolled back on request with --rollback), 3 upgraded except the --skip-node boards\n' +
+    '(or calicoctl not updated on some), 1 failed (rolled back or not), 2 bad input, 130 Ctrl-C.',
   options: {
     to: { type: 'string', arg: 'VERSION', description: 'Calico version to upgrade to, e.g. 3.32.1' },
     'max-unavailable': {
@@ -46,7 +48,8 @@ export const upgradeCommand: Command = {
       type: 'string',
       multiple: true,
       arg: 'NAME',
-      description: 'leave a (down) node out of the checks and the gate',
+      description:
+        'leave a (down) node out of the checks and the gate (a down board still counts against --max-unavailable)',
     },
     'allow-downgrade': { type: 'boolean', description: 'allow --to an older version' },
     'no-rollback': { type: 'boolean', description: 'on failure, stop and leave the cluster as it is' },

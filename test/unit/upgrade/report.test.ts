@@ -19,6 +19,7 @@ const base: UpgradeReport = {
   rollback: undefined,
   nodes: [],
   skipped: [],
+  calicoctl: undefined,
   next: [],
 };
 
@@ -68,4 +69,38 @@ describe('reportLines: the first line says what happened to the cluster', () => 
       expect(lines.find((l) => l.startsWith('run folder:'))).toContain(`(${c.file}, snapshot/)`);
     });
   }
+});
+
+describe('reportLines: calicoctl after the rollout', () => {
+  it.each([
+    {
+      calicoctl: {
+        files: [{ arch: 'arm64', sha256: 'a'.repeat(64), source: 'catalog' }],
+        missing: [],
+        failed: [],
+      },
+      line: 'calicoctl: arm64 (catalog) installed on the gated boards',
+    },
+    {
+      calicoctl: {
+        files: [{ arch: 'arm64', sha256: 'a'.repeat(64), source: 'catalog' }],
+        missing: [],
+        failed: ["pc-node2: failed at 'Calico | Install calicoctl': No space left on device"],
+      },
+      line: "calicoctl: NOT updated on pc-node2: failed at 'Calico | Install calicoctl': No space left on device",
+    },
+    {
+      calicoctl: {
+        files: [],
+        missing: ['arm64: picocal has no pinned sha256 for calicoctl v3.32.1 (arm64)'],
+        failed: [],
+      },
+      line: 'calicoctl: not installed (arm64: picocal has no pinned sha256 for calicoctl v3.32.1 (arm64))',
+    },
+    { calicoctl: undefined, line: undefined },
+  ])('$line', ({ calicoctl, line }) => {
+    const lines = reportLines({ ...base, calicoctl });
+    const found = lines.find((l) => l.startsWith('calicoctl:'));
+    expect(found).toBe(line);
+  });
 });

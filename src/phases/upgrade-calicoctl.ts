@@ -1,0 +1,100 @@
+// After the rollout is healthy everywhere: calicoctl of the version the boards now run, a batch of
+// maxUnavailable boards at a time (upgrade_calico.ansible --tags calicoctl). calicoctl refuses a cluster of
+// another version, so a board left with the old one is named. The data path is not touched here: a failure
+// does not roll Calico back; the run exits 3 naming the boards and how to mend them.
+import { ProgressTracker } from '../ansible/node-progress.js';
+import { startProgressView } from '../ansible/progress-view.js';
+import { runPlaybook } from '../ansible/run-playbook.js';
+import { calicoctlArches, resolveCalicoctl, type CalicoctlSet } from '../artifacts/calicoctl.js';
+import type { CalicoRelease } from '../catalog/versions.js';
+import { calicoctlStandIn } from '../lab/calico-node/calicoctl-standin.js';
+import type { UpgradeContext } from '../upgrade/upgrade-context.js';
+import { join } from 'node:path';
+import { reportCalicoctl } from './artifacts-phase.js';
+import { renderDir, UPGRADE_PLAYBOOK } from './upgrade-checks.js';
+import type { Phase } from './phase.js';
+
+/** calicoctl for `release`, resolved before anything changes (the lab gets its LAB-ONLY stand-in). */
+export async function resolveUpgradeCalicoctl(
+  ctx: UpgradeContext,
+  release: CalicoRelease,
+): Promise<CalicoctlSet> {
+  const set = await resolveCalicoctl(
+    release,
+    calicoctlArches(ctx.inventory.hosts.filter((h) => ctx.nodes.includes(h.name))),
+    {
+      ...(ctx.settings.artifactsDir ? { artifactsDir: ctx.settings.artifactsDir } : {}),
+      ...(ctx.inventory.cluster.lab.enabled
+        ? { lab: { targetDir: join(ctx.run.dir, 'lab-artifacts'), script: calicoctlStandIn } }
+        : {}),
+      log: (l) => ctx.out.info(l),
+    },
+  );
+  reportCalicoctl(set, release, ctx.out);
+  return set;
+}
+
+/** Installs `release`'s calicoctl on the gated boards; failures are recorded in ctx.calicoctlFailed. */
+export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelease): Promise<void> {
+  const set = ctx.calicoctl;
+  if (!set) return;
+  ctx.calicoctlFailed = [];
+  if (set.files.length === 0) return;
+  const tracker = new ProgressTracker(ctx.nodes);
+  const view = startProgressView(
+    tracker,
+    ctx.out,
+    `calicoctl ${release.tag} on ${ctx.nodes.length} board(s)`,
+  );
+  let exitCode: number;
+  try {
+    exitCode = (
+      await runPlaybook({
+        playbook: UPGRADE_PLAYBOOK,
+        inventory: ctx.inventory.file,
+        extraVars: {
+          calico_render_dir: renderDir(ctx),
+          // Extra vars win over the rendered ones: after --rollback RUN the release is the snapshot's.
+          calico_version: release.version,
+          calico_release_tag: release.tag,
+          calico_calicoctl_sha256: {
+            arm64: release.calicoctl.arm64 ?? null,
+            amd64: release.calicoctl.amd64 ?? null,
+          },
+          calico_calicoctl_dir: set.dir,
+          calico_calicoctl_lab_only: set.labOnly,
+          calico_calicoctl_batch: ctx.settings.maxUnavailable,
+        },
+        tags: ['calicoctl'],
+        limit: ctx.nodes,
+        tracker,
+        run: ctx.run,
+        signal: ctx.signal,
+        ...(ctx.settings.env ? { env: ctx.settings.env } : {}),
+      })
+    ).exitCode;
+  } finally {
+    await view.finish();
+  }
+  const failed = [...tracker.nodes.values()].filter((n) => n.status !== 'ok');
+  ctx.calicoctlFailed = failed.map(
+    (n) => `${n.name}: ${n.status}${n.failure ? ` at '${n.failure.task}': ${n.failure.message}` : ''}`,
+  );
+  // A run that failed as a whole (no board named) leaves every board's calicoctl in doubt.
+  if (exitCode !== 0 && failed.length === 0)
+    ctx.calicoctlFailed = ctx.nodes.map((n) => `${n}: ansible-playbook exited ${exitCode}`);
+  for (const f of ctx.calicoctlFailed) ctx.out.error(`calicoctl not updated: ${f}`);
+}
+
+export const upgradeCalicoctlPhase: Phase<UpgradeContext> = {
+  title: 'Install the new calicoctl on every board, batch by batch',
+  shouldRun: (ctx) => ctx.step?.kind !== 'same' && ctx.calicoctl !== undefined,
+  plan: (ctx) =>
+    ctx.nodes.map((n) => ({
+      target: n,
+      action: !ctx.calicoctl?.files.length
+        ? `calicoctl not updated: ${ctx.calicoctl?.missing.map((m) => m.reason).join('; ') ?? 'none available'}`
+        : `calicoctl ${ctx.step?.to.tag ?? ''} into /usr/local/bin once calico-node is healthy everywhere (batches of ${ctx.settings.maxUnavailable})`,
+    })),
+  run: (ctx) => installCalicoctl(ctx, ctx.step!.to),
+};
