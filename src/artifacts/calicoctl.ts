@@ -139,3 +139,30 @@ async function labStandIn(
   }
   return { dir: lab.targetDir, files, missing: [], labOnly: true };
 }
+
+/** What --dry-run says about calicoctl, without downloading or writing anything. */
+export function calicoctlPlan(
+  release: CalicoRelease,
+  arches: readonly CalicoctlArch[],
+  opts: { artifactsDir?: string | undefined; lab?: boolean },
+): { installs: boolean; text: string } {
+  const dir = opts.artifactsDir ? resolve(opts.artifactsDir) : undefined;
+  const have = arches.filter((a) => dir && existsSync(calicoctlPath(dir, release, a)));
+  if (have.length === arches.length && dir)
+    return { installs: true, text: `calicoctl ${release.tag} (${arches.join(', ')}) from ${dir}` };
+  if (opts.lab)
+    return {
+      installs: true,
+      text: `calicoctl ${release.tag}: the LAB-ONLY stand-in (no real binary at hand)`,
+    };
+  const unpinned = arches.filter((a) => !release.calicoctl[a]);
+  if (unpinned.length === 0)
+    return {
+      installs: true,
+      text: `calicoctl ${release.tag} (${arches.join(', ')}) from ${dir ?? 'the download cache'}, sha256-pinned`,
+    };
+  return {
+    installs: false,
+    text: `no calicoctl for ${unpinned.join(', ')} boards: ${release.tag} has no sha256 pin and none is in --artifacts DIR`,
+  };
+}

@@ -7,12 +7,12 @@ export const POLICY_INPUT_OPTIONS: Record<'cluster' | 'policies', OptionSpec> = 
     type: 'string',
     multiple: true,
     arg: 'FILE',
-    description: 'namespaces and pods, as `kubectl get ns,pods -A -o yaml` prints them (repeatable)',
+    description: 'namespaces and pods, as `kubectl get ns,pods -A -o yaml` prints them',
   },
   policies: {
     type: 'string',
     multiple: true,
     arg: 'FILE|DIR',
-    description: 'policy files or folders (repeatable); Kubernetes and Calico kinds, staged ones too',
+    description: 'policy files or folders; Kubernetes and Calico kinds, staged ones too',
   },
 };

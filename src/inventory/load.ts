@@ -140,7 +140,7 @@ export function parseInventory(text: string, path: string): Inventory {
       (a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0),
     );
     throw new InputError(`invalid inventory ${path}: ${sorted.length} problem(s)`, sorted, {
-      hint: 'fix every problem listed; nothing was changed',
+      hint: 'fix every problem listed, then run the command again',
     });
   }
 

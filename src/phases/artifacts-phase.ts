@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { labOnlyArtifacts, resolveArtifacts } from '../artifacts/artifacts.js';
-import { calicoctlArches, resolveCalicoctl, type CalicoctlSet } from '../artifacts/calicoctl.js';
+import {
+  calicoctlArches,
+  calicoctlPlan,
+  resolveCalicoctl,
+  type CalicoctlSet,
+} from '../artifacts/calicoctl.js';
 import { UsageError } from '../errors.js';
 import { calicoctlStandIn } from '../lab/calico-node/calicoctl-standin.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -14,7 +19,7 @@ export const artifactsPhase: Phase<ProvisionContext> = {
   plan: (ctx) => [
     {
       target: 'local',
-      action: `use Calico ${ctx.inventory.cluster.calico_version} manifests and calicoctl (${calicoctlArches(targetHosts(ctx)).join(', ')}) from ${ctx.artifactsDir ?? 'the download cache'}, sha256-checked`,
+      action: `use Calico ${ctx.inventory.cluster.calico_version} manifests from ${ctx.labManifests ? 'the LAB-ONLY stand-in set' : (ctx.artifactsDir ?? 'the download cache')}, sha256-checked; ${planCalicoctl(ctx).text}`,
     },
   ],
   async run(ctx) {
@@ -63,4 +68,12 @@ export function reportCalicoctl(set: CalicoctlSet, release: CalicoRelease, out: 
   for (const f of set.files) out.detail(`calicoctl-linux-${f.arch}: sha256 ${f.sha256} (${f.source})`);
   for (const m of set.missing)
     out.warn(`calicoctl will not be installed for ${m.arch} boards: ${m.reason}; ${m.hint}`);
+}
+
+export function planCalicoctl(ctx: ProvisionContext): { installs: boolean; text: string } {
+  return calicoctlPlan(
+    requireRelease(ctx.inventory.cluster.calico_version),
+    calicoctlArches(targetHosts(ctx)),
+    { artifactsDir: ctx.labManifests ? undefined : ctx.artifactsDir, lab: ctx.inventory.cluster.lab.enabled },
+  );
 }

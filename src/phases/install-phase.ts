@@ -2,6 +2,7 @@
 import { ProgressTracker } from '../ansible/node-progress.js';
 import { startProgressView } from '../ansible/progress-view.js';
 import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
+import { planCalicoctl } from './artifacts-phase.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
 
@@ -15,7 +16,7 @@ export const installPhase: Phase<ProvisionContext> = {
       },
       {
         target: h.name,
-        action: `node prep: modules-load.d, sysctl.d, NetworkManager calico.conf, cgroup flags in ${h.cmdlinePath}, calicoctl ${ctx.inventory.cluster.calico_version} in /usr/local/bin`,
+        action: `node prep: modules-load.d, sysctl.d, NetworkManager calico.conf, cgroup flags in ${h.cmdlinePath}${planCalicoctl(ctx).installs ? `, calicoctl ${ctx.inventory.cluster.calico_version} in /usr/local/bin` : ''}`,
       },
       ...(h.name === ctx.inventory.controlPlane.name && (!ctx.limit || ctx.limit.includes(h.name))
         ? [

@@ -30,12 +30,13 @@ export const artifactsFetchCommand: Command = {
   async run(ctx) {
     const v = stringOption(ctx, 'version');
     const release = v ? requireRelease(v) : latestRelease();
+    // Bad input is refused before anything is downloaded.
+    const arches = parseArches(stringOption(ctx, 'arch') ?? 'arm64');
     const cacheDir = stringOption(ctx, 'cache-dir');
     const set = await resolveArtifacts(release, {
       ...(cacheDir ? { cacheDir } : {}),
       log: (l) => ctx.out.info(l),
     });
-    const arches = parseArches(stringOption(ctx, 'arch') ?? 'arm64');
     const calicoctl = await resolveCalicoctl(release, arches, {
       ...(cacheDir ? { cacheDir } : {}),
       log: (l) => ctx.out.info(l),

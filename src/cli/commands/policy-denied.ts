@@ -64,7 +64,7 @@ export const policyDenied: Command = {
     '(add them with picocal policy log-rules), and names the pods behind the addresses using\n' +
     'kubectl get pods -A on the control plane. Exit 0: every node read; 3: some not (named); 1: none.',
   options: {
-    node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node (repeatable)' },
+    node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node' },
     since: { type: 'string', arg: 'AGE', description: 'how far back, e.g. 30s, 10m, 2h (default 10m)' },
     follow: { type: 'boolean', description: 'keep polling every 2 s for new packets until Ctrl-C' },
     timeout: { type: 'string', arg: 'S', description: 'seconds per node for login and reading (default 8)' },

@@ -34,7 +34,7 @@ export const policyMatrixCommand: Command = {
       arg: 'EXPR',
       description: 'only pods this Calico selector matches, e.g. "app == \'web\'"',
     },
-    port: { type: 'string', multiple: true, arg: 'N|PROTO/N', description: 'destination port (repeatable)' },
+    port: { type: 'string', multiple: true, arg: 'N|PROTO/N', description: 'destination port' },
     protocol: {
       type: 'string',
       arg: 'TCP|UDP|SCTP|ICMP',

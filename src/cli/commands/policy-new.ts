@@ -10,6 +10,7 @@ import {
   scaffoldYaml,
 } from '../../policy/scaffold/index.js';
 import { flag, stringOption, type Command } from '../command.js';
+import { requireInventory } from '../inventory-option.js';
 
 export const policyNew: Command = {
   name: 'policy new',
@@ -30,15 +31,20 @@ export const policyNew: Command = {
     'pod-cidr': {
       type: 'string',
       arg: 'CIDR',
-      description: 'internet-egress: pod network to exclude (default 192.168.0.0/16)',
+      description:
+        "internet-egress: pod network to exclude (default: the inventory's pod_cidr with -i, else 192.168.0.0/16)",
     },
     'service-cidr': {
       type: 'string',
       arg: 'CIDR',
-      description: 'internet-egress: service network to exclude (default 10.96.0.0/12)',
+      description:
+        "internet-egress: service network to exclude (default: the inventory's service_cidr with -i, else 10.96.0.0/12)",
     },
   },
-  examples: ['picocal policy new default-deny --namespace myapp --out policies/myapp/default-deny.yaml'],
+  examples: [
+    'picocal policy new default-deny --namespace myapp --out policies/myapp/default-deny.yaml',
+    'picocal policy new internet-egress -i inventory/picocluster.yaml -n shop',
+  ],
   async run(ctx) {
     const [pattern, ...extra] = ctx.positionals;
     if (!pattern || extra.length > 0) {
@@ -48,8 +54,10 @@ export const policyNew: Command = {
       );
     }
     const ns = stringOption(ctx, 'namespace');
-    const pod = stringOption(ctx, 'pod-cidr');
-    const svc = stringOption(ctx, 'service-cidr');
+    // With an inventory, the cluster's own ranges: Calico's generic defaults are rarely a k3s cluster's.
+    const inventory = ctx.global.inventory ? await requireInventory(ctx) : undefined;
+    const pod = stringOption(ctx, 'pod-cidr') ?? inventory?.cluster.pod_cidr;
+    const svc = stringOption(ctx, 'service-cidr') ?? inventory?.cluster.service_cidr;
     const options = defaultScaffoldOptions({
       ...(ns ? { namespace: ns } : {}),
       ...(pod ? { podCidr: pod } : {}),

@@ -15,7 +15,7 @@ export const statusCommand: Command = {
     '(metrics.enabled, applied by picocal bootstrap). Exit 0: every node answers and Felix is in sync;\n' +
     '3: some nodes do not (named); 1: none do; 2: bad input.',
   options: {
-    node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node (repeatable)' },
+    node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node' },
     timeout: {
       type: 'string',
       arg: 'S',

@@ -18,7 +18,7 @@ export const verifyCommand: Command = {
     '1: none healthy or the cluster check failed; 2: bad input.\n' +
     'With --node, cluster-wide checks are shown but do not decide the exit code.',
   options: {
-    node: { type: 'string', multiple: true, arg: 'NAME', description: 'verify only this node (repeatable)' },
+    node: { type: 'string', multiple: true, arg: 'NAME', description: 'verify only this node' },
     'accept-new-host-keys': {
       type: 'boolean',
       description: 'record unknown host keys in known_hosts (plain lines) and print their fingerprints',

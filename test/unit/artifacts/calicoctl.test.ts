@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   calicoctlArches,
   calicoctlPath,
+  calicoctlPlan,
   calicoctlUrl,
   resolveCalicoctl,
 } from '../../../src/artifacts/calicoctl.js';
@@ -200,5 +201,36 @@ describe('verify: calicoctl on the board', () => {
     const c = calicoctlCheck({ code, text }, 'v3.31.7');
     expect(c.ok).toBe(ok);
     expect(c.detail).toContain(detail);
+  });
+});
+
+describe('--dry-run says what will happen to calicoctl, without fetching', () => {
+  it.each([
+    {
+      release: '3.31.7',
+      dir: false,
+      lab: false,
+      installs: true,
+      text: 'from the download cache, sha256-pinned',
+    },
+    {
+      release: '3.32.1',
+      dir: false,
+      lab: false,
+      installs: false,
+      text: 'no calicoctl for arm64 boards: v3.32.1 has no sha256 pin',
+    },
+    { release: '3.32.1', dir: false, lab: true, installs: true, text: 'LAB-ONLY stand-in' },
+    { release: '3.32.1', dir: true, lab: false, installs: true, text: 'calicoctl v3.32.1 (arm64) from ' },
+  ])('$release dir=$dir lab=$lab → $text', ({ release, dir, lab, installs, text }) => {
+    const r = requireRelease(release);
+    const artifactsDir = join(root, `plan-${release}`);
+    if (dir) {
+      mkdirSync(dirname(calicoctlPath(artifactsDir, r, 'arm64')), { recursive: true });
+      writeFileSync(calicoctlPath(artifactsDir, r, 'arm64'), BINARY);
+    }
+    const plan = calicoctlPlan(r, ['arm64'], { artifactsDir: dir ? artifactsDir : undefined, lab });
+    expect(plan.installs).toBe(installs);
+    expect(plan.text).toContain(text);
   });
 });

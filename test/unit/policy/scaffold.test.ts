@@ -106,4 +106,34 @@ describe('policy scaffolds', () => {
     expect(await run(['default-deny', '--out', file])).toBe(2);
     expect(await run(['default-deny', '--out', file, '--force'])).toBe(0);
   });
+
+  it("internet-egress with -i excludes the inventory's pod and service ranges; --pod-cidr still wins", async () => {
+    const inventory = join(process.cwd(), 'inventory/picocluster.yaml');
+    const file = join(tmp, 'egress.yaml');
+    const run = (argv: string[]) =>
+      runProgram({ name: 'picocal', summary: 't', commands: [policyNew] }, ['policy', 'new', ...argv], {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        color: false,
+        cwd: tmp,
+      });
+    expect(await run(['internet-egress', '-i', inventory, '--out', file])).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('10.42.0.0/16');
+    expect(text).toContain('10.43.0.0/16');
+    expect(text).not.toContain('192.168.0.0/16');
+    expect(
+      await run([
+        'internet-egress',
+        '-i',
+        inventory,
+        '--pod-cidr',
+        '10.244.0.0/16',
+        '--out',
+        file,
+        '--force',
+      ]),
+    ).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('10.244.0.0/16');
+  });
 });
