@@ -14,6 +14,7 @@ import { nodeResetPhase } from '../phases/node-reset-phase.js';
 import { restartPodPhase } from '../phases/restart-pod-phase.js';
 import { versionGuardPhase } from '../phases/version-guard-phase.js';
 import { verifyPhase, type VerifySettings } from '../phases/verify-phase.js';
+import { rmdirSync } from 'node:fs';
 import { createRunFolder } from '../runs/run-folder.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { ClusterShell } from '../upgrade/cluster-shell.js';
@@ -90,7 +91,15 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     await lock.release().catch((e: Error) => opts.out.warn(`could not release the lock: ${e.message}`));
     pool.close();
   }
-  if (opts.dryRun) return { plan };
+  if (opts.dryRun) {
+    // A plan leaves nothing behind: not even an empty run folder.
+    try {
+      rmdirSync(run.dir);
+    } catch {
+      // Not empty: something was written there after all; keep it.
+    }
+    return { plan };
+  }
 
   const names = opts.inventory.hosts.map((h) => h.name).filter((n) => !opts.limit || opts.limit.includes(n));
   const nodes = names.map((name) => {

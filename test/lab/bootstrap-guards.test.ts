@@ -1,7 +1,7 @@
 // bootstrap and reprovision on a running cluster: they hold the upgrade's cluster lock for their whole
 // run, and refuse before anything changes when calico_version is not what the cluster runs. One small lab
 // (control plane + one board) for the file, bootstrapped on 3.31.7 once; torn down even on failure.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -175,8 +175,11 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
       expect(existsSync(join(newestRun('bootstrap'), 'events.jsonl'))).toBe(false);
       expect(readFileSync(lockFile(), 'utf8').trim()).toBe(foreign);
       // --dry-run takes no lock: it plans the lock and the version check and leaves the cluster alone.
+      const runsBefore = readdirSync(join(work, '.picocal', 'runs')).length;
       const dry = await bootstrap(inv, '--dry-run', '--output', 'json');
       expect(dry.code, dry.stderr).toBe(0);
+      // ... and leaves no run folder behind.
+      expect(readdirSync(join(work, '.picocal', 'runs')).length).toBe(runsBefore);
       const plan = (JSON.parse(dry.stdout) as { plan: { target: string; action: string }[] }).plan;
       expect(plan.slice(0, 2).map((p) => p.action)).toEqual([
         expect.stringMatching(/^lock: create \/var\/lib\/picocal\/lock for this run/),
