@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { CheckContext, object, record, anything, show } from '../schema/schema.js';
 import { closest } from '../schema/did-you-mean.js';
 import { parseYamlDocuments, type PathSegment } from '../yaml/source-map.js';
-import { clusterSchema, groupVarsSchema, hostVarsSchema, type GroupVars, type HostVars } from './schema.js';
+import { clusterSchema, groupVarsSchema, hostVarsSchema, type ClusterSettings, type GroupVars, type HostVars } from './schema.js';
 import type { Inventory, InventoryHost } from './types.js';
 import { validateCluster, validateHosts, type HostEntry } from './validate.js';
 
@@ -123,7 +123,7 @@ export function parseInventory(text: string, path: string): Inventory {
     ctx.problem(['all', 'vars'], "missing 'picocal' settings in all.vars", 'copy the picocal: block from inventory/picocluster.yaml', 'key');
     throw new InputError(`invalid inventory ${path}`, ctx.problems);
   }
-  const cluster = clusterSchema.check(allVars['picocal'], ['all', 'vars', 'picocal'], ctx);
+  const settings = clusterSchema.checkFields(allVars['picocal'], ['all', 'vars', 'picocal'], ctx);
   const merged = [...hosts.values()].map((h) => ({ raw: h, vars: Object.assign({}, ...h.groupVars, h.vars) as HostVars }));
   const entries: HostEntry[] = merged.map(({ raw, vars }) => ({
     name: raw.name,
@@ -134,7 +134,8 @@ export function parseInventory(text: string, path: string): Inventory {
     path: raw.path,
   }));
   validateHosts(entries, controlPlaneCount, ctx);
-  if (cluster) validateCluster(cluster, entries, ctx);
+  if (settings) validateCluster(settings, entries, ctx);
+  const cluster = settings && settings.invalid.size === 0 ? (settings.value as ClusterSettings) : undefined;
   if (ctx.problems.length > 0 || !cluster) {
     const sorted = [...ctx.problems].sort(
       (a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0),

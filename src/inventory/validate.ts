@@ -1,7 +1,9 @@
 // Checks that span fields: addresses, overlaps, MTU against encapsulation overhead, boards Calico cannot
-// run on. Every problem is collected; nothing stops at the first.
+// run on. Every problem is collected; nothing stops at the first. A rule over the cluster settings runs on
+// the fields that parsed and is skipped when a field it reads was itself reported invalid, so the user
+// gets every real problem in one run and none that only follow from another.
 import { findRelease, CATALOG } from '../catalog/versions.js';
-import type { CheckContext } from '../schema/schema.js';
+import type { CheckContext, FieldResult } from '../schema/schema.js';
 import type { PathSegment } from '../yaml/source-map.js';
 import { cidrContains, cidrsOverlap, hostNetwork, isIPv6Like, parseCidr, parseIPv4, type Cidr } from '../net/ipv4.js';
 import type { ClusterSettings } from './schema.js';
@@ -57,18 +59,23 @@ export function labelValueProblem(value: string): string | undefined {
 
 const CLUSTER: PathSegment[] = ['all', 'vars', 'picocal'];
 
-export function validateCluster(cluster: ClusterSettings, hosts: HostEntry[], ctx: CheckContext): void {
+export function validateCluster(settings: FieldResult<ClusterSettings>, hosts: HostEntry[], ctx: CheckContext): void {
   const at = (...p: PathSegment[]) => [...CLUSTER, ...p];
+  /** The fields a rule reads, or undefined when any of them was already reported invalid. */
+  const read = <K extends keyof ClusterSettings>(...keys: K[]): Pick<ClusterSettings, K> | undefined =>
+    keys.some((k) => settings.invalid.has(k)) ? undefined : (settings.value as Pick<ClusterSettings, K>);
 
-  if (!findRelease(cluster.calico_version)) {
+  const version = read('calico_version');
+  if (version && !findRelease(version.calico_version)) {
     ctx.problem(
       at('calico_version'),
-      `unknown Calico version '${cluster.calico_version}'`,
+      `unknown Calico version '${version.calico_version}'`,
       `picocal supports ${CATALOG.map((r) => r.version).join(', ')}`,
     );
   }
 
-  const cidr = (field: string, text: string | undefined): Cidr | undefined => {
+  const cidr = (field: 'pod_cidr' | 'service_cidr' | 'node_network'): Cidr | undefined => {
+    const text = read(field)?.[field];
     if (text === undefined) return undefined;
     if (isIPv6Like(text)) {
       ctx.problem(at(field), `IPv6 ${field} '${text}' is not supported by picocal yet`, 'use an IPv4 CIDR');
@@ -85,14 +92,16 @@ export function validateCluster(cluster: ClusterSettings, hosts: HostEntry[], ct
     }
     return c;
   };
-  const pod = cidr('pod_cidr', cluster.pod_cidr);
-  const svc = cidr('service_cidr', cluster.service_cidr);
-  const nodeNet = cidr('node_network', cluster.node_network);
+  // Undefined when absent or already reported (bad type, not a CIDR, host bits set): rules reading it skip.
+  const pod = cidr('pod_cidr');
+  const svc = cidr('service_cidr');
+  const nodeNet = cidr('node_network');
 
-  if (pod && cluster.block_size < pod.prefix) {
+  const block = read('block_size');
+  if (pod && block && block.block_size < pod.prefix) {
     ctx.problem(
       at('block_size'),
-      `block size /${cluster.block_size} is larger than the pod CIDR ${pod.text}`,
+      `block size /${block.block_size} is larger than the pod CIDR ${pod.text}`,
       `use a block size between ${pod.prefix} and 32 (26 is Calico's default)`,
     );
   }
@@ -129,21 +138,23 @@ export function validateCluster(cluster: ClusterSettings, hosts: HostEntry[], ct
     }
   }
 
-  if (typeof cluster.mtu === 'number') {
-    const overhead = ENCAPSULATION_OVERHEAD[cluster.encapsulation];
-    if (cluster.mtu + overhead > cluster.node_mtu) {
+  const mtu = read('mtu', 'encapsulation', 'node_mtu');
+  if (mtu && typeof mtu.mtu === 'number') {
+    const overhead = ENCAPSULATION_OVERHEAD[mtu.encapsulation];
+    if (mtu.mtu + overhead > mtu.node_mtu) {
       ctx.problem(
         at('mtu'),
-        `MTU ${cluster.mtu} is too large: ${cluster.encapsulation} adds ${overhead} bytes and the node MTU is ${cluster.node_mtu}`,
-        `use at most ${cluster.node_mtu - overhead}, or 'auto' to let Calico work it out`,
+        `MTU ${mtu.mtu} is too large: ${mtu.encapsulation} adds ${overhead} bytes and the node MTU is ${mtu.node_mtu}`,
+        `use at most ${mtu.node_mtu - overhead}, or 'auto' to let Calico work it out`,
       );
     }
   }
 
-  if (cluster.encapsulation.startsWith('IPIP') && !cluster.bgp) {
-    ctx.problem(at('encapsulation'), `${cluster.encapsulation} needs BGP, but bgp is false`, 'set bgp: true, or use VXLAN');
+  const routing = read('encapsulation', 'bgp');
+  if (routing && routing.encapsulation.startsWith('IPIP') && !routing.bgp) {
+    ctx.problem(at('encapsulation'), `${routing.encapsulation} needs BGP, but bgp is false`, 'set bgp: true, or use VXLAN');
   }
-  if (cluster.encapsulation === 'None' && !cluster.bgp) {
+  if (routing && routing.encapsulation === 'None' && !routing.bgp) {
     ctx.problem(
       at('encapsulation'),
       'encapsulation None routes pod traffic with BGP, but bgp is false',
@@ -151,7 +162,15 @@ export function validateCluster(cluster: ClusterSettings, hosts: HostEntry[], ct
     );
   }
 
-  const auto = cluster.node_address_autodetection;
+  const auto = read('node_address_autodetection')?.node_address_autodetection;
+  if (auto) checkAutodetection(auto, at, ctx);
+}
+
+function checkAutodetection(
+  auto: ClusterSettings['node_address_autodetection'],
+  at: (...p: PathSegment[]) => PathSegment[],
+  ctx: CheckContext,
+): void {
   const methods = Object.entries(auto).filter(([, v]) => v !== undefined && v !== false);
   if (methods.length !== 1) {
     ctx.problem(
@@ -175,7 +194,6 @@ export function validateCluster(cluster: ClusterSettings, hosts: HostEntry[], ct
   if (auto.can_reach !== undefined && parseIPv4(auto.can_reach) === undefined) {
     ctx.problem(at('node_address_autodetection', 'can_reach'), `'${auto.can_reach}' is not an IPv4 address`);
   }
-
 }
 
 export function validateHosts(hosts: HostEntry[], controlPlaneCount: number, ctx: CheckContext): void {

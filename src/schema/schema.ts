@@ -192,48 +192,73 @@ export interface ObjectOptions {
   describeUnknown?: string;
 }
 
-export function object<S extends Shape>(shape: S, opts: ObjectOptions = {}): Schema<ObjectOf<S>> {
+/** What an object schema yields field by field: the fields that parsed, and the names of those that did not. */
+export interface FieldResult<T> {
+  /** Every field that parsed or took its default; a field absent here and not in `invalid` was optional. */
+  value: Partial<T>;
+  /** Fields already reported as problems (wrong type, out of range, missing). */
+  invalid: ReadonlySet<keyof T & string>;
+}
+
+export interface ObjectSchema<T> extends Schema<T> {
+  /**
+   * Like check, but keeps the fields that parsed when others did not, so checks spanning several fields
+   * can still run on those (and stay silent about the rest). Undefined when the value is not a mapping.
+   */
+  checkFields(value: unknown, path: PathSegment[], ctx: CheckContext): FieldResult<T> | undefined;
+}
+
+export function object<S extends Shape>(shape: S, opts: ObjectOptions = {}): ObjectSchema<ObjectOf<S>> {
   const keys = Object.keys(shape);
+  const checkFields = (
+    value: unknown,
+    path: PathSegment[],
+    ctx: CheckContext,
+  ): FieldResult<ObjectOf<S>> | undefined => {
+    const input = value === null || value === undefined ? {} : value;
+    if (typeof input !== 'object' || Array.isArray(input)) {
+      ctx.problem(path, `expected a mapping, found ${show(value)}`);
+      return undefined;
+    }
+    const record = input as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    const invalid = new Set<string>();
+    for (const k of Object.keys(record)) {
+      if (keys.includes(k) || opts.passthrough?.test(k)) continue;
+      const guess = closest(k, keys);
+      ctx.problem(
+        [...path, k],
+        `unknown key '${k}'${opts.describeUnknown ? ` in ${opts.describeUnknown}` : ''}`,
+        guess ? `did you mean '${guess}'?` : `known keys: ${keys.join(', ')}`,
+        'key',
+      );
+      // An unknown key is reported but does not make the known fields unusable: later checks still run.
+    }
+    for (const k of keys) {
+      const s = shape[k] as Schema<unknown>;
+      const v = record[k];
+      if (v === undefined || v === null) {
+        if (s.fallback) out[k] = s.fallback();
+        else if (!s.optional) {
+          ctx.problem([...path, k], `missing required field '${k}' (${s.expects})`, undefined, 'key');
+          invalid.add(k);
+        }
+        continue;
+      }
+      const r = s.check(v, [...path, k], ctx);
+      if (r === undefined) invalid.add(k);
+      else out[k] = r;
+    }
+    for (const k of Object.keys(record))
+      if (opts.passthrough?.test(k) && !keys.includes(k)) out[k] = record[k];
+    return { value: out as Partial<ObjectOf<S>>, invalid: invalid as Set<keyof ObjectOf<S> & string> };
+  };
   return {
     expects: 'a mapping',
+    checkFields,
     check(value, path, ctx) {
-      const input = value === null || value === undefined ? {} : value;
-      if (typeof input !== 'object' || Array.isArray(input)) {
-        ctx.problem(path, `expected a mapping, found ${show(value)}`);
-        return undefined;
-      }
-      const record = input as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      let ok = true;
-      for (const k of Object.keys(record)) {
-        if (keys.includes(k) || opts.passthrough?.test(k)) continue;
-        const guess = closest(k, keys);
-        ctx.problem(
-          [...path, k],
-          `unknown key '${k}'${opts.describeUnknown ? ` in ${opts.describeUnknown}` : ''}`,
-          guess ? `did you mean '${guess}'?` : `known keys: ${keys.join(', ')}`,
-          'key',
-        );
-        // An unknown key is reported but does not make the known fields unusable: later checks still run.
-      }
-      for (const k of keys) {
-        const s = shape[k] as Schema<unknown>;
-        const v = record[k];
-        if (v === undefined || v === null) {
-          if (s.fallback) out[k] = s.fallback();
-          else if (!s.optional) {
-            ctx.problem([...path, k], `missing required field '${k}' (${s.expects})`, undefined, 'key');
-            ok = false;
-          }
-          continue;
-        }
-        const r = s.check(v, [...path, k], ctx);
-        if (r === undefined) ok = false;
-        else out[k] = r;
-      }
-      for (const k of Object.keys(record))
-        if (opts.passthrough?.test(k) && !keys.includes(k)) out[k] = record[k];
-      return ok ? (out as ObjectOf<S>) : undefined;
+      const r = checkFields(value, path, ctx);
+      return r && r.invalid.size === 0 ? (r.value as ObjectOf<S>) : undefined;
     },
   };
 }

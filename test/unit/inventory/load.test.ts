@@ -264,3 +264,164 @@ describe('inventory loading', () => {
     });
   });
 });
+
+// A settings field that fails its type or range check must not hide the cross-field and host checks of the
+// other fields, and must not produce problems of its own through them (no cascades).
+describe('inventory validation with some settings invalid', () => {
+  type Expected = Array<[field: string, message: RegExp]>;
+  const run = (text: string) => {
+    const problems = problemsOf(text);
+    return { problems, shown: problems.map(formatProblem).join('\n') };
+  };
+  const expectExactly = (text: string, expected: Expected) => {
+    const { problems, shown } = run(text);
+    expect(problems.map((p) => p.field), shown).toEqual(expected.map(([f]) => f));
+    problems.forEach((p, i) => expect(p.message, shown).toMatch(expected[i]?.[1] ?? /^$/));
+    const lines = problems.map((p) => p.location?.line ?? 0);
+    expect(lines, shown).toEqual([...lines].sort((a, b) => a - b));
+  };
+  const withBlockSize = (n: number) => (s: string) => s.replace('      mtu: auto', `      mtu: auto\n      block_size: ${n}`);
+
+  const together: Array<{ what: string; edit: (s: string) => string; expected: Expected }> = [
+    {
+      what: 'a block size out of range, IPIP without BGP and host bits set in the pod CIDR',
+      edit: (s) => withBlockSize(19)(s).replace('encapsulation: VXLAN', 'encapsulation: IPIP').replace('10.42.0.0/16', '10.42.1.0/16'),
+      expected: [
+        ['all.vars.picocal.pod_cidr', /invalid CIDR '10\.42\.1\.0\/16'/],
+        ['all.vars.picocal.encapsulation', /IPIP needs BGP, but bgp is false/],
+        ['all.vars.picocal.block_size', /19 is out of range 20\.\.32/],
+      ],
+    },
+    {
+      what: 'a block size out of range, an unknown Calico version, an MTU too large and a service/node overlap',
+      edit: (s) =>
+        withBlockSize(40)(s)
+          .replace('"3.32.1"', '"3.27.0"')
+          .replace('mtu: auto', 'mtu: 1480')
+          .replace('10.43.0.0/16', '192.168.0.0/16'),
+      expected: [
+        ['all.vars.picocal.calico_version', /unknown Calico version '3\.27\.0'/],
+        ['all.vars.picocal.service_cidr', /overlaps the node network 192\.168\.1\.0\/24/],
+        ['all.vars.picocal.mtu', /MTU 1480 is too large: VXLAN adds 50 bytes/],
+        ['all.vars.picocal.block_size', /40 is out of range 20\.\.32/],
+      ],
+    },
+    {
+      what: 'a missing service CIDR beside a pod CIDR that overlaps the node network',
+      edit: (s) => s.replace('      service_cidr: 10.43.0.0/16\n', '').replace('10.42.0.0/16', '192.168.0.0/16'),
+      expected: [
+        // A missing field is located at its parent mapping (line 4).
+        ['all.vars.picocal.service_cidr', /missing required field 'service_cidr'/],
+        ['all.vars.picocal.pod_cidr', /pod_cidr 192\.168\.0\.0\/16 overlaps the node network/],
+      ],
+    },
+  ];
+  it.each(together)('reports $what together, sorted by line', ({ edit, expected }) => {
+    expectExactly(edit(VALID), expected);
+  });
+
+  // Each row would produce a second, derived problem if the invalid field were read as a default or
+  // loosely parsed; only the field's own problem may appear.
+  const alone: Array<{ what: string; edit: (s: string) => string; expected: Expected }> = [
+    {
+      what: 'a pod CIDR that is not a CIDR',
+      edit: (s) => s.replace('10.42.0.0/16', 'banana'),
+      expected: [['all.vars.picocal.pod_cidr', /invalid CIDR 'banana'/]],
+    },
+    {
+      what: 'a pod CIDR that is not a string',
+      edit: (s) => s.replace('pod_cidr: 10.42.0.0/16', 'pod_cidr: {net: 192.168.0.0/16}'),
+      expected: [['all.vars.picocal.pod_cidr', /expected a string, found a mapping/]],
+    },
+    {
+      what: 'a pod CIDR with host bits set whose corrected form would overlap the service CIDR',
+      edit: (s) => s.replace('10.42.0.0/16', '10.42.1.0/16').replace('10.43.0.0/16', '10.42.128.0/17'),
+      expected: [['all.vars.picocal.pod_cidr', /invalid CIDR '10\.42\.1\.0\/16'/]],
+    },
+    {
+      what: 'a block size out of range that is also larger than the pod CIDR',
+      edit: (s) => withBlockSize(19)(s).replace('10.42.0.0/16', '10.42.0.0/24'),
+      expected: [['all.vars.picocal.block_size', /19 is out of range 20\.\.32/]],
+    },
+    {
+      what: 'a node MTU out of range (its default 1500 would make MTU 9000 too large)',
+      edit: (s) => s.replace('mtu: auto', 'mtu: 9000\n      node_mtu: 9300'),
+      expected: [['all.vars.picocal.node_mtu', /9300 is out of range 576\.\.9216/]],
+    },
+    {
+      what: 'an MTU out of range',
+      edit: (s) => s.replace('mtu: auto', 'mtu: 10000'),
+      expected: [['all.vars.picocal.mtu', /10000 is out of range 576\.\.9216/]],
+    },
+    {
+      what: 'a misspelt encapsulation (its default VXLAN would make MTU 1480 too large)',
+      edit: (s) => s.replace('encapsulation: VXLAN', 'encapsulation: IPIPP').replace('mtu: auto', 'mtu: 1480'),
+      expected: [['all.vars.picocal.encapsulation', /"IPIPP" is not one of/]],
+    },
+    {
+      what: 'bgp that is not a boolean beside IPIP',
+      edit: (s) => s.replace('encapsulation: VXLAN', 'encapsulation: IPIP\n      bgp: "yes"'),
+      expected: [['all.vars.picocal.bgp', /expected true or false, found "yes"/]],
+    },
+    {
+      what: 'a Calico version that is not a string',
+      edit: (s) => s.replace('"3.32.1"', '[3, 32]'),
+      expected: [['all.vars.picocal.calico_version', /expected a string, found a list/]],
+    },
+    {
+      what: 'an autodetection method of the wrong type (not "no method set")',
+      edit: (s) => s.replace('      mtu: auto', '      mtu: auto\n      node_address_autodetection: {can_reach: [1.1.1.1]}'),
+      expected: [['all.vars.picocal.node_address_autodetection.can_reach', /expected a string, found a list/]],
+    },
+  ];
+  it.each(alone)('reports only $what, no problem derived from it', ({ edit, expected }) => {
+    expectExactly(edit(VALID), expected);
+  });
+
+  const hostChecks: Array<{ what: string; edit: (s: string) => string; expected: Expected }> = [
+    {
+      what: 'duplicate addresses',
+      edit: (s) => s.replace('192.168.1.12', '192.168.1.11'),
+      expected: [['all.children.workers.hosts.w2.ansible_host', /address 192\.168\.1\.11 is used by both w1 and w2/]],
+    },
+    {
+      what: 'duplicate host names',
+      edit: (s) => s.replace('        w2:\n          ansible_host: 192.168.1.12', '        cp1:\n          ansible_host: 192.168.1.99'),
+      expected: [['all.children.workers.hosts.cp1.ansible_host', /defined twice with different addresses/]],
+    },
+    {
+      what: 'a 32-bit board',
+      edit: (s) => s.replace('ansible_host: 192.168.1.11', 'ansible_host: 192.168.1.11\n          picocal_board: pi-zero-w'),
+      expected: [['all.children.workers.hosts.w1.picocal_board', /no 32-bit ARM images/]],
+    },
+    {
+      what: 'a board declared armv7l',
+      edit: (s) => s.replace('ansible_host: 192.168.1.11', 'ansible_host: 192.168.1.11\n          picocal_arch: armv7l'),
+      expected: [['all.children.workers.hosts.w1.picocal_arch', /declared armv7l/]],
+    },
+  ];
+  const settingsErrors: Array<{ setting: string; edit: (s: string) => string; expected: Expected }> = [
+    {
+      setting: 'a block size out of range',
+      edit: withBlockSize(19),
+      expected: [['all.vars.picocal.block_size', /19 is out of range/]],
+    },
+    {
+      setting: 'settings that are not a mapping',
+      edit: (s) => s.replace(/ {4}picocal:\n(?: {6}.*\n)+/, '    picocal: 5\n'),
+      expected: [['all.vars.picocal', /expected a mapping, found 5/]],
+    },
+  ];
+  const combined = hostChecks.flatMap((h) => settingsErrors.map((e) => ({ ...h, ...e, edit: (s: string) => h.edit(e.edit(s)) })));
+  it.each(combined)('reports $what when the settings have $setting', ({ edit, expected, what }) => {
+    const { problems, shown } = run(edit(VALID));
+    const hostRow = hostChecks.find((h) => h.what === what)?.expected ?? [];
+    for (const [field, message] of [...expected, ...hostRow]) {
+      expect(
+        problems.some((p) => p.field === field && message.test(p.message)),
+        `${field} ${message} not in:\n${shown}`,
+      ).toBe(true);
+    }
+    expect(problems, shown).toHaveLength(expected.length + hostRow.length);
+  });
+});
