@@ -15,6 +15,12 @@ export interface NodeGate {
   version: string | null;
   startedAt: number | undefined;
   healthyAt: number | undefined;
+  /**
+   * Last observation that saw the node untouched on its old version. A node that goes from that to healthy
+   * between two observations is timed from there: its time to healthy is then an upper bound (at most one
+   * poll interval too long), never a 0 that was not measured.
+   */
+  seenOldAt?: number | undefined;
   /** Why it failed, or what it waits for. */
   reason: string | undefined;
 }
@@ -73,14 +79,15 @@ export function stepNode(
       ...g,
       phase: 'healthy',
       version,
-      startedAt: g.startedAt ?? now,
+      // Neither seen upgrading nor seen old (rolled during the apply, before the first poll): not timed.
+      startedAt: g.startedAt ?? g.seenOldAt,
       healthyAt: now,
       reason: undefined,
     };
   }
   const untouched =
     o !== undefined && o.podReady === true && !onTarget && bare(version) === bare(g.fromVersion);
-  if (untouched && g.phase === 'waiting') return { ...g, version };
+  if (untouched && g.phase === 'waiting') return { ...g, version, seenOldAt: now };
   const startedAt = g.startedAt ?? now;
   const why = !o
     ? 'no answer from the node'

@@ -58,7 +58,6 @@ export interface UpgradeReport {
 export function nodeRecords(
   gates: readonly NodeGate[],
   batches: ReadonlyMap<string, number>,
-  gateStart: number,
 ): NodeRecord[] {
   return gates.map((g) => ({
     name: g.name,
@@ -67,7 +66,8 @@ export function nodeRecords(
     oldVersion: g.fromVersion,
     newVersion: g.phase === 'healthy' ? g.version : null,
     finalVersion: g.version,
-    timeToHealthyMs: g.healthyAt !== undefined ? g.healthyAt - (g.startedAt ?? gateStart) : null,
+    timeToHealthyMs:
+      g.healthyAt !== undefined && g.startedAt !== undefined ? g.healthyAt - g.startedAt : null,
     detail: g.reason,
   }));
 }

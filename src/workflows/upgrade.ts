@@ -303,8 +303,8 @@ function finish(
   const batches = planBatches(ctx.nodes, ctx.settings.maxUnavailable);
   const batchMap = new Map(ctx.nodes.map((n) => [n, batchOf(batches, n) ?? 0]));
   const nodes = gate
-    ? nodeRecords(gate.gates, batchMap, gate.startedAt)
-    : nodeRecords(rb?.gate?.gates ?? [], batchMap, rb?.gate?.startedAt ?? started);
+    ? nodeRecords(gate.gates, batchMap)
+    : nodeRecords(rb?.gate?.gates ?? [], batchMap);
   // A resumed run's gate started from a half-upgraded cluster: the version before the upgrade is the snapshot's.
   if (ctx.resume) for (const n of nodes) n.oldVersion = `v${ctx.resume.from.replace(/^v/, '')}`;
   if (rb?.gate && gate) {

@@ -72,6 +72,13 @@ describe('stepNode: a node counts as upgraded only on the new version, Ready, wi
     expect(g.reason).toMatch(/not healthy on v3.32.1 within 60 s: felix-readiness: not ready \(503\)/);
   });
 
+  it('times a node that went from old to healthy between two observations from the last old one', () => {
+    let g = stepNode(startGate('n', false, 'v3.31.7'), OLD, obs(1000, OLD), S);
+    g = stepNode(g, OLD, obs(2000, OLD), S);
+    g = stepNode(g, NEW_READY, obs(3000, NEW_READY), S);
+    expect(g).toMatchObject({ phase: 'healthy', startedAt: 2000, healthyAt: 3000 });
+  });
+
   it('records the time to healthy from the start of its upgrade', () => {
     let g = stepNode(startGate('n', false, 'v3.31.7'), REPLACING, obs(1000, REPLACING), S);
     g = stepNode(g, NEW_READY, obs(4500, NEW_READY), S);
