@@ -55,10 +55,7 @@ export interface UpgradeReport {
   next: string[];
 }
 
-export function nodeRecords(
-  gates: readonly NodeGate[],
-  batches: ReadonlyMap<string, number>,
-): NodeRecord[] {
+export function nodeRecords(gates: readonly NodeGate[], batches: ReadonlyMap<string, number>): NodeRecord[] {
   return gates.map((g) => ({
     name: g.name,
     batch: batches.get(g.name),

@@ -302,9 +302,7 @@ function finish(
   const gate = ctx.gate;
   const batches = planBatches(ctx.nodes, ctx.settings.maxUnavailable);
   const batchMap = new Map(ctx.nodes.map((n) => [n, batchOf(batches, n) ?? 0]));
-  const nodes = gate
-    ? nodeRecords(gate.gates, batchMap)
-    : nodeRecords(rb?.gate?.gates ?? [], batchMap);
+  const nodes = gate ? nodeRecords(gate.gates, batchMap) : nodeRecords(rb?.gate?.gates ?? [], batchMap);
   // A resumed run's gate started from a half-upgraded cluster: the version before the upgrade is the snapshot's.
   if (ctx.resume) for (const n of nodes) n.oldVersion = `v${ctx.resume.from.replace(/^v/, '')}`;
   if (rb?.gate && gate) {
