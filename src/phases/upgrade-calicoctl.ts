@@ -2,16 +2,14 @@
 // maxUnavailable boards at a time (upgrade_calico.ansible --tags calicoctl). calicoctl refuses a cluster of
 // another version, so a board left with the old one is named. The data path is not touched here: a failure
 // does not roll Calico back; the run exits 3 naming the boards and how to mend them.
-import { ProgressTracker } from '../ansible/node-progress.js';
-import { startProgressView } from '../ansible/progress-view.js';
-import { runPlaybook } from '../ansible/run-playbook.js';
 import { calicoctlArches, resolveCalicoctl, type CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { CalicoRelease } from '../catalog/versions.js';
 import { calicoctlStandIn } from '../lab/calico-node/calicoctl-standin.js';
 import type { UpgradeContext } from '../upgrade/upgrade-context.js';
 import { join } from 'node:path';
 import { reportCalicoctl } from './artifacts-phase.js';
-import { renderDir, UPGRADE_PLAYBOOK } from './upgrade-checks.js';
+import { runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
+import { renderDir } from './upgrade-checks.js';
 import type { Phase } from './phase.js';
 
 /** calicoctl for `release`, resolved before anything changes (the lab gets its LAB-ONLY stand-in). */
@@ -40,49 +38,25 @@ export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelea
   if (!set) return;
   ctx.calicoctlFailed = [];
   if (set.files.length === 0) return;
-  const tracker = new ProgressTracker(ctx.nodes);
-  const view = startProgressView(
-    tracker,
-    ctx.out,
+  const { failures } = await runUpgradePlaybook(
+    ctx,
     `calicoctl ${release.tag} on ${ctx.nodes.length} board(s)`,
+    {
+      calico_render_dir: renderDir(ctx),
+      // Extra vars win over the rendered ones: after --rollback RUN the release is the snapshot's.
+      calico_version: release.version,
+      calico_release_tag: release.tag,
+      calico_calicoctl_sha256: {
+        arm64: release.calicoctl.arm64 ?? null,
+        amd64: release.calicoctl.amd64 ?? null,
+      },
+      calico_calicoctl_dir: set.dir,
+      calico_calicoctl_lab_only: set.labOnly,
+      calico_calicoctl_batch: ctx.settings.maxUnavailable,
+    },
+    ['calicoctl'],
   );
-  let exitCode: number;
-  try {
-    exitCode = (
-      await runPlaybook({
-        playbook: UPGRADE_PLAYBOOK,
-        inventory: ctx.inventory.file,
-        extraVars: {
-          calico_render_dir: renderDir(ctx),
-          // Extra vars win over the rendered ones: after --rollback RUN the release is the snapshot's.
-          calico_version: release.version,
-          calico_release_tag: release.tag,
-          calico_calicoctl_sha256: {
-            arm64: release.calicoctl.arm64 ?? null,
-            amd64: release.calicoctl.amd64 ?? null,
-          },
-          calico_calicoctl_dir: set.dir,
-          calico_calicoctl_lab_only: set.labOnly,
-          calico_calicoctl_batch: ctx.settings.maxUnavailable,
-        },
-        tags: ['calicoctl'],
-        limit: ctx.nodes,
-        tracker,
-        run: ctx.run,
-        signal: ctx.signal,
-        ...(ctx.settings.env ? { env: ctx.settings.env } : {}),
-      })
-    ).exitCode;
-  } finally {
-    await view.finish();
-  }
-  const failed = [...tracker.nodes.values()].filter((n) => n.status !== 'ok');
-  ctx.calicoctlFailed = failed.map(
-    (n) => `${n.name}: ${n.status}${n.failure ? ` at '${n.failure.task}': ${n.failure.message}` : ''}`,
-  );
-  // A run that failed as a whole (no board named) leaves every board's calicoctl in doubt.
-  if (exitCode !== 0 && failed.length === 0)
-    ctx.calicoctlFailed = ctx.nodes.map((n) => `${n}: ansible-playbook exited ${exitCode}`);
+  ctx.calicoctlFailed = failures;
   for (const f of ctx.calicoctlFailed) ctx.out.error(`calicoctl not updated: ${f}`);
 }
 

@@ -2,23 +2,18 @@
 // version step, every gated node healthy on the running version, TigeraStatus, the target's manifests
 // (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
 import { join } from 'node:path';
-import { ProgressTracker } from '../ansible/node-progress.js';
-import { startProgressView } from '../ansible/progress-view.js';
-import { runPlaybook } from '../ansible/run-playbook.js';
 import { resolveArtifacts } from '../artifacts/artifacts.js';
 import { verifyCluster } from '../health/verify-cluster.js';
-import { INFRASTRUCTURE_DIR } from '../paths.js';
 import { renderInventory } from '../render/render.js';
 import { writeTreeAtomically } from '../render/write-tree.js';
 import { releaseManifestSet } from '../upgrade/manifests.js';
 import { readRunningVersion } from '../upgrade/running-version.js';
 import { UpgradeRefusedError } from '../upgrade/upgrade-errors.js';
+import { runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
 import { resolveUpgradeCalicoctl } from './upgrade-calicoctl.js';
 import { inventoryAt, type UpgradeContext } from '../upgrade/upgrade-context.js';
 import { checkVersionStep } from '../upgrade/version-step.js';
 import type { Phase, PlanEntry } from './phase.js';
-
-export const UPGRADE_PLAYBOOK = join(INFRASTRUCTURE_DIR, 'security', 'upgrade_calico.ansible');
 
 async function checkVersion(ctx: UpgradeContext): Promise<void> {
   let from = ctx.resume?.from;
@@ -152,37 +147,15 @@ export function renderDir(ctx: UpgradeContext): string {
 }
 
 async function preflight(ctx: UpgradeContext): Promise<void> {
-  const tracker = new ProgressTracker(ctx.nodes);
-  const view = startProgressView(
-    tracker,
-    ctx.out,
+  const { failures } = await runUpgradePlaybook(
+    ctx,
     `Preflight for Calico ${ctx.step!.to.version} on ${ctx.nodes.length} board(s)`,
+    { calico_render_dir: renderDir(ctx) },
   );
-  let exitCode: number;
-  try {
-    exitCode = (
-      await runPlaybook({
-        playbook: UPGRADE_PLAYBOOK,
-        inventory: ctx.inventory.file,
-        extraVars: { calico_render_dir: renderDir(ctx) },
-        limit: ctx.nodes,
-        tracker,
-        run: ctx.run,
-        signal: ctx.signal,
-        ...(ctx.settings.env ? { env: ctx.settings.env } : {}),
-      })
-    ).exitCode;
-  } finally {
-    await view.finish();
-  }
-  const failed = [...tracker.nodes.values()].filter((n) => n.status !== 'ok');
-  if (exitCode !== 0 || failed.length) {
-    const problems = failed.map(
-      (n) => `${n.name}: ${n.status}${n.failure ? ` at '${n.failure.task}': ${n.failure.message}` : ''}`,
-    );
+  if (failures.length) {
     throw new UpgradeRefusedError(
-      `refusing to upgrade: the preflight for Calico ${ctx.step!.to.version} failed; nothing was changed\n  ${problems.join('\n  ') || `ansible-playbook exited ${exitCode}`}`,
-      problems,
+      `refusing to upgrade: the preflight for Calico ${ctx.step!.to.version} failed; nothing was changed\n  ${failures.join('\n  ')}`,
+      failures,
       { hint: `fix the boards named, then run again; Ansible's log is in ${ctx.run.dir}/ansible.log` },
     );
   }
