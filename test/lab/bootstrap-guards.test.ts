@@ -1,8 +1,8 @@
 // bootstrap and reprovision on a running cluster: they hold the upgrade's cluster lock for their whole
 // run, and refuse before anything changes when calico_version is not what the cluster runs. One small lab
 // (control plane + one board) for the file, bootstrapped on 3.31.7 once; torn down even on failure.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { execa } from 'execa';
@@ -12,6 +12,7 @@ import { readLabState, type LabState } from '../../src/lab/lab-state.js';
 import { runCli, PICOCAL, type CliResult } from '../helpers/run-cli.js';
 import { SHARED_CALICO } from '../helpers/shared.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
+import { labWorkDir } from './helpers/work-dir.js';
 import { nodeOf, ssh } from './helpers/ssh.js';
 
 const LAB = 'guards';
@@ -68,21 +69,7 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
   }
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'pc-guards-'));
-    inv = join(work, 'inventory.yaml');
-    writeFileSync(
-      inv,
-      readFileSync(lab.state.inventory, 'utf8').replace(
-        /calico_version: "[^"]+"/,
-        'calico_version: "3.31.7"',
-      ),
-    );
-    kubeconfig = join(work, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1\nkind: Config\nclusters: [{name: lab, cluster: {server: "${lab.state.apiServer.url}"}}]\n` +
-        `contexts: [{name: lab, context: {cluster: lab, user: lab}}]\ncurrent-context: lab\nusers: [{name: lab, user: {}}]\n`,
-    );
+    ({ work, inventory: inv, kubeconfig } = labWorkDir('pc-guards-', lab.state, '3.31.7'));
   });
 
   afterAll(() => {

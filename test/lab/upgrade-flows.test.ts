@@ -2,8 +2,7 @@
 // out with --skip-node, --no-rollback, --rollback RUN after a finished and after a failed run, and the
 // rollback after the apply itself failed. One lab for the file, bootstrapped on 3.31.7 once; every test
 // leaves the cluster healthy on 3.31.7 for the next; torn down even on failure.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { inventoryAt } from '../../src/upgrade/upgrade-context.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SHARED_CALICO } from '../helpers/shared.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
+import { labWorkDir } from './helpers/work-dir.js';
 import { nodeOf, ssh } from './helpers/ssh.js';
 
 const LAB = 'uflows';
@@ -58,21 +58,7 @@ describeLab('picocal upgrade flows on the virtual PicoCluster', () => {
   }
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'pc-uflows-'));
-    inv = join(work, 'inventory.yaml');
-    writeFileSync(
-      inv,
-      readFileSync(lab.state.inventory, 'utf8').replace(
-        /calico_version: "[^"]+"/,
-        'calico_version: "3.31.7"',
-      ),
-    );
-    kubeconfig = join(work, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1\nkind: Config\nclusters: [{name: lab, cluster: {server: "${lab.state.apiServer.url}"}}]\n` +
-        `contexts: [{name: lab, context: {cluster: lab, user: lab}}]\ncurrent-context: lab\nusers: [{name: lab, user: {}}]\n`,
-    );
+    ({ work, inventory: inv, kubeconfig } = labWorkDir('pc-uflows-', lab.state, '3.31.7'));
     const boot = await runCli(['bootstrap', '-i', inv, '--artifacts', SHARED_CALICO], { cwd: work });
     expect(boot.code, boot.stdout + boot.stderr).toBe(0);
     expect(await installedVersion()).toBe('v3.31.7');

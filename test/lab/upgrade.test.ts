@@ -1,8 +1,7 @@
 // `picocal upgrade` on a real virtual PicoCluster (5 sshd nodes, the Kubernetes API stand-in driven by
 // the real kubectl, the operator stand-in rolling calico-node) with the real 3.31.7 and 3.32.1 manifests
 // from ../shared/calico. One lab for the whole file, bootstrapped on 3.31.7 once; torn down even on failure.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { inventoryAt } from '../../src/upgrade/upgrade-context.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SHARED_CALICO } from '../helpers/shared.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
+import { labWorkDir } from './helpers/work-dir.js';
 import { nodeOf } from './helpers/ssh.js';
 
 const LAB = 'upgrade-t';
@@ -55,19 +55,7 @@ describeLab('picocal upgrade on the virtual PicoCluster', () => {
   }
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'pc-upgrade-'));
-    inv = join(work, 'inventory.yaml');
-    const text = readFileSync(lab.state.inventory, 'utf8').replace(
-      /calico_version: "[^"]+"/,
-      'calico_version: "3.31.7"',
-    );
-    writeFileSync(inv, text);
-    kubeconfig = join(work, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1\nkind: Config\nclusters: [{name: lab, cluster: {server: "${lab.state.apiServer.url}"}}]\n` +
-        `contexts: [{name: lab, context: {cluster: lab, user: lab}}]\ncurrent-context: lab\nusers: [{name: lab, user: {}}]\n`,
-    );
+    ({ work, inventory: inv, kubeconfig } = labWorkDir('pc-upgrade-', lab.state, '3.31.7'));
     const boot = await runCli(['bootstrap', '-i', inv, '--artifacts', SHARED_CALICO], { cwd: work });
     expect(boot.code, boot.stdout + boot.stderr).toBe(0);
     expect(await installedVersion()).toBe('v3.31.7');
