@@ -9,7 +9,6 @@ import type { UpgradeContext } from '../upgrade/upgrade-context.js';
 import { join } from 'node:path';
 import { reportCalicoctl } from './artifacts-phase.js';
 import { runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
-import { renderDir } from './upgrade-checks.js';
 import type { Phase } from './phase.js';
 
 /** calicoctl for `release`, resolved before anything changes (the lab gets its LAB-ONLY stand-in). */
@@ -42,7 +41,6 @@ export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelea
     ctx,
     `calicoctl ${release.tag} on ${ctx.nodes.length} board(s)`,
     {
-      calico_render_dir: renderDir(ctx),
       // Extra vars win over the rendered ones: after --rollback RUN the release is the snapshot's.
       calico_version: release.version,
       calico_release_tag: release.tag,

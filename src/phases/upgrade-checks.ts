@@ -1,7 +1,6 @@
 // Everything an upgrade checks before it changes anything, run for --dry-run too (it only reads): the
 // version step, every gated node healthy on the running version, TigeraStatus, the target's manifests
 // (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
-import { join } from 'node:path';
 import { resolveArtifacts } from '../artifacts/artifacts.js';
 import { verifyCluster } from '../health/verify-cluster.js';
 import { renderInventory } from '../render/render.js';
@@ -9,7 +8,7 @@ import { writeTreeAtomically } from '../render/write-tree.js';
 import { releaseManifestSet } from '../upgrade/manifests.js';
 import { readRunningVersion } from '../upgrade/running-version.js';
 import { UpgradeRefusedError } from '../upgrade/upgrade-errors.js';
-import { runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
+import { renderDir, runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
 import { resolveUpgradeCalicoctl } from './upgrade-calicoctl.js';
 import { inventoryAt, type UpgradeContext } from '../upgrade/upgrade-context.js';
 import { checkVersionStep } from '../upgrade/version-step.js';
@@ -142,15 +141,11 @@ async function prepareTarget(ctx: UpgradeContext): Promise<void> {
   ctx.calicoctl = await resolveUpgradeCalicoctl(ctx, release);
 }
 
-export function renderDir(ctx: UpgradeContext): string {
-  return join(ctx.run.dir, 'render');
-}
-
 async function preflight(ctx: UpgradeContext): Promise<void> {
   const { failures } = await runUpgradePlaybook(
     ctx,
     `Preflight for Calico ${ctx.step!.to.version} on ${ctx.nodes.length} board(s)`,
-    { calico_render_dir: renderDir(ctx) },
+    {},
   );
   if (failures.length) {
     throw new UpgradeRefusedError(

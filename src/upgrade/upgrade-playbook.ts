@@ -11,6 +11,11 @@ import type { UpgradeContext } from './upgrade-context.js';
 
 export const UPGRADE_PLAYBOOK = join(INFRASTRUCTURE_DIR, 'security', 'upgrade_calico.ansible');
 
+/** Where the upgrade renders the target's files (Ansible reads its variables there). */
+export function renderDir(ctx: UpgradeContext): string {
+  return join(ctx.run.dir, 'render');
+}
+
 export async function runUpgradePlaybook(
   ctx: UpgradeContext,
   title: string,
@@ -25,7 +30,7 @@ export async function runUpgradePlaybook(
       await runPlaybook({
         playbook: UPGRADE_PLAYBOOK,
         inventory: ctx.inventory.file,
-        extraVars,
+        extraVars: { calico_render_dir: renderDir(ctx), ...extraVars },
         ...(tags ? { tags } : {}),
         limit: ctx.nodes,
         tracker,

@@ -43,7 +43,7 @@ describeLab('picocal upgrade flows on the virtual PicoCluster', () => {
     const inventory = inventoryAt(await loadInventory(inv, work), version);
     const until = Date.now() + deadlineMs;
     for (;;) {
-      // calicoctl on the boards is not the upgrade's business (yet): the data path is.
+      // The data path only: a board left out with --skip-node keeps its old calicoctl.
       const report = await verifyCluster(inventory, {
         timeoutMs: 8000,
         acceptNewHostKeys: false,
