@@ -1,13 +1,19 @@
 // One picocal run changes a cluster at a time: a lock file on the control plane, created atomically (a
 // complete temporary file hard-linked into place, which fails if the lock exists) and removed only by the
-// run that owns it. A lock whose owner is a dead process on this machine is stale and taken over; any other
-// lock is refused with its owner and age, and only --break-lock removes it.
-import { hostname, userInfo } from 'node:os';
+// run that owns it. A lock whose owner is a dead process on this machine, in this boot, is stale and taken
+// over; any other lock is refused with its owner and age, and only --break-lock removes it. Every change to
+// the lock (create, take over, break, release) runs under flock(1) on a mutex file next to it, and a take
+// over replaces the lock only if it still holds exactly the content that was judged (compare-and-swap): of
+// any number of runs that find one stale lock at once, exactly one gets it.
+import { userInfo } from 'node:os';
 import type { ClusterShell } from './cluster-shell.js';
 import { STATE_DIR } from './cluster-shell.js';
+import { machineHere, sameBoot, type MachineIdentity } from './machine-identity.js';
 import { ClusterCommandError, LockHeldError } from './upgrade-errors.js';
 
 export const LOCK_FILE = `${STATE_DIR}/lock`;
+/** flock(1) target serializing every change to the lock (an empty file, left in place). */
+export const LOCK_MUTEX = `${LOCK_FILE}.mutex`;
 /** Past this age a lock is called stale in the message (the run may still be alive: it is not removed). */
 export const STALE_AFTER_MS = 2 * 60 * 60 * 1000;
 
@@ -18,16 +24,33 @@ export interface LockOwner {
   runId: string;
   command: string;
   startedAt: string;
+  /** The owner's machine-id and boot id (absent in locks written before picocal recorded them). */
+  machine?: string;
+  boot?: string;
 }
 
-export function ownerHere(runId: string, command: string, now = new Date()): LockOwner {
+export function ownerHere(
+  runId: string,
+  command: string,
+  now = new Date(),
+  here: MachineIdentity = machineHere(),
+): LockOwner {
   let user = 'unknown';
   try {
     user = userInfo().username;
   } catch {
     // no passwd entry (containers): the pid and host still identify the run
   }
-  return { host: hostname(), user, pid: process.pid, runId, command, startedAt: now.toISOString() };
+  return {
+    host: here.host,
+    user,
+    pid: process.pid,
+    runId,
+    command,
+    startedAt: now.toISOString(),
+    ...(here.machine ? { machine: here.machine } : {}),
+    ...(here.boot ? { boot: here.boot } : {}),
+  };
 }
 
 export function parseOwner(text: string): LockOwner | undefined {
@@ -59,25 +82,49 @@ export function formatAge(ms: number): string {
 }
 
 export type LockVerdict =
-  | { state: 'held'; owner: LockOwner | undefined; ageMs: number | undefined; stale: boolean; why: string }
+  | {
+      state: 'held';
+      owner: LockOwner | undefined;
+      ageMs: number | undefined;
+      stale: boolean;
+      why: string;
+      /** The owner is a live process on this machine, in this boot: not even --break-lock removes it. */
+      running?: boolean;
+    }
   | { state: 'dead-owner'; owner: LockOwner; ageMs: number };
 
-/** What to make of an existing lock, seen from this process. */
-export function judgeLock(text: string, now = Date.now(), here = hostname()): LockVerdict {
+/**
+ * What to make of an existing lock, seen from this process. Its owner is dead only when it ran on this
+ * machine (hostname, machine-id) in this boot and its pid is gone; from anywhere else picocal cannot tell.
+ */
+export function judgeLock(
+  text: string,
+  now = Date.now(),
+  here: MachineIdentity = machineHere(),
+): LockVerdict {
   const owner = parseOwner(text);
   if (!owner)
     return { state: 'held', owner: undefined, ageMs: undefined, stale: false, why: 'unreadable lock file' };
   const ageMs = now - Date.parse(owner.startedAt);
-  if (owner.host === here && !alive(owner.pid)) return { state: 'dead-owner', owner, ageMs };
+  const ownerBoot: MachineIdentity = { host: owner.host, machine: owner.machine, boot: owner.boot };
+  const local = sameBoot(ownerBoot, here);
+  if (local && !alive(owner.pid)) return { state: 'dead-owner', owner, ageMs };
   const stale = ageMs > STALE_AFTER_MS;
+  const elsewhere =
+    owner.host === here.host
+      ? 'it was taken on a machine with this hostname but another machine-id or boot, so picocal cannot tell whether it still runs'
+      : 'the owner may still be running';
   return {
     state: 'held',
     owner,
     ageMs,
     stale,
-    why: stale
-      ? `older than ${formatAge(STALE_AFTER_MS)}: probably left by a run that died`
-      : 'the owner may still be running',
+    ...(local ? { running: true } : {}),
+    why: local
+      ? 'the owner is still running'
+      : stale
+        ? `older than ${formatAge(STALE_AFTER_MS)}: probably left by a run that died`
+        : elsewhere,
   };
 }
 
@@ -85,19 +132,34 @@ export function describeOwner(o: LockOwner): string {
   return `${o.user}@${o.host} pid ${o.pid} (${o.command}, run ${o.runId}, since ${o.startedAt})`;
 }
 
-// Create-if-absent: write the whole content to a temporary file, then `ln` it to the lock name; ln fails
-// when the lock exists, so exactly one of two racing runs wins and the lock is never seen half-written.
-const ACQUIRE = `set -u
+// Every script first takes flock(1) on the mutex ($2), waiting at most 20 s: the sections it guards are a few
+// file operations, and the kernel drops the flock with the process, so a killed run never leaves it held.
+const MUTEX = `command -v flock >/dev/null 2>&1 || { echo "flock (util-linux) is not installed" >&2; exit 4; }
 mkdir -p "$(dirname "$1")" || exit 4
+exec 9>>"$2" || exit 4
+flock -w 20 9 || { echo "$2 stayed locked for 20 s" >&2; exit 4; }`;
+
+// acquire LOCK MUTEX [EXPECTED]: create-if-absent (a complete temporary file `ln`ed to the lock name, so it
+// is never seen half-written). With EXPECTED (a take over), a lock whose content is still exactly EXPECTED
+// is replaced; any other lock is left alone and printed (exit 3), for the caller to judge again.
+const ACQUIRE = `set -u
+${MUTEX}
 tmp="$1.$$.tmp"
 cat > "$tmp" || exit 4
+if [ $# -ge 3 ] && [ -f "$1" ] && [ "$(cat "$1")" = "$3" ]; then
+  mv -f "$tmp" "$1" && exit 0
+  rm -f "$tmp"; exit 4
+fi
 if ln "$tmp" "$1" 2>/dev/null; then rm -f "$tmp"; exit 0; fi
 rm -f "$tmp"
 cat "$1" 2>/dev/null
 exit 3`;
 
-// Remove only if the file still holds our run id (a broken-and-retaken lock is not ours to remove).
-const RELEASE = `grep -q -F -- "$2" "$1" 2>/dev/null && rm -f "$1"; exit 0`;
+// release LOCK MUTEX TOKEN: remove only if the file still holds our run id (a broken-and-retaken lock is
+// not ours to remove).
+const RELEASE = `set -u
+${MUTEX}
+grep -q -F -- "$3" "$1" 2>/dev/null && rm -f "$1"; exit 0`;
 
 export class ClusterLock {
   private held = false;
@@ -109,10 +171,9 @@ export class ClusterLock {
   ) {}
 
   async acquire(opts: { breakLock: boolean }): Promise<void> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const r = await this.shell.exec(['sh', '-c', ACQUIRE, 'sh', LOCK_FILE], {
-        stdin: JSON.stringify(this.owner) + '\n',
-      });
+    let r = await this.run(ACQUIRE, [], JSON.stringify(this.owner) + '\n');
+    let tookOver = false;
+    for (;;) {
       if (r.code === 0) {
         this.held = true;
         return;
@@ -122,35 +183,47 @@ export class ClusterLock {
           `cannot create the lock ${LOCK_FILE} on ${this.shell.node}: ${r.stderr.trim() || `exit ${r.code}`}`,
           {
             node: this.shell.node,
-            hint: `picocal needs to write ${LOCK_FILE} on the control plane (as root or with passwordless sudo)`,
+            hint: `picocal needs to write ${LOCK_FILE} on the control plane (as root or with passwordless sudo) and flock(1) (util-linux) there`,
           },
         );
       }
       const verdict = judgeLock(r.stdout);
-      if (attempt === 0 && verdict.state === 'dead-owner') {
+      if (tookOver) {
+        // The lock changed between the judgement and the take over: another run got it first.
+        throw verdict.state === 'held'
+          ? lockHeld(this.shell.node, verdict)
+          : new LockHeldError(
+              `another run took the lock on ${this.shell.node} while picocal was taking it over`,
+              {
+                node: this.shell.node,
+                hint: 'run again',
+              },
+            );
+      }
+      if (verdict.state === 'dead-owner') {
         this.log(
           `taking over a stale lock on ${this.shell.node}: ${describeOwner(verdict.owner)} is no longer running`,
         );
-        await this.remove();
-        continue;
-      }
-      if (attempt === 0 && opts.breakLock) {
+      } else if (opts.breakLock && !verdict.running) {
         this.log(
           `breaking the lock on ${this.shell.node} (--break-lock): ${verdict.owner ? describeOwner(verdict.owner) : 'unreadable lock'}`,
         );
-        await this.remove();
-        continue;
+      } else {
+        throw lockHeld(this.shell.node, verdict);
       }
-      throw lockHeld(this.shell.node, verdict);
+      // Compare-and-swap: replaced only if it still holds exactly what was judged.
+      tookOver = true;
+      r = await this.run(ACQUIRE, [r.stdout.replace(/\n+$/, '')], JSON.stringify(this.owner) + '\n');
     }
-    throw new LockHeldError(`another run took the lock on ${this.shell.node} while picocal was breaking it`, {
-      node: this.shell.node,
-    });
   }
 
   async release(): Promise<void> {
     if (!this.held) return;
-    await this.shell.exec(['sh', '-c', RELEASE, 'sh', LOCK_FILE, `"runId":"${this.owner.runId}"`]);
+    const r = await this.run(RELEASE, [`"runId":"${this.owner.runId}"`]);
+    if (r.code !== 0)
+      throw new ClusterCommandError(`cannot remove ${LOCK_FILE} on ${this.shell.node}: ${r.stderr.trim()}`, {
+        node: this.shell.node,
+      });
     this.held = false;
   }
 
@@ -160,12 +233,10 @@ export class ClusterLock {
     return text === undefined ? undefined : judgeLock(text);
   }
 
-  private async remove(): Promise<void> {
-    const r = await this.shell.exec(['rm', '-f', LOCK_FILE]);
-    if (r.code !== 0)
-      throw new ClusterCommandError(`cannot remove ${LOCK_FILE} on ${this.shell.node}: ${r.stderr.trim()}`, {
-        node: this.shell.node,
-      });
+  private run(script: string, args: string[], stdin?: string) {
+    return this.shell.exec(['sh', '-c', script, 'sh', LOCK_FILE, LOCK_MUTEX, ...args], {
+      ...(stdin !== undefined ? { stdin } : {}),
+    });
   }
 }
 
@@ -182,9 +253,11 @@ export function lockHeld(node: string, v: LockVerdict): LockHeldError {
     `another picocal run is changing this cluster: ${LOCK_FILE} on ${node} is held by ${who}${age}`,
     {
       node,
-      hint: v.stale
-        ? `the lock looks stale (${v.why}); if that run is gone, run again with --break-lock`
-        : `wait for that run to finish; if it is gone (${v.why}), run again with --break-lock`,
+      hint: v.running
+        ? `that run is still running on this machine (pid ${v.owner?.pid ?? '?'}): wait for it to finish; --break-lock does not remove a live run's lock`
+        : v.stale
+          ? `the lock looks stale (${v.why}); if that run is gone, run again with --break-lock`
+          : `wait for that run to finish; if it is gone (${v.why}), run again with --break-lock`,
     },
   );
 }

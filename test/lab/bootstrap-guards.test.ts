@@ -2,13 +2,13 @@
 // run, and refuse before anything changes when calico_version is not what the cluster runs. One small lab
 // (control plane + one board) for the file, bootstrapped on 3.31.7 once; torn down even on failure.
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runProgram } from '../../src/cli/main.js';
 import { readLabState, type LabState } from '../../src/lab/lab-state.js';
+import { machineHere } from '../../src/upgrade/machine-identity.js';
 import { runCli, PICOCAL, type CliResult } from '../helpers/run-cli.js';
 import { SHARED_CALICO } from '../helpers/shared.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
@@ -183,7 +183,7 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
     { timeout: 300_000 },
     async () => {
       const dead = JSON.stringify({
-        host: hostname(),
+        ...machineHere(),
         user: 'root',
         pid: 2 ** 22 + 17,
         runId: 'crashed-bootstrap',

@@ -1,9 +1,20 @@
-import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { formatAge, judgeLock, lockHeld, STALE_AFTER_MS, type LockOwner } from '../../../src/upgrade/lock.js';
+import {
+  formatAge,
+  judgeLock,
+  lockHeld,
+  ownerHere,
+  STALE_AFTER_MS,
+  type LockOwner,
+} from '../../../src/upgrade/lock.js';
+import type { MachineIdentity } from '../../../src/upgrade/machine-identity.js';
 import { cleanForApply } from '../../../src/upgrade/snapshot.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
+const OTHER: MachineIdentity = { host: 'other-host', machine: 'b'.repeat(32), boot: 'boot-b' };
+/** The machine the lock judge runs on: a Raspberry Pi's default name, to show the name alone decides nothing. */
+const HERE: MachineIdentity = { host: 'raspberrypi', machine: 'a'.repeat(32), boot: '11111111-2222' };
+const DEAD_PID = 2 ** 22 + 17;
 const owner = (o: Partial<LockOwner>): string =>
   JSON.stringify({
     host: 'laptop',
@@ -17,7 +28,7 @@ const owner = (o: Partial<LockOwner>): string =>
 
 describe('judgeLock', () => {
   it('calls a lock held by a live run held, with its owner and age', () => {
-    const v = judgeLock(owner({}), NOW, 'other-host');
+    const v = judgeLock(owner({}), NOW, OTHER);
     expect(v).toMatchObject({ state: 'held', stale: false, ageMs: 10 * 60_000 });
     const e = lockHeld('pc-node1', v);
     expect(e.message).toBe(
@@ -28,14 +39,56 @@ describe('judgeLock', () => {
 
   it('calls an old lock stale but still refuses it', () => {
     const started = new Date(NOW - STALE_AFTER_MS - 1000).toISOString();
-    const v = judgeLock(owner({ startedAt: started }), NOW, 'other-host');
+    const v = judgeLock(owner({ startedAt: started }), NOW, OTHER);
     expect(v).toMatchObject({ state: 'held', stale: true });
     expect(lockHeld('pc-node1', v).hint).toMatch(/looks stale/);
   });
 
-  it('takes over a lock whose owner is a dead process on this machine', () => {
-    expect(judgeLock(owner({ host: hostname(), pid: 2 ** 22 + 17 }), NOW).state).toBe('dead-owner');
-    expect(judgeLock(owner({ host: hostname(), pid: process.pid }), NOW).state).toBe('held');
+  // Only a dead pid on this very machine and boot makes a lock stale: the same hostname is not enough.
+  it.each<[string, Partial<LockOwner>, 'dead-owner' | 'held']>([
+    ['dead pid, same host, machine-id and boot', { machine: HERE.machine, boot: HERE.boot }, 'dead-owner'],
+    [
+      'live pid, same host, machine-id and boot',
+      { machine: HERE.machine, boot: HERE.boot, pid: process.pid },
+      'held',
+    ],
+    ['same hostname, another machine-id (another Pi)', { machine: 'c'.repeat(32), boot: HERE.boot }, 'held'],
+    [
+      'same hostname and machine-id, another boot (a cloned image)',
+      { machine: HERE.machine, boot: 'boot-c' },
+      'held',
+    ],
+    ['same hostname, no machine identity (an older lock)', {}, 'held'],
+    ['same hostname, machine-id but no boot id', { machine: HERE.machine }, 'held'],
+    [
+      'another hostname, same machine-id and boot',
+      { host: 'pc-laptop', machine: HERE.machine, boot: HERE.boot },
+      'held',
+    ],
+  ])('a lock by %s is %s', (_what, o, state) => {
+    const v = judgeLock(owner({ host: HERE.host, pid: DEAD_PID, ...o }), NOW, HERE);
+    expect(v.state).toBe(state);
+  });
+
+  it('names why a same-hostname lock from elsewhere is not taken over', () => {
+    const v = judgeLock(
+      owner({ host: HERE.host, pid: DEAD_PID, machine: 'c'.repeat(32), boot: 'x' }),
+      NOW,
+      HERE,
+    );
+    expect(lockHeld('pc-node1', v).hint).toMatch(/another machine-id or boot.*--break-lock/);
+  });
+
+  it('records the machine-id and boot id of the run that takes the lock', () => {
+    const o = ownerHere('r9', 'upgrade', new Date(NOW), HERE);
+    expect(o).toMatchObject({
+      host: 'raspberrypi',
+      machine: HERE.machine,
+      boot: HERE.boot,
+      pid: process.pid,
+    });
+    expect(judgeLock(JSON.stringify(o), NOW, HERE).state).toBe('held');
+    expect(judgeLock(JSON.stringify({ ...o, pid: DEAD_PID }), NOW, HERE).state).toBe('dead-owner');
   });
 
   it('refuses an unreadable lock without guessing', () => {
