@@ -4,6 +4,7 @@
 import { describeKey } from './host-key-check.js';
 import { fingerprintSha256 } from './host-key.js';
 import type { KnownHostsFile } from './known-hosts-file.js';
+import type { KnownHostEntry } from './known-hosts.js';
 import { SshConnectError } from './ssh-failure.js';
 
 export interface HostVerifierOptions {
@@ -40,6 +41,22 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
     return false;
   };
 
+  const changed = (presented: string, known: KnownHostEntry[]): false => {
+    const list = known.map((e) => `${describeKey(e.key)} (${file.path}:${e.line})`).join(', ');
+    return refuse(
+      `REMOTE HOST IDENTIFICATION HAS CHANGED for ${node} (${address}): it presented ${presented}, ` +
+        `known_hosts has ${list}`,
+      'someone could be intercepting the connection, or the board was reinstalled. If you reinstalled it, ' +
+        `check the new fingerprint on the board, remove the old entry (ssh-keygen -R '${name}' -f ${file.path}) ` +
+        'and rerun with --accept-new-host-keys; picocal never replaces a known key',
+    );
+  };
+  const revoked = (presented: string, entry: KnownHostEntry): false =>
+    refuse(
+      `${node} (${address}) presented a REVOKED host key ${presented} (${file.path}:${entry.line})`,
+      'the board is using a key marked @revoked: reinstall its host keys and record the new one',
+    );
+
   const decide = async (key: Buffer): Promise<boolean> => {
     const verdict = file.check(name, key);
     const presented = describeKey(key);
@@ -47,20 +64,9 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
       case 'trusted':
         return true;
       case 'revoked':
-        return refuse(
-          `${node} (${address}) presented a REVOKED host key ${presented} (${file.path}:${verdict.entry.line})`,
-          'the board is using a key marked @revoked: reinstall its host keys and record the new one',
-        );
-      case 'changed': {
-        const known = verdict.known.map((e) => `${describeKey(e.key)} (${file.path}:${e.line})`).join(', ');
-        return refuse(
-          `REMOTE HOST IDENTIFICATION HAS CHANGED for ${node} (${address}): it presented ${presented}, ` +
-            `known_hosts has ${known}`,
-          'someone could be intercepting the connection, or the board was reinstalled. If you reinstalled it, ' +
-            `check the new fingerprint on the board, remove the old entry (ssh-keygen -R '${name}' -f ${file.path}) ` +
-            'and rerun with --accept-new-host-keys; picocal never replaces a known key',
-        );
-      }
+        return revoked(presented, verdict.entry);
+      case 'changed':
+        return changed(presented, verdict.known);
       case 'unknown': {
         if (!opts.acceptNew) {
           return refuse(
@@ -69,10 +75,35 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
               'then rerun with --accept-new-host-keys to record it',
           );
         }
-        await file.add(name, key);
-        const [keyType = 'unknown'] = presented.split(' ');
-        opts.onNewHostKey?.({ node, address, fingerprint: fingerprintSha256(key), keyType, file: file.path });
-        return true;
+        // Decided again where the key is written: another connection may have recorded one meanwhile.
+        const outcome = await file.add(name, key);
+        switch (outcome.kind) {
+          case 'recorded': {
+            const [keyType = 'unknown'] = presented.split(' ');
+            opts.onNewHostKey?.({
+              node,
+              address,
+              fingerprint: fingerprintSha256(key),
+              keyType,
+              file: file.path,
+            });
+            return true;
+          }
+          case 'trusted':
+            return true;
+          case 'revoked':
+            return revoked(presented, outcome.entry);
+          case 'changed':
+            return refuse(
+              `two connections to ${name} in this run presented different host keys: ${node} (${address}) presented ` +
+                `${presented}, another connection had just recorded ${outcome.known
+                  .map((e) => `${describeKey(e.key)} (${file.path}:${e.line})`)
+                  .join(', ')}`,
+              'one address answers with two identities (two boards behind one address, or someone intercepting ' +
+                'the connection): picocal kept the first key and refused this one. Check the fingerprint on the ' +
+                `board; if the recorded key is wrong, remove it (ssh-keygen -R '${name}' -f ${file.path}) and rerun`,
+            );
+        }
       }
     }
   };

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   parseKnownHosts,
 } from '../../../src/ssh/known-hosts.js';
 import { KnownHostsFile } from '../../../src/ssh/known-hosts-file.js';
+import { createHostVerifier, type NewHostKey } from '../../../src/ssh/host-verifier.js';
 import { hostKeyOrder } from '../../../src/ssh/ssh-connect.js';
 
 let dir = '';
@@ -203,5 +205,76 @@ describe('KnownHostsFile', () => {
     // ssh-keygen finds what we wrote.
     const { stdout } = await execa('ssh-keygen', ['-F', '[10.0.0.5]:2222', '-f', path]);
     expect(stdout).toContain(key('a').line);
+  });
+});
+
+describe('--accept-new-host-keys is atomic per host', () => {
+  const NAME = '[10.0.0.9]:2230';
+  function verifierFor(node: string, file: KnownHostsFile, seen: NewHostKey[]) {
+    return createHostVerifier({
+      node,
+      address: '10.0.0.9:2230',
+      name: NAME,
+      file,
+      acceptNew: true,
+      onNewHostKey: (k) => seen.push(k),
+    });
+  }
+  const verify = (v: ReturnType<typeof createHostVerifier>, blob: Buffer) =>
+    new Promise<boolean>((done) => v.verify(blob, done));
+
+  // Two connections to one address that answer with different keys (a jump host that is also a board,
+  // two boards behind one address, an interception): they overlap in one pool, or run in two pools
+  // (two phases of a run) that each opened the file.
+  it.each([
+    ['in one pool (one KnownHostsFile)', false],
+    ['in two pools (the file opened twice)', true],
+  ])(
+    'two different keys at once %s: the first is recorded, the second refused naming both',
+    async (_w, two) => {
+      const path = join(dir, `kh-race-${two ? 2 : 1}`);
+      const f1 = await KnownHostsFile.open(path);
+      const f2 = two ? await KnownHostsFile.open(path) : f1;
+      const seen: NewHostKey[] = [];
+      const node = verifierFor('pc-node1', f1, seen);
+      const jump = verifierFor('pc-node2 via jump host pc-node1', f2, seen);
+      const results = await Promise.all([verify(node, key('a').blob), verify(jump, key('b').blob)]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const [winner, loser, winKey, loseKey] = results[0]
+        ? [node, jump, key('a'), key('b')]
+        : [jump, node, key('b'), key('a')];
+      expect(winner.refusal()).toBeUndefined();
+      const refusal = loser.refusal();
+      expect(refusal?.kind).toBe('host-key');
+      expect(refusal?.message).toContain(fingerprintSha256(winKey.blob));
+      expect(refusal?.message).toContain(fingerprintSha256(loseKey.blob));
+      expect(refusal?.message).toContain(`${path}:1`);
+      expect(refusal?.hint).toContain(`ssh-keygen -R '${NAME}'`);
+      expect(seen.map((k) => k.fingerprint)).toEqual([fingerprintSha256(winKey.blob)]);
+      expect(await readFile(path, 'utf8')).toBe(`${NAME} ${winKey.line}\n`);
+      // Both views now hold the recorded key only.
+      for (const f of [f1, f2]) {
+        expect(f.check(NAME, winKey.blob).kind).toBe('trusted');
+        expect(f.check(NAME, loseKey.blob).kind).toBe('changed');
+      }
+    },
+  );
+
+  it('reads the file again under <file>.lock: a key another process recorded meanwhile wins', async () => {
+    const path = join(dir, 'kh-other-process');
+    const mine = await KnownHostsFile.open(path); // empty when this run started
+    // Another picocal process holds the lock and is appending key a.
+    await writeFile(`${path}.lock`, '99999\n');
+    const pending = mine.add(NAME, key('b').blob);
+    await new Promise((r) => setTimeout(r, 50));
+    await writeFile(path, `${NAME} ${key('a').line}\n`);
+    await rm(`${path}.lock`);
+    const outcome = await pending;
+    expect(outcome.kind).toBe('changed');
+    expect(await readFile(path, 'utf8')).toBe(`${NAME} ${key('a').line}\n`);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    // The same key as the other process recorded is simply trusted, and nothing is written twice.
+    expect((await mine.add(NAME, key('a').blob)).kind).toBe('trusted');
+    expect(await readFile(path, 'utf8')).toBe(`${NAME} ${key('a').line}\n`);
   });
 });
