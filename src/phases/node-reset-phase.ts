@@ -1,6 +1,6 @@
 // reprovision --reset: remove what Calico and node prep left on one board (its drop-in files and Calico's
 // network links) before provisioning it again. Only that board is touched.
-import { SshPool } from '../ssh/ssh-pool.js';
+import { SshPool, type HostKeyPolicy } from '../ssh/ssh-pool.js';
 import { sshTargetFor } from '../ssh/ssh-target.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
@@ -12,7 +12,7 @@ export const NODE_PREP_FILES = [
 ];
 export const CALICO_LINKS = ['vxlan.calico', 'vxlan-v6.calico', 'tunl0', 'wireguard.cali', 'wg-v6.cali'];
 
-export const nodeResetPhase: Phase<ProvisionContext> = {
+export const nodeResetPhase = (hostKeys: HostKeyPolicy): Phase<ProvisionContext> => ({
   title: "Reset the board: remove Calico's node files and links",
   plan: (ctx) =>
     targetHosts(ctx).map((h) => ({
@@ -20,7 +20,7 @@ export const nodeResetPhase: Phase<ProvisionContext> = {
       action: `reset: remove ${NODE_PREP_FILES.join(', ')} and links ${CALICO_LINKS.join(', ')}`,
     })),
   async run(ctx) {
-    const pool = new SshPool({ connectTimeoutMs: 10_000, acceptNewHostKeys: false, signal: ctx.signal });
+    const pool = new SshPool({ connectTimeoutMs: 10_000, ...hostKeys, signal: ctx.signal });
     try {
       for (const h of targetHosts(ctx)) {
         const session = await pool.session(sshTargetFor(ctx.inventory, h));
@@ -36,4 +36,4 @@ export const nodeResetPhase: Phase<ProvisionContext> = {
       pool.close();
     }
   },
-};
+});

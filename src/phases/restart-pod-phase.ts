@@ -1,11 +1,11 @@
 // reprovision: restart the board's calico-node pod (the DaemonSet recreates it) so it starts with the
 // re-provisioned node state. kubectl runs on the control plane over SSH: no Ansible task runs there.
-import { SshPool } from '../ssh/ssh-pool.js';
+import { SshPool, type HostKeyPolicy } from '../ssh/ssh-pool.js';
 import { ClusterShell } from '../upgrade/cluster-shell.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
 
-export const restartPodPhase: Phase<ProvisionContext> = {
+export const restartPodPhase = (hostKeys: HostKeyPolicy): Phase<ProvisionContext> => ({
   title: "Restart the board's calico-node pod",
   shouldRun: (ctx) => targetHosts(ctx).some((h) => ctx.tracker?.nodes.get(h.name)?.status === 'ok'),
   plan: (ctx) =>
@@ -14,7 +14,7 @@ export const restartPodPhase: Phase<ProvisionContext> = {
       action: `restart its calico-node pod (kubectl delete pod on ${ctx.inventory.controlPlane.name}; the DaemonSet recreates it)`,
     })),
   async run(ctx) {
-    const pool = new SshPool({ connectTimeoutMs: 10_000, acceptNewHostKeys: false, signal: ctx.signal });
+    const pool = new SshPool({ connectTimeoutMs: 10_000, ...hostKeys, signal: ctx.signal });
     try {
       const shell = new ClusterShell(pool, ctx.inventory);
       for (const h of targetHosts(ctx)) {
@@ -36,4 +36,4 @@ export const restartPodPhase: Phase<ProvisionContext> = {
       pool.close();
     }
   },
-};
+});

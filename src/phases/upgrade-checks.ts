@@ -3,6 +3,7 @@
 // (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
 import { resolveArtifacts } from '../artifacts/artifacts.js';
 import { verifyCluster } from '../health/verify-cluster.js';
+import { describeNewHostKey } from '../ssh/host-verifier.js';
 import { renderInventory } from '../render/render.js';
 import { writeTreeAtomically } from '../render/write-tree.js';
 import { releaseManifestSet } from '../upgrade/manifests.js';
@@ -51,7 +52,7 @@ async function checkHealth(ctx: UpgradeContext): Promise<void> {
     acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
     // A stale calicoctl does not make a board unfit to upgrade: the upgrade replaces it.
     calicoctlVersion: null,
-    onNewHostKey: (k) => ctx.out.info(`accepted new host key ${JSON.stringify(k)}`),
+    onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
   });
   ctx.fromVersions = new Map(report.nodes.map((n) => [n.name, n.version]));
   // A resumed run finds nodes on both versions: they only need to answer.

@@ -1,6 +1,7 @@
 // Gate every node: follow the operator's rollout until each node's calico-node pod runs the target
 // version, is Ready, and Felix /readiness answers on the node; stop at the first node that does not
 // within --node-timeout (or while the operator reports Degraded).
+import { describeNewHostKey } from '../ssh/host-verifier.js';
 import { batchOf, planBatches } from '../upgrade/batches.js';
 import { runGate } from '../upgrade/gate.js';
 import { startGateView } from '../upgrade/progress-view.js';
@@ -51,6 +52,7 @@ export const upgradeGatePhase: Phase<UpgradeContext> = {
         pollMs: ctx.settings.pollMs,
         sshTimeoutMs: ctx.settings.sshTimeoutMs,
         acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
+        onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
         signal: ctx.signal,
         onNode: (g) => view.update(g),
       });

@@ -2,6 +2,7 @@
 // the expected version), polling until healthy or the deadline: calico-node needs a little while to
 // become Ready after the operator rolls it out.
 import { verifyCluster } from '../health/verify-cluster.js';
+import { describeNewHostKey } from '../ssh/host-verifier.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
 
@@ -36,7 +37,7 @@ export function verifyPhase(settings: VerifySettings): Phase<ProvisionContext> {
           timeoutMs: settings.perNodeTimeoutMs,
           acceptNewHostKeys: settings.acceptNewHostKeys,
           signal: ctx.signal,
-          onNewHostKey: (k) => ctx.out.info(`accepted a new host key: ${JSON.stringify(k)}`),
+          onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
         });
         ctx.health = report;
         const waiting = report.nodes.filter((n) => !n.healthy && n.reachable);

@@ -27,6 +27,11 @@ export interface NewHostKey {
   file: string;
 }
 
+/** The line the CLI prints for a recorded key: what `ssh-keygen -lf` would show, and where it went. */
+export function describeNewHostKey(k: NewHostKey): string {
+  return `${k.node}: recorded new host key ${k.keyType} ${k.fingerprint} for ${k.address} in ${k.file}`;
+}
+
 export interface HostVerifier {
   verify: (key: Buffer, done: (ok: boolean) => void) => void;
   /** Set when the key was refused: the error to report instead of ssh2's. */

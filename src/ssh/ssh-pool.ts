@@ -22,6 +22,9 @@ export interface SshPoolOptions {
   signal?: AbortSignal;
 }
 
+/** What a run does with host keys: --accept-new-host-keys, and who prints a key it records. */
+export type HostKeyPolicy = Pick<SshPoolOptions, 'acceptNewHostKeys' | 'onNewHostKey'>;
+
 export type Settled<T> =
   { target: SshTarget; ok: true; value: T } | { target: SshTarget; ok: false; error: unknown };
 

@@ -2,6 +2,7 @@
 // Felix /readiness on each board (verifyCluster over SSH, expecting the target version), TigeraStatus and
 // the Installation's reported version. Feeds gate-state.ts and stops at the first failed node, when every
 // node is healthy, when the rollout stalls, or at Ctrl-C (a safe point: picocal only watches here).
+import type { NewHostKey } from '../ssh/host-verifier.js';
 import { verifyCluster } from '../health/verify-cluster.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ClusterShell } from './cluster-shell.js';
@@ -28,6 +29,8 @@ export interface GateRun {
   pollMs: number;
   sshTimeoutMs: number;
   acceptNewHostKeys: boolean;
+  /** Prints a host key recorded under --accept-new-host-keys. */
+  onNewHostKey?: (k: NewHostKey) => void;
   signal: AbortSignal;
   onNode?: (g: NodeGate) => void;
   onUnready?: (names: string[], at: number) => void;
@@ -64,7 +67,10 @@ async function degradedMessage(shell: ClusterShell): Promise<string | undefined>
 }
 
 export async function observe(
-  run: Pick<GateRun, 'inventory' | 'shell' | 'nodes' | 'settings' | 'sshTimeoutMs' | 'acceptNewHostKeys'>,
+  run: Pick<
+    GateRun,
+    'inventory' | 'shell' | 'nodes' | 'settings' | 'sshTimeoutMs' | 'acceptNewHostKeys' | 'onNewHostKey'
+  >,
 ): Promise<Observation> {
   const inv = {
     ...run.inventory,
@@ -75,6 +81,7 @@ export async function observe(
       nodes: run.nodes,
       timeoutMs: run.sshTimeoutMs,
       acceptNewHostKeys: run.acceptNewHostKeys,
+      ...(run.onNewHostKey ? { onNewHostKey: run.onNewHostKey } : {}),
       // Boards get the new calicoctl after the rollout; it is not part of the data path being gated.
       calicoctlVersion: null,
     }),

@@ -2,6 +2,7 @@
 // (no network needed), then the same gate as the upgrade, now expecting the previous version on every
 // node. The operator may report Degraded for a while here (the failed node): the rollback waits it out
 // up to the node timeout instead of giving up.
+import type { NewHostKey } from '../ssh/host-verifier.js';
 import type { Changes } from './changes.js';
 import type { ClusterShell } from './cluster-shell.js';
 import { runGate, type GateResult } from './gate.js';
@@ -23,6 +24,7 @@ export interface RollbackRun {
   pollMs: number;
   sshTimeoutMs: number;
   acceptNewHostKeys: boolean;
+  onNewHostKey?: (k: NewHostKey) => void;
   signal: AbortSignal;
   view?: GateView;
 }
@@ -54,6 +56,7 @@ export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
     pollMs: r.pollMs,
     sshTimeoutMs: r.sshTimeoutMs,
     acceptNewHostKeys: r.acceptNewHostKeys,
+    ...(r.onNewHostKey ? { onNewHostKey: r.onNewHostKey } : {}),
     signal: r.signal,
     ...(r.view ? { onNode: (g) => r.view?.update(g) } : {}),
   });

@@ -1,4 +1,4 @@
-// bootstrap: lock → version guard → render → artifacts → install (preflight, node prep, operator,
+// bootstrap: lock → version guard → (--accept-new-host-keys: record every board's host key) → render → artifacts → install (preflight, node prep, operator,
 // policies) → verify. reprovision NODE: the same phases limited to one board, which must not touch any
 // other board. The cluster lock is the upgrade's, held for the whole run and released however it ends.
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
+import { hostKeysPhase } from '../phases/host-keys-phase.js';
 import { installPhase } from '../phases/install-phase.js';
 import { runPhases, type Phase, type PlanEntry } from '../phases/phase.js';
 import { renderPhase } from '../phases/render-phase.js';
@@ -16,7 +17,8 @@ import { versionGuardPhase } from '../phases/version-guard-phase.js';
 import { verifyPhase, type VerifySettings } from '../phases/verify-phase.js';
 import { rmdirSync } from 'node:fs';
 import { createRunFolder } from '../runs/run-folder.js';
-import { SshPool } from '../ssh/ssh-pool.js';
+import { describeNewHostKey } from '../ssh/host-verifier.js';
+import { SshPool, type HostKeyPolicy } from '../ssh/ssh-pool.js';
 import { ClusterShell } from '../upgrade/cluster-shell.js';
 import { ClusterLock, ownerHere } from '../upgrade/lock.js';
 import type { ProvisionContext } from './provision-context.js';
@@ -59,11 +61,11 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
   };
   const reprovision = opts.kind === 'reprovision';
   // Not tied to opts.signal: after Ctrl-C the lock must still be released over this connection.
-  const pool = new SshPool({
-    connectTimeoutMs: 10_000,
+  const hostKeys: HostKeyPolicy = {
     acceptNewHostKeys: opts.verify.acceptNewHostKeys,
-    onNewHostKey: (k) => opts.out.info(`accepted a new host key: ${JSON.stringify(k)}`),
-  });
+    onNewHostKey: (k) => opts.out.info(describeNewHostKey(k)),
+  };
+  const pool = new SshPool({ connectTimeoutMs: 10_000, ...hostKeys });
   const shell = new ClusterShell(pool, opts.inventory);
   const lock = new ClusterLock(
     shell,
@@ -73,11 +75,12 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
   const phases: Phase<ProvisionContext>[] = [
     clusterLockPhase(lock, opts.breakLock === true),
     versionGuardPhase(shell, opts.kind),
+    ...(hostKeys.acceptNewHostKeys ? [hostKeysPhase(pool)] : []),
     renderPhase,
     artifactsPhase,
-    ...(reprovision && opts.reset ? [nodeResetPhase] : []),
+    ...(reprovision && opts.reset ? [nodeResetPhase(hostKeys)] : []),
     installPhase,
-    ...(reprovision ? [restartPodPhase] : []),
+    ...(reprovision ? [restartPodPhase(hostKeys)] : []),
     verifyPhase(opts.verify),
   ];
   let plan: PlanEntry[];

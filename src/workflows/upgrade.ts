@@ -18,6 +18,7 @@ import { upgradeGatePhase } from '../phases/upgrade-gate.js';
 import { upgradeSnapshotPhase } from '../phases/upgrade-snapshot.js';
 import { runPhases, type PlanEntry } from '../phases/phase.js';
 import { createRunFolder } from '../runs/run-folder.js';
+import { describeNewHostKey } from '../ssh/host-verifier.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { batchOf, planBatches } from '../upgrade/batches.js';
 import { Changes } from '../upgrade/changes.js';
@@ -77,6 +78,7 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
   const pool = new SshPool({
     connectTimeoutMs: settings.sshTimeoutMs,
     acceptNewHostKeys: settings.acceptNewHostKeys,
+    onNewHostKey: (k) => opts.out.info(describeNewHostKey(k)),
   });
   const shell = new ClusterShell(pool, inv);
   const ctx: UpgradeContext = {
@@ -230,6 +232,7 @@ async function rollBackFrom(
       pollMs: ctx.settings.pollMs,
       sshTimeoutMs: ctx.settings.sshTimeoutMs,
       acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
+      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
       signal: ctx.signal,
       view,
     });

@@ -1,5 +1,6 @@
 // `picocal policy denied`: the packets Calico's Log rules wrote to each node's kernel log, with pod names
 // on the addresses. --follow polls every node every 2 s until Ctrl-C.
+import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { EXIT, InterruptedError, UsageError } from '../../errors.js';
 import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../ops/denied/collect.js';
 import type { MappedEntry } from '../../ops/denied/map-pods.js';
@@ -87,6 +88,7 @@ export const policyDenied: Command = {
       ...(nodes ? { nodes } : {}),
       timeoutMs: timeoutS * 1000,
       acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
       signal: ctx.signal,
     });
     const onAbort = () => collector.close();

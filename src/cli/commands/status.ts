@@ -1,4 +1,5 @@
 // `picocal status`: one scrape of every node's Felix metrics over SSH, shown as one row per node.
+import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { scrapeNodes } from '../../ops/status/scrape-nodes.js';
 import { statusExitCode, statusTable } from '../../ops/status/status-table.js';
@@ -41,6 +42,7 @@ export const statusCommand: Command = {
       ...(nodes ? { nodes } : {}),
       timeoutMs: timeoutS * 1000,
       acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
       signal: ctx.signal,
     });
     if (ctx.signal.aborted)

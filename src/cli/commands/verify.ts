@@ -3,6 +3,7 @@
 import { InterruptedError, UsageError } from '../../errors.js';
 import { exitCodeFor, healthTable } from '../../health/health-table.js';
 import { verifyCluster } from '../../health/verify-cluster.js';
+import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { flag, stringOption, type Command } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';
@@ -46,10 +47,7 @@ export const verifyCommand: Command = {
       timeoutMs: timeoutS * 1000,
       acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
       signal: ctx.signal,
-      onNewHostKey: (k) =>
-        ctx.out.info(
-          `${k.node}: recorded new host key ${k.keyType} ${k.fingerprint} for ${k.address} in ${k.file}`,
-        ),
+      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
       onNode: (n) => ctx.out.detail(`${n.name}: ${n.healthy ? 'healthy' : n.problems.join('; ')}`),
     });
     // Ctrl-C closed every connection: what came back is not a health verdict.

@@ -1,6 +1,7 @@
 // `picocal policy denied`'s work: per node one SSH connection and one read of the kernel log's
 // `calico-packet` lines, and on the control plane one `kubectl get pods -A` to put pod names on the
 // addresses. An unreachable node is a result with its error; the others still show their packets.
+import type { NewHostKey } from '../../ssh/host-verifier.js';
 import { PicocalError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { LoadedObject } from '../../policy/load/read-objects.js';
@@ -36,6 +37,8 @@ export interface CollectorOptions {
   nodes?: readonly string[];
   timeoutMs: number;
   acceptNewHostKeys?: boolean;
+  /** Prints a host key recorded under --accept-new-host-keys. */
+  onNewHostKey?: (k: NewHostKey) => void;
   signal?: AbortSignal;
 }
 
@@ -70,6 +73,7 @@ export class DeniedCollector {
     this.pool = new SshPool({
       connectTimeoutMs: opts.timeoutMs,
       acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+      ...(opts.onNewHostKey ? { onNewHostKey: opts.onNewHostKey } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     this.cluster = new ClusterShell(this.pool, inv, opts.timeoutMs);

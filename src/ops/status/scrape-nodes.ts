@@ -1,5 +1,6 @@
 // `picocal status`'s work: per node one SSH connection and one scrape of Felix's metrics on the node's
 // loopback. A node that cannot be reached is a row, not an exception: the run ends within the timeout.
+import type { NewHostKey } from '../../ssh/host-verifier.js';
 import { PicocalError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import { SshPool } from '../../ssh/ssh-pool.js';
@@ -14,6 +15,8 @@ export interface StatusOptions {
   /** Per node: login and scrape together. */
   timeoutMs: number;
   acceptNewHostKeys?: boolean;
+  /** Prints a host key recorded under --accept-new-host-keys. */
+  onNewHostKey?: (k: NewHostKey) => void;
   signal?: AbortSignal;
 }
 
@@ -94,6 +97,7 @@ export async function scrapeNodes(inv: Inventory, opts: StatusOptions): Promise<
   const pool = new SshPool({
     connectTimeoutMs: opts.timeoutMs,
     acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+    ...(opts.onNewHostKey ? { onNewHostKey: opts.onNewHostKey } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   // Ctrl-C: closing the connections ends running scrapes now rather than at the timeout.
