@@ -1,6 +1,7 @@
-// bootstrap: lock → version guard → (--accept-new-host-keys: record every board's host key) → render → artifacts → install (preflight, node prep, operator,
-// policies) → verify. reprovision NODE: the same phases limited to one board, which must not touch any
-// other board. The cluster lock is the upgrade's, held for the whole run and released however it ends.
+// bootstrap: lock → version guard → (--accept-new-host-keys: record every board's host key) → render →
+// artifacts → install (preflight, node prep, operator, policies) → verify. reprovision NODE: the same
+// phases limited to one board, which must not touch any other board. The cluster lock is the upgrade's,
+// held for the whole run and released however it ends.
 import { join, resolve } from 'node:path';
 import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
