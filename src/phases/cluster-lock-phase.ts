@@ -1,6 +1,7 @@
 // bootstrap and reprovision take the lock `picocal upgrade` takes (/var/lib/picocal/lock on the control
 // plane) before anything changes, so no two runs change one cluster at once; a lock held by another run is
-// refused naming its owner. The workflow releases it when the run ends, however it ends.
+// refused naming its owner, and a stale one is taken over by compare-and-swap (src/upgrade/lock.ts). The
+// workflow releases it when the run ends, however it ends.
 import { LOCK_FILE, type ClusterLock } from '../upgrade/lock.js';
 import type { ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
