@@ -65,7 +65,8 @@ export function jumpProxyCommand(jump: SshEndpoint): string {
     String(jump.port),
     '-l',
     jump.user,
-    ...(jump.privateKey ? ['-i', jump.privateKey] : []),
+    // ssh expands %-tokens in IdentityFile too.
+    ...(jump.privateKey ? ['-i', jump.privateKey.replace(/%/g, '%%')] : []),
     '-W',
     '[%h]:%p',
     '--',
