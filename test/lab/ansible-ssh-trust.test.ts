@@ -4,7 +4,7 @@
 // ansible_ssh_args cannot turn the checks off, and no control master is reused across known_hosts files.
 // Needs root on Linux (sshd).
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
@@ -20,6 +20,7 @@ import {
 import { ProgressTracker } from '../../src/ansible/node-progress.js';
 import { runPlaybook } from '../../src/ansible/run-playbook.js';
 import { loadInventory } from '../../src/inventory/load.js';
+import { INFRASTRUCTURE_DIR } from '../../src/paths.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { createRunFolder } from '../../src/runs/run-folder.js';
 import { sshTargetFor } from '../../src/ssh/ssh-target.js';
@@ -54,6 +55,13 @@ describe.skipIf(reason !== undefined)(
       const clientKey = await generateKey(join(work, 'client_ed25519'));
       jump = await startLoopbackSshd({ host: '127.0.0.1', clientKey });
       board = await startLoopbackSshd({ host: '127.0.0.2', clientKey });
+      // The project's group_vars beside the play, as beside the real playbooks: their
+      // ansible_ssh_common_args (with ProxyJump for a jump host) come after picocal's pinned arguments.
+      await mkdir(join(work, 'group_vars'));
+      await copyFile(
+        join(INFRASTRUCTURE_DIR, 'security/group_vars/all.yml'),
+        join(work, 'group_vars/all.yml'),
+      );
       await writeFile(
         join(work, 'ping.yaml'),
         dump([
