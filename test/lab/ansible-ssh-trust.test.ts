@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -172,6 +173,32 @@ describe.skipIf(reason !== undefined)(
       // Within ControlPersist (60 s) of the first run; the second inventory trusts no key at all.
       const empty = await inventory('');
       expect(await reach(empty.file, empty.inv, 'pc-node1')).toBe('unreachable');
+    }, 120_000);
+
+    /** A run by hand: plain ansible-playbook with the project's ansible.cfg and group_vars, no picocal. */
+    async function byHand(file: string, host: string): Promise<string> {
+      const r = await execa('ansible-playbook', [join(work, 'ping.yaml'), '-i', file, '--limit', host], {
+        cwd: work,
+        reject: false,
+        env: { ANSIBLE_CONFIG: join(INFRASTRUCTURE_DIR, 'ansible.cfg') },
+      });
+      const recap = new RegExp(`${host}\\s+: ok=(\\d+).*unreachable=(\\d+)`).exec(String(r.stdout));
+      if (!recap) return `no recap: ${String(r.stdout)}`;
+      return recap[2] !== '0' ? 'unreachable' : recap[1] !== '0' ? 'ok' : 'failed';
+    }
+
+    it('by hand, the playbook group_vars check the jump host in picocal_known_hosts too (named by inventory name)', async () => {
+      const missingJump = await inventory(line(b()));
+      expect(await byHand(missingJump.file, 'pc-node2')).toBe('unreachable');
+      const both = await inventory(line(j()) + line(b()));
+      expect(await byHand(both.file, 'pc-node2')).toBe('ok');
+    }, 120_000);
+
+    it('by hand, a control master opened with one known_hosts file is not reused with another', async () => {
+      const good = await inventory(line(j()) + line(b()));
+      expect(await byHand(good.file, 'pc-node1')).toBe('ok');
+      const empty = await inventory('');
+      expect(await byHand(empty.file, 'pc-node1')).toBe('unreachable');
     }, 120_000);
   },
 );
