@@ -2,9 +2,14 @@
 // a ProgressTracker and keeping Ansible's full output in the run folder. Ctrl-C stops ansible-playbook
 // the way Ansible expects (SIGINT, then it finishes its cleanup) and surfaces as InterruptedError.
 import { execa } from 'execa';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
+import type { SshTarget } from '../ssh/ssh-target.js';
+import { ansibleSshArgs, type ControlSockets } from './ssh-args.js';
 import { AnsibleError, InterruptedError } from '../errors.js';
 import { INFRASTRUCTURE_DIR } from '../paths.js';
 import type { RunFolder } from '../runs/run-folder.js';
@@ -20,6 +25,11 @@ export interface PlaybookRun {
   inventory: string;
   /** Extra variables, passed as one JSON document (-e '{...}'): never a shell string. */
   extraVars: Record<string, unknown>;
+  /**
+   * Where and how to reach every board of the inventory (sshTargetFor): Ansible gets the same endpoints,
+   * jump hosts and known_hosts files picocal's own client uses.
+   */
+  targets: readonly SshTarget[];
   /** Restrict to these hosts (ansible --limit). */
   limit?: string[];
   /** Run only the tasks with these tags (ansible --tags). */
@@ -50,8 +60,48 @@ export function ansibleEnv(run: RunFolder): Record<string, string> {
   };
 }
 
+/**
+ * The extra-vars file that pins Ansible's ssh arguments per board (see ssh-args.ts). Values are `!unsafe`:
+ * Ansible uses them as written and never evaluates them as templates.
+ */
+export function sshVarsYaml(targets: readonly SshTarget[], sockets: ControlSockets): string {
+  const rows = targets.map(
+    (t) => `  ${JSON.stringify(t.node)}: !unsafe ${JSON.stringify(ansibleSshArgs(t, sockets))}`,
+  );
+  return [
+    "# Written by picocal for one ansible-playbook run: every board's ssh arguments (strict host-key checking",
+    "# against picocal_known_hosts on every hop, this run's own control sockets). Extra vars beat inventory vars.",
+    `picocal_ssh_args:${rows.length ? '' : ' {}'}`,
+    ...rows,
+    "ansible_ssh_args: '{{ picocal_ssh_args[inventory_hostname] }}'",
+    '',
+  ].join('\n');
+}
+
 export async function runPlaybook(opts: PlaybookRun): Promise<PlaybookResult> {
-  const args = [opts.playbook, '-i', opts.inventory, '-e', JSON.stringify(opts.extraVars)];
+  // A fresh, private (0700) folder per run for ssh's control sockets: a master connection opened under
+  // another inventory or known_hosts file is never reused. Short, because socket paths are limited.
+  const sockets: ControlSockets = { dir: await mkdtemp(join(tmpdir(), 'picocal-cp-')) };
+  try {
+    return await runWithSockets(opts, sockets);
+  } finally {
+    await rm(sockets.dir, { recursive: true, force: true });
+  }
+}
+
+async function runWithSockets(opts: PlaybookRun, sockets: ControlSockets): Promise<PlaybookResult> {
+  const sshVars = opts.run.file('ansible-ssh-vars.yaml');
+  writeFileSync(sshVars, sshVarsYaml(opts.targets, sockets), { mode: 0o600 });
+  // The ssh file comes last: of two extra-vars sources, the later one wins.
+  const args = [
+    opts.playbook,
+    '-i',
+    opts.inventory,
+    '-e',
+    JSON.stringify(opts.extraVars),
+    '-e',
+    `@${sshVars}`,
+  ];
   if (opts.limit?.length) args.push('--limit', opts.limit.join(','));
   if (opts.tags?.length) args.push('--tags', opts.tags.join(','));
   const log = opts.run.stream('ansible.log');

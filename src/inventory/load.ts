@@ -7,12 +7,18 @@ import { InputError } from '../errors.js';
 import { CheckContext, object, record, anything, show } from '../schema/schema.js';
 import { closest } from '../schema/did-you-mean.js';
 import { parseYamlDocuments, type PathSegment } from '../yaml/source-map.js';
+import { checkYamlFileSize } from '../yaml/yaml-limits.js';
+import { ANSIBLE_INVENTORY_SCHEMA } from '../yaml/ansible-tags.js';
+import { checkAnsibleVars } from './ansible-vars.js';
+import { refuseTemplates } from './template-free.js';
 import { clusterSchema, groupVarsSchema, hostVarsSchema, type ClusterSettings, type GroupVars, type HostVars } from './schema.js';
 import type { Inventory, InventoryHost } from './types.js';
 import { validateCluster, validateHosts, type HostEntry } from './validate.js';
 
 export const CONTROL_PLANE_GROUP = 'control_plane';
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
+/** Group visits one inventory may need (aliases can name one group from many parents). */
+const MAX_GROUP_VISITS = 1000;
 const DEFAULT_KUBECONFIG = { k3s: '/etc/rancher/k3s/k3s.yaml', kubeadm: '/etc/kubernetes/admin.conf' } as const;
 
 interface RawHost {
@@ -31,8 +37,10 @@ export async function loadInventory(file: string, cwd = process.cwd()): Promise<
   const path = resolve(cwd, file);
   let text: string;
   try {
+    await checkYamlFileSize(path, path);
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(
       `cannot read inventory ${file}`,
       [{ message: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message }],
@@ -43,7 +51,7 @@ export async function loadInventory(file: string, cwd = process.cwd()): Promise<
 }
 
 export function parseInventory(text: string, path: string): Inventory {
-  const docs = parseYamlDocuments(text, path);
+  const docs = parseYamlDocuments(text, path, { schema: ANSIBLE_INVENTORY_SCHEMA, tags: "Ansible's !vault and !unsafe on a scalar" });
   const doc = docs[0];
   if (!doc || docs.length !== 1) {
     throw new InputError(`${path}: an inventory is one YAML document`, [
@@ -56,6 +64,7 @@ export function parseInventory(text: string, path: string): Inventory {
     ctx.problem([], `expected a mapping with the top-level group 'all', found ${show(root)}`, 'start the file with `all:` as in inventory/picocluster.yaml');
     throw new InputError(`invalid inventory ${path}`, ctx.problems);
   }
+  refuseTemplates(root, [], ctx);
   for (const k of Object.keys(root)) {
     if (k !== 'all') {
       ctx.problem([k], `top-level key '${k}': picocal expects every group under 'all.children'`, `move '${k}' under all.children`, 'key');
@@ -65,9 +74,16 @@ export function parseInventory(text: string, path: string): Inventory {
   const hosts = new Map<string, RawHost>();
   let allVars: Record<string, unknown> = {};
   let controlPlaneCount = 0;
+  let visits = 0;
 
   const walkGroup = (name: string, value: unknown, gpath: PathSegment[], inherited: GroupVars[], lineage: string[]) => {
     if (value === null || value === undefined) return;
+    if (++visits > MAX_GROUP_VISITS) {
+      if (visits === MAX_GROUP_VISITS + 1) {
+        ctx.problem(gpath, `the group tree has more than ${MAX_GROUP_VISITS} groups once YAML aliases are followed`, 'list each group once; do not reuse groups through aliases (*name)');
+      }
+      return;
+    }
     if (typeof value !== 'object' || Array.isArray(value)) {
       ctx.problem(gpath, `group '${name}' must be a mapping with hosts/vars/children, found ${show(value)}`);
       return;
@@ -84,6 +100,7 @@ export function parseInventory(text: string, path: string): Inventory {
       const vars = object({ picocal: anything() }, { passthrough: /.*/ }).check(g['vars'], [...gpath, 'vars'], ctx) ?? {};
       allVars = vars as Record<string, unknown>;
       const { picocal: _ignored, ...rest } = allVars;
+      checkAnsibleVars(rest, [...gpath, 'vars'], ctx, 'all');
       groupVars = groupVarsSchema.check(rest, [...gpath, 'vars'], ctx) ?? {};
     } else if (g['vars'] !== undefined) {
       const vars = g['vars'];
@@ -92,6 +109,7 @@ export function parseInventory(text: string, path: string): Inventory {
       }
       const isMap = vars !== null && typeof vars === 'object' && !Array.isArray(vars);
       const { picocal: _misplaced, ...rest } = isMap ? (vars as Record<string, unknown>) : {};
+      checkAnsibleVars(rest, [...gpath, 'vars'], ctx, 'group');
       groupVars = groupVarsSchema.check(isMap ? rest : vars, [...gpath, 'vars'], ctx) ?? {};
     }
     const chain = [...inherited, groupVars];
@@ -99,6 +117,11 @@ export function parseInventory(text: string, path: string): Inventory {
     const hostMap = record(anything()).check(g['hosts'], [...gpath, 'hosts'], ctx) ?? {};
     for (const [hostName, hv] of Object.entries(hostMap)) {
       const hpath = [...gpath, 'hosts', hostName];
+      if (hostName === 'localhost') {
+        ctx.problem(hpath, "a board cannot be named 'localhost'", "Ansible runs the playbooks' checks on 'localhost' (this machine): name the board by its hostname", 'key');
+        continue;
+      }
+      checkAnsibleVars(hv, hpath, ctx, 'host');
       const existing = hosts.get(hostName);
       if (name === CONTROL_PLANE_GROUP && !existing?.groups.includes(CONTROL_PLANE_GROUP)) controlPlaneCount++;
       if (existing) {

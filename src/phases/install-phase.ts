@@ -3,6 +3,7 @@ import { ProgressTracker } from '../ansible/node-progress.js';
 import { startProgressView } from '../ansible/progress-view.js';
 import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
 import { planCalicoctl } from './artifacts-phase.js';
+import { sshTargetFor } from '../ssh/ssh-target.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
 
@@ -44,6 +45,7 @@ export const installPhase: Phase<ProvisionContext> = {
       const result = await runPlaybook({
         playbook: PLAYBOOKS.install,
         inventory: ctx.inventory.file,
+        targets: ctx.inventory.hosts.map((h) => sshTargetFor(ctx.inventory, h)),
         extraVars: {
           calico_render_dir: ctx.renderDir,
           calico_artifacts_dir: ctx.artifacts?.dir ?? '',

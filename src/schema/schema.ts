@@ -2,6 +2,7 @@
 // with file:line:column, field path, what was found and a hint, and yields a TypeScript-typed value.
 // (Written here rather than taken from a library so that errors can point into the YAML source.)
 import type { InputProblem } from '../errors.js';
+import { AnsibleUnsafe, AnsibleVault } from '../yaml/ansible-tags.js';
 import { formatPath, type PathSegment, type YamlDocument } from '../yaml/source-map.js';
 import { closest } from './did-you-mean.js';
 
@@ -31,8 +32,30 @@ export interface Schema<T> {
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
+/**
+ * Keys every JavaScript object already has. Refused as names (hosts, groups, labels, variables): assigned
+ * to a plain object, `__proto__` would replace its prototype instead of adding a key.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function refuseReserved(key: string, path: PathSegment[], ctx: CheckContext): boolean {
+  if (!RESERVED_KEYS.has(key)) return false;
+  ctx.problem(
+    [...path, key],
+    `'${key}' cannot be used as a name`,
+    'it names a built-in part of every JavaScript object, so picocal refuses it: rename it',
+    'key',
+  );
+  return true;
+}
+
+const VAULT_HINT =
+  'picocal reads this value itself, so it must be plain text; keep !vault for secrets only Ansible uses (e.g. ansible_become_password)';
+
 export function show(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
+  if (value instanceof AnsibleVault) return 'an Ansible Vault value (!vault)';
+  if (value instanceof AnsibleUnsafe) return JSON.stringify(value.text);
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object') return Array.isArray(value) ? 'a list' : 'a mapping';
   return String(value);
@@ -43,9 +66,15 @@ export function str(
 ): Schema<string> {
   return {
     expects: 'a string',
-    check(value, path, ctx) {
+    check(raw, path, ctx) {
+      // `!unsafe` marks a string Ansible never templates; to picocal it is the string itself.
+      const value = raw instanceof AnsibleUnsafe ? raw.text : raw;
       if (typeof value !== 'string' && typeof value !== 'number') {
-        ctx.problem(path, `expected a string, found ${show(value)}`);
+        ctx.problem(
+          path,
+          `expected a string, found ${show(value)}`,
+          value instanceof AnsibleVault ? VAULT_HINT : undefined,
+        );
         return undefined;
       }
       const s = String(value);
@@ -68,7 +97,11 @@ export function int(opts: { min?: number; max?: number; hint?: string } = {}): S
     expects: `an integer in ${range}`,
     check(value, path, ctx) {
       if (typeof value !== 'number' || !Number.isInteger(value)) {
-        ctx.problem(path, `expected an integer, found ${show(value)}`, opts.hint);
+        ctx.problem(
+          path,
+          `expected an integer, found ${show(value)}`,
+          value instanceof AnsibleVault ? VAULT_HINT : opts.hint,
+        );
         return undefined;
       }
       if ((opts.min !== undefined && value < opts.min) || (opts.max !== undefined && value > opts.max)) {
@@ -155,6 +188,8 @@ export function record<T>(item: Schema<T>, key?: Schema<string>): Schema<Record<
       const out: Record<string, T> = {};
       let ok = true;
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        // Reported, and left out: the other entries are still checked (the input is refused anyway).
+        if (refuseReserved(k, path, ctx)) continue;
         if (key && key.check(k, [...path, k], ctx) === undefined) ok = false;
         const r = item.check(v, [...path, k], ctx);
         if (r === undefined) ok = false;
@@ -224,6 +259,7 @@ export function object<S extends Shape>(shape: S, opts: ObjectOptions = {}): Obj
     const out: Record<string, unknown> = {};
     const invalid = new Set<string>();
     for (const k of Object.keys(record)) {
+      if (refuseReserved(k, path, ctx)) continue;
       if (keys.includes(k) || opts.passthrough?.test(k)) continue;
       const guess = closest(k, keys);
       ctx.problem(
@@ -250,7 +286,7 @@ export function object<S extends Shape>(shape: S, opts: ObjectOptions = {}): Obj
       else out[k] = r;
     }
     for (const k of Object.keys(record))
-      if (opts.passthrough?.test(k) && !keys.includes(k)) out[k] = record[k];
+      if (opts.passthrough?.test(k) && !keys.includes(k) && !RESERVED_KEYS.has(k)) out[k] = record[k];
     return { value: out as Partial<ObjectOf<S>>, invalid: invalid as Set<keyof ObjectOf<S> & string> };
   };
   return {

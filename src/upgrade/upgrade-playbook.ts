@@ -7,6 +7,7 @@ import { ProgressTracker } from '../ansible/node-progress.js';
 import { startProgressView } from '../ansible/progress-view.js';
 import { runPlaybook } from '../ansible/run-playbook.js';
 import { INFRASTRUCTURE_DIR } from '../paths.js';
+import { sshTargetFor } from '../ssh/ssh-target.js';
 import type { UpgradeContext } from './upgrade-context.js';
 
 export const UPGRADE_PLAYBOOK = join(INFRASTRUCTURE_DIR, 'security', 'upgrade_calico.ansible');
@@ -30,6 +31,7 @@ export async function runUpgradePlaybook(
       await runPlaybook({
         playbook: UPGRADE_PLAYBOOK,
         inventory: ctx.inventory.file,
+        targets: ctx.inventory.hosts.map((h) => sshTargetFor(ctx.inventory, h)),
         extraVars: { calico_render_dir: renderDir(ctx), ...extraVars },
         ...(tags ? { tags } : {}),
         limit: ctx.nodes,

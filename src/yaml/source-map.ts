@@ -1,7 +1,16 @@
 // Parse YAML and remember where every value came from, so that errors about a field can name the
 // file, line and column. Uses js-yaml's event stream (offsets into the source) alongside its loader.
-import { EVENT_ID, getScalarValue, loadAll, parseEvents, YAMLException, type Event } from 'js-yaml';
+import {
+  EVENT_ID,
+  getScalarValue,
+  loadAll,
+  parseEvents,
+  YAMLException,
+  type Event,
+  type Schema,
+} from 'js-yaml';
 import { InputError, type SourceLocation } from '../errors.js';
+import { checkAliasExpansion, checkYamlSize, YAML_LOAD_LIMITS } from './yaml-limits.js';
 
 export type PathSegment = string | number;
 
@@ -66,13 +75,43 @@ function startOffset(e: Event): number {
   }
 }
 
-/** Parse every document in `text`. Throws InputError (exit 2) with file:line on a syntax error. */
-export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
+export interface ParseOptions {
+  /** YAML schema (default: js-yaml's core schema, no custom tags). */
+  schema?: Schema;
+  /** Which custom tags this kind of file accepts, for the message about an unknown tag. */
+  tags?: string;
+}
+
+function syntaxHint(reason: string, opts: ParseOptions): string {
+  if (/unknown (scalar |sequence |mapping )?tag/.test(reason)) {
+    return opts.tags
+      ? `this file accepts the standard YAML tags and ${opts.tags}; remove the tag or write the value out`
+      : 'this file accepts only the standard YAML tags (Ansible tags such as !vault and !unsafe belong in inventories)';
+  }
+  if (/maxAliases/.test(reason)) {
+    return 'picocal accepts at most 100 aliases (*name) per document: write the values out';
+  }
+  if (/maxDepth/.test(reason)) return 'nest collections at most 100 levels deep';
+  return 'fix the YAML syntax at that position (indentation, quoting, a missing colon)';
+}
+
+/**
+ * Parse every document in `text`. Throws InputError (exit 2) with file:line on a syntax error, and on
+ * input beyond the limits in yaml-limits.ts (size, aliases, depth, expanded size, recursive aliases).
+ */
+export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): YamlDocument[] {
+  checkYamlSize(text, file);
+  const lines = new LineIndex(text);
   let values: unknown[];
   let events: Event[];
   try {
-    values = loadAll(text, { filename: file });
-    events = parseEvents(text, { filename: file });
+    events = parseEvents(text, { filename: file, maxDepth: YAML_LOAD_LIMITS.maxDepth });
+    checkAliasExpansion(text, events, file, (off) => lines.at(off, file));
+    values = loadAll(text, {
+      filename: file,
+      ...YAML_LOAD_LIMITS,
+      ...(opts.schema ? { schema: opts.schema } : {}),
+    });
   } catch (err) {
     if (err instanceof YAMLException) {
       const mark = err.mark;
@@ -82,15 +121,20 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
           {
             location: mark ? { file, line: mark.line + 1, column: mark.column + 1 } : undefined,
             message: err.reason,
-            hint: 'fix the YAML syntax at that position (indentation, quoting, a missing colon)',
+            hint: syntaxHint(err.reason, opts),
           },
         ],
         { cause: err },
       );
     }
+    if (err instanceof RangeError) {
+      // Defence in depth: a stack or size limit of the engine is bad input too, never a crash.
+      throw new InputError(`${file}: too deeply nested or too large to read`, [
+        { location: { file, line: 1, column: 1 }, message: err.message, hint: 'simplify the file' },
+      ]);
+    }
     throw err;
   }
-  const lines = new LineIndex(text);
   const docs: YamlDocument[] = [];
   let values_i = 0;
   let stack: Frame[] = [];

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../../errors.js';
 import { parseYamlDocuments } from '../../yaml/source-map.js';
+import { checkYamlFileSizeSync } from '../../yaml/yaml-limits.js';
 import { CALICO_KINDS } from '../../policy/model/calico-kinds.js';
 
 const POLICY_KINDS = new Set([
@@ -50,6 +51,7 @@ export function scanPolicyFolder(folder: string, shownAs: string): FolderScan {
   for (const full of files) {
     const file = relative(folder, full).split('\\').join('/');
     if (/^kustomization\.ya?ml$/i.test(file)) continue;
+    checkYamlFileSizeSync(full, join(shownAs, file));
     const docs = parseYamlDocuments(readFileSync(full, 'utf8'), join(shownAs, file));
     const perDoc = docs.filter((d) => d.value != null).map((d) => kindsOf(d.value));
     if (!perDoc.length || perDoc.some((k) => k === undefined)) {

@@ -6,6 +6,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { InputError, type InputProblem, type SourceLocation } from '../../errors.js';
 import { closest } from '../../schema/did-you-mean.js';
 import { parseYamlDocuments, type PathSegment, type YamlDocument } from '../../yaml/source-map.js';
+import { checkYamlFileSizeSync } from '../../yaml/yaml-limits.js';
 
 export type Verdict = 'allow' | 'deny';
 
@@ -186,8 +187,10 @@ export function parseTestFile(text: string, file: string, cwd: string): TestFile
 export function readTestFile(file: string, cwd: string): TestFile {
   let text: string;
   try {
+    checkYamlFileSizeSync(resolve(cwd, file), file);
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(`cannot read ${file}`, [{ message: (err as Error).message }]);
   }
   return parseTestFile(text, file, cwd);

@@ -174,8 +174,8 @@ export function compileCalicoPolicy(
   const spec = isRecord(obj.value['spec']) ? obj.value['spec'] : {};
   const tier = typeof spec['tier'] === 'string' && spec['tier'] ? spec['tier'] : 'default';
   const order = spec['order'];
-  if (order !== undefined && order !== null && typeof order !== 'number')
-    problems.add(obj, ['spec', 'order'], 'order must be a number');
+  if (order !== undefined && order !== null && (typeof order !== 'number' || !Number.isFinite(order)))
+    problems.add(obj, ['spec', 'order'], `order must be a finite number, found ${String(order)}`);
   const selector = compileSelector(obj, ['spec', 'selector'], spec['selector'], problems);
   const nsSelector =
     kind === 'GlobalNetworkPolicy'
@@ -235,7 +235,7 @@ export function compileCalicoPolicy(
       tier,
       location: obj.location,
     },
-    order: typeof order === 'number' ? order : undefined,
+    order: typeof order === 'number' && Number.isFinite(order) ? order : undefined,
     sortName: name,
     types,
     namespace,

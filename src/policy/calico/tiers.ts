@@ -19,8 +19,8 @@ export function buildTiers(objects: readonly LoadedObject[], problems: Problems)
     const name = nameOf(obj, problems);
     const spec = isRecord(obj.value['spec']) ? obj.value['spec'] : {};
     const order = spec['order'];
-    if (order !== undefined && order !== null && typeof order !== 'number')
-      problems.add(obj, ['spec', 'order'], 'order must be a number');
+    if (order !== undefined && order !== null && (typeof order !== 'number' || !Number.isFinite(order)))
+      problems.add(obj, ['spec', 'order'], `order must be a finite number, found ${String(order)}`);
     const action = spec['defaultAction'] ?? 'Deny';
     if (action !== 'Deny' && action !== 'Pass')
       problems.add(obj, ['spec', 'defaultAction'], `defaultAction '${String(action)}' must be Deny or Pass`);
@@ -28,7 +28,12 @@ export function buildTiers(objects: readonly LoadedObject[], problems: Problems)
       problems.add(obj, ['spec', 'defaultAction'], "the 'default' tier must have default action Deny");
     tiers.set(name, {
       name,
-      order: name === 'default' ? DEFAULT_TIER_ORDER : typeof order === 'number' ? order : undefined,
+      order:
+        name === 'default'
+          ? DEFAULT_TIER_ORDER
+          : typeof order === 'number' && Number.isFinite(order)
+            ? order
+            : undefined,
       defaultAction: action === 'Pass' ? 'Pass' : 'Deny',
       location: obj.location,
     });

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
+import { YAML_LOAD_LIMITS } from '../../yaml/yaml-limits.js';
 import {
   ArtifactError,
   defaultCacheDir,
@@ -251,7 +252,7 @@ function asV3(kind: CalicoKind, v1: Json): Json {
 
 function safeLoad(text: string, file: string): unknown {
   try {
-    return load(text);
+    return load(text, YAML_LOAD_LIMITS);
   } catch (err) {
     throw notYaml(file, err);
   }
@@ -259,7 +260,7 @@ function safeLoad(text: string, file: string): unknown {
 
 function safeLoadAll(text: string, file: string): unknown[] {
   try {
-    return loadAll(text);
+    return loadAll(text, YAML_LOAD_LIMITS);
   } catch (err) {
     throw notYaml(file, err);
   }

@@ -117,6 +117,7 @@ export const RULES = {
     'warning',
     'No Calico policy in the files selects this network set',
   ),
+  orderNotFinite: rule('order-not-finite', 'error', 'order is NaN or infinite, which no API server stores'),
   passInLastTier: rule(
     'pass-in-last-tier',
     'warning',

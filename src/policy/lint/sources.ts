@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../errors.js';
 import { parseYamlDocuments, type YamlDocument } from '../../yaml/source-map.js';
+import { checkYamlFileSizeSync } from '../../yaml/yaml-limits.js';
 
 export interface SourceFile {
   /** As shown to the user: relative to the working directory when inside it. */
@@ -77,8 +78,13 @@ export function readSources(paths: readonly string[], cwd: string): SourceFile[]
     const file = displayPath(path, cwd);
     let text: string;
     try {
+      checkYamlFileSizeSync(path, file);
       text = readFileSync(path, 'utf8');
     } catch (err) {
+      if (err instanceof InputError) {
+        problems.push(...err.problems);
+        continue;
+      }
       problems.push({
         message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       });

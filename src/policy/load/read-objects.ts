@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InputError, type InputProblem, type SourceLocation } from '../../errors.js';
 import { parseYamlDocuments, type PathSegment, type YamlDocument } from '../../yaml/source-map.js';
+import { checkYamlFileSizeSync } from '../../yaml/yaml-limits.js';
 
 export interface LoadedObject {
   apiVersion: string;
@@ -101,8 +102,13 @@ export function readObjects(files: readonly string[], cwd: string): LoadedObject
   for (const file of files) {
     let text: string;
     try {
+      checkYamlFileSizeSync(resolve(cwd, file), file);
       text = readFileSync(resolve(cwd, file), 'utf8');
     } catch (err) {
+      if (err instanceof InputError) {
+        problems.push(...err.problems);
+        continue;
+      }
       problems.push({ message: `${file}: cannot read: ${(err as Error).message}` });
       continue;
     }

@@ -220,6 +220,16 @@ const CASES: Case[] = [
     good: CALICO + 'spec: {types: [Ingress], ingress: [{action: Allow}]}',
   },
   {
+    rule: 'order-not-finite',
+    bad: CALICO + 'spec: {order: .nan, types: [Ingress], ingress: [{action: Deny}]}',
+    good: CALICO + 'spec: {order: 100, types: [Ingress], ingress: [{action: Deny}]}',
+  },
+  {
+    rule: 'order-not-finite',
+    bad: 'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: security}\nspec: {order: .inf}\n',
+    good: 'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: security}\nspec: {order: 100}\n',
+  },
+  {
     rule: 'pass-in-last-tier',
     bad: CALICO + 'spec: {types: [Ingress], ingress: [{action: Pass}]}',
     good:

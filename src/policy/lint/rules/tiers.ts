@@ -10,6 +10,20 @@ import { calicoRules, policySpec } from '../walk.js';
 const BUILTIN_TIER_ORDER: Record<string, number> = { 'kube-admin': 1_000, default: 1_000_000 };
 
 export function checkTiers(ctx: LintContext): void {
+  // YAML reads `.nan` and `.inf` as numbers; a NaN order makes every comparison false and changes verdicts.
+  for (const r of ctx.resources) {
+    if (!isCalicoKind(r, 'Tier') && !isCalicoPolicy(r)) continue;
+    const o = (isObject(r.value['spec']) ? r.value['spec'] : {})['order'];
+    if (typeof o === 'number' && !Number.isFinite(o)) {
+      ctx.report(
+        RULES.orderNotFinite,
+        r,
+        ['spec', 'order'],
+        `${describe(r)}: order ${String(o)} is not a finite number`,
+        'write a number such as 100: Calico sorts by order, and NaN or infinity has no place in that sort',
+      );
+    }
+  }
   const order = new Map<string, number>(Object.entries(BUILTIN_TIER_ORDER));
   for (const r of ctx.resources) {
     if (!isCalicoKind(r, 'Tier') || !r.name) continue;
