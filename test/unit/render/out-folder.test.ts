@@ -2,12 +2,10 @@
 // earlier render of the same cluster (issue 13, review H1: `--out .` used to delete the working folder).
 import {
   existsSync,
-  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
-  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -16,29 +14,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
+import { treeSnapshot } from '../../helpers/tree-snapshot.js';
 
 const INVENTORY = resolve('inventory/picocluster.yaml');
 const tmp = mkdtempSync(join(tmpdir(), 'picocal-out-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Every entry under `dir` with its content (files) or target (links): what must not change. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = lstatSync(p);
-      const key = rel + name;
-      if (st.isSymbolicLink()) out[key] = `-> ${readlinkSync(p)}`;
-      else if (st.isDirectory()) {
-        out[`${key}/`] = '';
-        walk(p, `${key}/`);
-      } else out[key] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 async function renderInto(dir: string, inventory = INVENTORY): Promise<void> {
   const r = await runCli(['render', '-i', inventory, '--out', dir]);
@@ -141,14 +121,14 @@ describe('--out never replaces a folder picocal did not write', () => {
       const ws = join(tmp, `ws${n++}`);
       mkdirSync(ws);
       const out = await make(ws);
-      const before = snapshot(ws);
+      const before = treeSnapshot(ws);
       const r = await runCli(argv(out, INVENTORY), { cwd: ws });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/refusing to replace .*nothing was changed/);
       expect(r.stderr).toMatch(why);
       expect(r.stderr).toMatch(/hint: picocal only replaces a folder holding its own earlier render/);
       // Everything is as it was: no temp folder next to it, no run folder, not one byte changed.
-      expect(snapshot(ws)).toEqual(before);
+      expect(treeSnapshot(ws)).toEqual(before);
     });
   }
 });
