@@ -169,3 +169,36 @@ describe.each(REPORTS)('%s', (_name, argv) => {
     expect(readFileSync(join(ws, 'examples/policies/policy-tests.yaml'), 'utf8')).toBeTruthy();
   });
 });
+
+// `policy stage|enforce --out DIR` writes one file per input under DIR: a file already there is replaced
+// only when it holds exactly that content already (a re-run) or with --force; neighbours stay.
+describe.each([['stage'], ['enforce']])('policy %s --out', (direction) => {
+  const argv = ['policy', direction, 'examples/policies/policies', '--out', 'out'];
+  const clash = 'out/backend/api.yaml';
+
+  function prepared(): string {
+    const ws = workspace(withPolicies, [clash]);
+    writeFileSync(join(ws, clash), 'the user’s own api.yaml\n');
+    return ws;
+  }
+
+  it('refuses (exit 2, nothing written) to replace a different file of the user', async () => {
+    const ws = prepared();
+    const before = treeSnapshot(ws);
+    const r = await runCli(argv, { cwd: ws });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to overwrite .*out\/backend\/api\.yaml: nothing was written/);
+    expect(treeSnapshot(ws)).toEqual(before);
+  });
+
+  it('with --force replaces only its own files; a re-run without --force is fine', async () => {
+    const ws = prepared();
+    const before = treeSnapshot(ws);
+    expect((await runCli([...argv, '--force'], { cwd: ws })).code).toBe(0);
+    const after = treeSnapshot(ws);
+    expect(after[clash]).not.toBe(before[clash]);
+    for (const [k, v] of Object.entries(before)) if (k !== clash) expect(after[k], k).toBe(v);
+    expect((await runCli(argv, { cwd: ws })).code).toBe(0);
+    expect(treeSnapshot(ws)).toEqual(after);
+  });
+});
