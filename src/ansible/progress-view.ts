@@ -3,6 +3,7 @@
 // (boardRows) are shared with the upgrade's gate view (src/upgrade/progress-view.ts).
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { Output } from '../cli/output.js';
+import { terminalSafe } from '../terminal-text.js';
 import type { NodeProgress, ProgressTracker } from './node-progress.js';
 
 export interface ProgressView {
@@ -99,8 +100,11 @@ export function boardRows(
       task: async (_ctx: unknown, task: { title: string; output: string }) => {
         const draw = () => {
           const r = row(name);
-          if (task.title !== r.title) task.title = r.title;
-          if (r.output !== undefined && task.output !== r.output) task.output = r.output;
+          // Task names and messages come from the boards: no terminal controls in a row.
+          const title = terminalSafe(r.title, { oneLine: true });
+          const output = r.output === undefined ? undefined : terminalSafe(r.output, { oneLine: true });
+          if (task.title !== title) task.title = title;
+          if (output !== undefined && task.output !== output) task.output = output;
         };
         draw();
         const timer = setInterval(draw, 250);
@@ -108,7 +112,7 @@ export function boardRows(
         clearInterval(timer);
         draw();
         const error = errors.get(name);
-        if (error !== undefined) throw new Error(error);
+        if (error !== undefined) throw new Error(terminalSafe(error, { oneLine: true }));
       },
     })),
     {

@@ -1,6 +1,9 @@
 // Where a command's words go. Text mode: results on stdout, progress and logs on stderr.
 // JSON mode: exactly one JSON document on stdout and nothing else there; logs still go to stderr.
+// Every text line is made terminal-safe here (terminal-text.ts): the colours below are the only escape
+// sequences picocal writes.
 import { styleText } from 'node:util';
+import { terminalSafe } from '../terminal-text.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -17,7 +20,7 @@ export class Output {
 
   /** A line of a command's result (text mode only; ignored in JSON mode). */
   print(line = ''): void {
-    if (this.format === 'text') this.stdout.write(line + '\n');
+    if (this.format === 'text') this.stdout.write(terminalSafe(line) + '\n');
   }
 
   /** The command's one JSON document (JSON mode only). */
@@ -27,19 +30,19 @@ export class Output {
 
   /** Progress and notes for a person: stderr, so stdout stays parseable. */
   info(line: string): void {
-    this.stderr.write(line + '\n');
+    this.stderr.write(terminalSafe(line) + '\n');
   }
 
   detail(line: string): void {
-    if (this.verbose) this.stderr.write(this.paint('dim', line) + '\n');
+    if (this.verbose) this.stderr.write(this.paint('dim', terminalSafe(line)) + '\n');
   }
 
   warn(line: string): void {
-    this.stderr.write(this.paint('yellow', `warning: ${line}`) + '\n');
+    this.stderr.write(this.paint('yellow', `warning: ${terminalSafe(line)}`) + '\n');
   }
 
   error(line: string): void {
-    this.stderr.write(this.paint('red', line) + '\n');
+    this.stderr.write(this.paint('red', terminalSafe(line)) + '\n');
   }
 
   paint(style: Style, text: string): string {

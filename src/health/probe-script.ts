@@ -10,6 +10,8 @@ export const NODE_PREP_FILES = [
   '/etc/NetworkManager/conf.d/calico.conf',
 ] as const;
 
+// Scratch files live in one private folder from \`mktemp -d\` (mode 0700, so no other user can plant a
+// link there), removed on exit and on HUP/INT/TERM; there is no fallback name in /tmp.
 // Shared helpers: emit one value; run a command as a framed section (stdout only; stderr, when there is
 // any, as a `<name>.stderr` section so JSON bodies stay parseable); run a command bounded by coreutils
 // `timeout` when present, as root through `sudo -n` when asked (argv is built up, since neither timeout
@@ -19,19 +21,23 @@ LC_ALL=C
 export LC_ALL
 PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/sbin
 export PATH
-TMP=$(mktemp 2>/dev/null || echo "/tmp/picocal-probe.$$")
-trap 'rm -f "$TMP" "$TMP.err" "$TMP.h"' EXIT
+D=$(mktemp -d 2>/dev/null) || { echo 'picocal probe: mktemp -d failed: no private temp folder' >&2; exit 1; }
+trap 'rm -rf "$D"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+TMP=$D/body
 emit() { printf '%s %s %s\\n' "$M" "$1" "$2"; }
 section() {
   name=$1
   shift
   printf '%s begin %s\\n' "$M" "$name"
-  "$@" 2>"$TMP.err"
+  "$@" 2>"$D/err"
   rc=$?
   printf '\\n%s end %s %s\\n' "$M" "$name" "$rc"
-  if [ -s "$TMP.err" ]; then
+  if [ -s "$D/err" ]; then
     printf '%s begin %s.stderr\\n' "$M" "$name"
-    cat "$TMP.err"
+    cat "$D/err"
     printf '\\n%s end %s.stderr 0\\n' "$M" "$name"
   fi
 }
@@ -57,8 +63,8 @@ http_get() {
     status=$(curl -s -m "$LIMIT" -o "$TMP" -w '%{http_code}' "$url" 2>/dev/null)
   elif command -v wget >/dev/null 2>&1; then
     tool=wget
-    wget -q -S -T "$LIMIT" -t 1 -O "$TMP" "$url" 2>"$TMP.h"
-    status=$(sed -n 's/^ *HTTP\\/[0-9.]* \\([0-9][0-9][0-9]\\).*/\\1/p' "$TMP.h" | tail -n 1)
+    wget -q -S -T "$LIMIT" -t 1 -O "$TMP" "$url" 2>"$D/headers"
+    status=$(sed -n 's/^ *HTTP\\/[0-9.]* \\([0-9][0-9][0-9]\\).*/\\1/p' "$D/headers" | tail -n 1)
   elif command -v python3 >/dev/null 2>&1; then
     tool=python3
     status=$(python3 -c '

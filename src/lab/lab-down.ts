@@ -2,7 +2,7 @@
 // first, then SSH masters and the API stand-in, then anything left in the namespaces, then namespaces,
 // links, rules and routes, then files. Works from lab.json or, when that is gone, from the lab's name
 // alone (every namespace, link and rule carries it). Idempotent. LAB ONLY.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopApiServerIfPresent } from './api-server-hook.js';
 import { hostCommand } from './host-command.js';
@@ -10,7 +10,7 @@ import { assertLabHost } from './host-requirements.js';
 import { killHard, processesInNetns, processesMentioning, waitGone } from './host-processes.js';
 import { labIdentity, nodeIdentity, nodeIndexOf } from './lab-naming.js';
 import { leftoverNetwork, releaseNetnsMount, removeBridge, removeNodeLinks } from './lab-network.js';
-import { readLabState, type LabState } from './lab-state.js';
+import { LAB_MARKER_FILE, readLabState, type LabState } from './lab-state.js';
 import { NODE_INIT_SCRIPT } from './node-process.js';
 import { PhaseTimer } from './phase-timer.js';
 
@@ -38,11 +38,34 @@ function safeState(dir: string): LabState | undefined {
   }
 }
 
+/**
+ * The lab folder is picocal's when it is a real folder (no link), of this user, holding lab up's marker
+ * for this lab (or, from before the marker, its lab.json). Anything else at that path in the shared /tmp
+ * is someone else's: never removed, and no process is killed for naming it.
+ */
+export function ownsLabDir(dir: string, name: string): boolean {
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory() || st.uid !== process.getuid?.()) return false;
+  const marker = (() => {
+    try {
+      return readFileSync(join(dir, LAB_MARKER_FILE), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  })();
+  if (marker !== undefined) return marker === name;
+  const state = safeState(dir);
+  return state?.name === name && state.dir === dir;
+}
+
 export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
   const timer = new PhaseTimer();
   assertLabHost();
   const lab = labIdentity(opts.name);
-  const state = safeState(lab.dir);
+  const owned = ownsLabDir(lab.dir, lab.name);
+  const state = owned ? safeState(lab.dir) : undefined;
+  if (!owned && lstatSync(lab.dir, { throwIfNoEntry: false }))
+    opts.log?.(`left ${lab.dir} in place: it was not made by picocal lab up (no ${LAB_MARKER_FILE})`);
   const leftovers = leftoverNetwork(lab);
   const nodes = new Map<string, { netns: string; veth: string }>();
   for (const n of state?.nodes ?? []) {
@@ -60,7 +83,8 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
       nodes.set(id.netns, id);
     }
   }
-  const found = state !== undefined || nodes.size > 0 || leftovers.links.length > 0 || existsSync(lab.dir);
+  const found =
+    state !== undefined || nodes.size > 0 || leftovers.links.length > 0 || (owned && existsSync(lab.dir));
 
   // 1. Nodes: SIGKILL on the unshare parent ends each node's PID namespace (TERM does nothing there).
   const killed: number[] = [];
@@ -69,7 +93,8 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
     killed.push(pid);
   };
   const initScript = join(lab.dir, NODE_INIT_SCRIPT);
-  for (const p of processesMentioning(
+  for (const p of processesMentioningIf(
+    owned,
     initScript,
     (proc) => proc.comm === 'unshare' || proc.comm === 'nsenter',
   )) {
@@ -78,7 +103,7 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
   timer.mark('nodes');
 
   // 2. SSH control masters (ansible's ControlPersist) and the API stand-in.
-  await closeControlMasters(join(lab.dir, 'cp'));
+  if (owned) await closeControlMasters(join(lab.dir, 'cp'));
   if (state) {
     // The lab directory is about to go: a graceful stop that saves the stand-in's state is wasted time.
     const apiPid = state.apiServer.pid;
@@ -88,7 +113,11 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
     else await stopApiServerIfPresent(state).catch(() => undefined);
   }
   // Without lab.json the API stand-in is found by its arguments (`--dir <lab dir>`), like ssh masters.
-  for (const p of processesMentioning(lab.dir, (proc) => proc.comm === 'ssh' || proc.comm === 'node')) {
+  for (const p of processesMentioningIf(
+    owned,
+    lab.dir,
+    (proc) => proc.comm === 'ssh' || proc.comm === 'node',
+  )) {
     kill(p.pid);
   }
   timer.mark('masters+api');
@@ -106,7 +135,7 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
   timer.mark('network');
 
   // 5. Files.
-  rmSync(lab.dir, { recursive: true, force: true });
+  if (owned) rmSync(lab.dir, { recursive: true, force: true });
   timer.mark('files');
   return {
     name: lab.name,
@@ -129,4 +158,8 @@ async function closeControlMasters(cpDir: string): Promise<void> {
       }),
     ),
   );
+}
+
+function processesMentioningIf(owned: boolean, ...args: Parameters<typeof processesMentioning>) {
+  return owned ? processesMentioning(...args) : [];
 }

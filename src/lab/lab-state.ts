@@ -62,6 +62,8 @@ export interface NodeFaults {
 }
 
 export const LAB_STATE_FILE = 'lab.json';
+/** Written first into a lab's folder by `lab up`: `lab down` removes only a folder that holds it. */
+export const LAB_MARKER_FILE = '.picocal-lab';
 
 export function labStatePath(dir: string): string {
   return join(dir, LAB_STATE_FILE);

@@ -1,17 +1,23 @@
 // `picocal lab up`: a virtual PicoCluster of real sshd nodes on a private bridge. Writes lab.json before it
 // touches the network, so a failed or interrupted `up` can always be undone by `lab down`. LAB ONLY.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { join } from 'node:path';
-import { LabError, UsageError } from '../errors.js';
+import { EXIT, LabError, UsageError } from '../errors.js';
 import { startApiServerIfPresent } from './api-server-hook.js';
 import { verifyHostKeys } from './host-key-check.js';
 import { assertLabHost, assertNoForwarding } from './host-requirements.js';
 import { renderAnsibleCfg, renderInventory, renderKnownHosts, renderKubeconfig } from './lab-files.js';
-import { labDown } from './lab-down.js';
+import { labDown, ownsLabDir } from './lab-down.js';
 import { MAX_NODE_COUNT, labIdentity, nodeIdentity } from './lab-naming.js';
 import { assertSubnetFree, createBridge, createNodeLinks, leftoverNetwork } from './lab-network.js';
-import { readLabState, writeLabState, type LabNodeState, type LabState } from './lab-state.js';
+import {
+  LAB_MARKER_FILE,
+  readLabState,
+  writeLabState,
+  type LabNodeState,
+  type LabState,
+} from './lab-state.js';
 import { bootNodes } from './node-lifecycle.js';
 import { PhaseTimer } from './phase-timer.js';
 import { nodePaths, writeInitScript } from './node-process.js';
@@ -48,6 +54,13 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     throw new UsageError(`--nodes must be a whole number from 1 to ${MAX_NODE_COUNT}, not ${opts.nodes}`);
   }
   const lab = labIdentity(opts.name);
+  if (lstatSync(lab.dir, { throwIfNoEntry: false }) && !ownsLabDir(lab.dir, lab.name))
+    // /tmp is shared: a folder lab up did not make is someone else's, so stop before anything changes.
+    throw new LabError(
+      `${lab.dir} exists and was not made by picocal lab up: nothing was changed`,
+      { hint: `it is not picocal's to remove: move it away yourself, or choose another --name` },
+      EXIT.usage,
+    );
   if (readLabState(lab.dir)) {
     throw new LabError(`lab '${lab.name}' already exists in ${lab.dir}`, {
       hint: `use it (picocal lab status --name ${lab.name}) or remove it first (picocal lab down --name ${lab.name})`,
@@ -64,7 +77,10 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   // From the first file written on, any failure (or Ctrl-C) removes everything this run made.
   try {
     const state = planState(lab, opts.nodes);
-    mkdirSync(lab.dir, { recursive: true, mode: 0o700 });
+    // Not recursive: the folder must be new (a folder that appeared meanwhile fails here, and lab down
+    // below leaves it alone), and the marker goes in first so lab down knows the folder is ours.
+    mkdirSync(lab.dir, { mode: 0o700 });
+    writeFileSync(join(lab.dir, LAB_MARKER_FILE), `${lab.name}\n`, { flag: 'wx' });
     mkdirSync(join(lab.dir, 'cp'), { mode: 0o700 });
     mkdirSync(state.faultsDir, { mode: 0o755 });
     const [client, ...hostKeys] = [

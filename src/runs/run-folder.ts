@@ -17,15 +17,28 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/**
+ * A new run folder, never an existing one (a same-second id clash draws a new id): a run only ever writes
+ * into a folder it made. Private (0700): snapshots hold live cluster objects, logs hold remote stderr.
+ */
 export function createRunFolder(baseDir: string, kind: string): RunFolder {
-  const id = `${newRunId()}-${kind}`;
-  const dir = resolve(baseDir, '.picocal', 'runs', id);
-  mkdirSync(dir, { recursive: true });
-  return {
-    id,
-    dir,
-    file: (name) => join(dir, name),
-    stream: (name) => createWriteStream(join(dir, name), { flags: 'a' }),
-    writeJson: (name, value) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2) + '\n'),
-  };
+  const runs = resolve(baseDir, '.picocal', 'runs');
+  mkdirSync(runs, { recursive: true, mode: 0o700 });
+  for (let attempt = 1; ; attempt++) {
+    const id = `${newRunId()}-${kind}`;
+    const dir = join(runs, id);
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 50) continue;
+      throw err;
+    }
+    return {
+      id,
+      dir,
+      file: (name) => join(dir, name),
+      stream: (name) => createWriteStream(join(dir, name), { flags: 'a' }),
+      writeJson: (name, value) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2) + '\n'),
+    };
+  }
 }

@@ -12,6 +12,7 @@ import { hostKeysPhase } from '../phases/host-keys-phase.js';
 import { installPhase } from '../phases/install-phase.js';
 import { runPhases, type Phase, type PlanEntry } from '../phases/phase.js';
 import { renderPhase } from '../phases/render-phase.js';
+import { assertReplaceable } from '../render/write-tree.js';
 import { nodeResetPhase } from '../phases/node-reset-phase.js';
 import { restartPodPhase } from '../phases/restart-pod-phase.js';
 import { versionGuardPhase } from '../phases/version-guard-phase.js';
@@ -48,13 +49,16 @@ export type ProvisionOutcome =
   { plan: PlanEntry[] } | { report: ProvisionReport; health: HealthReport | undefined };
 
 export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcome> {
+  const renderDir = resolve(opts.cwd, opts.renderDir ?? join('build', opts.inventory.cluster.cluster_name));
+  // Before the lock, the run folder or any connection: a --out folder that is not ours stops the run here.
+  await assertReplaceable(renderDir, opts.inventory.cluster.cluster_name);
   const run = createRunFolder(opts.cwd, opts.kind);
   const ctx: ProvisionContext = {
     inventory: opts.inventory,
     out: opts.out,
     signal: opts.signal,
     run,
-    renderDir: resolve(opts.cwd, opts.renderDir ?? join('build', opts.inventory.cluster.cluster_name)),
+    renderDir,
     artifactsDir: opts.artifactsDir,
     labManifests: opts.labManifests === true,
     limit: opts.limit,

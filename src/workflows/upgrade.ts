@@ -58,7 +58,9 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
   const rollbackOf = opts.rollbackRun ? readRunState(opts.cwd, opts.rollbackRun) : undefined;
   let resumeOf = opts.resume ? readRunState(opts.cwd, opts.resume) : undefined;
   if (!resumeOf && !opts.rollbackRun && !opts.dryRun) {
-    const left = unfinishedRun(opts.cwd, inv.cluster.cluster_name, opts.settings.to.replace(/^v/, ''));
+    const left = unfinishedRun(opts.cwd, inv.cluster.cluster_name, opts.settings.to.replace(/^v/, ''), (l) =>
+      opts.out.warn(l),
+    );
     resumeOf = left;
   }
   const earlier = rollbackOf ?? resumeOf;

@@ -99,6 +99,7 @@ export const policyEnforce: Command = {
       arg: 'DIR',
       description: 'write the converted files under DIR instead of in place',
     },
+    force: { type: 'boolean', description: 'replace files under --out that differ from the conversion' },
     ...LIVE_OPTIONS,
     tests: {
       type: 'string',

@@ -1,10 +1,10 @@
 // `picocal policy matrix`: who can reach whom. Every pod pair (or those of a namespace, or those a
 // selector picks) × every --port, as a table, JSON, or a self-contained HTML report.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, InputError, UsageError } from '../../errors.js';
 import { parseProtocolQuery, type ProtocolQuery } from '../../policy/evaluate/query.js';
 import { loadPolicySet } from '../../policy/load/policy-set.js';
+import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
 import { computeMatrix } from '../../policy/matrix/matrix.js';
 import { matrixHtml } from '../../policy/matrix/render-html.js';
 import { matrixJson, matrixText } from '../../policy/matrix/render-text.js';
@@ -84,7 +84,7 @@ export const policyMatrixCommand: Command = {
           `${pods.length} pods are too many for one HTML page`,
           'narrow it with --namespace or --selector',
         );
-      writeFileSync(resolve(ctx.cwd, html), matrixHtml(matrix, 'picocal reachability matrix'));
+      writeFileAtomic(resolve(ctx.cwd, html), matrixHtml(matrix, 'picocal reachability matrix'));
       ctx.out.info(`wrote ${html}`);
     }
     ctx.out.json(matrixJson(matrix));

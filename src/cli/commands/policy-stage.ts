@@ -2,7 +2,7 @@
 // whose effect shows only in flow logs, so a policy set can be tried without blocking anything.
 import { EXIT, UsageError } from '../../errors.js';
 import { convertFiles, type Change, type Direction } from '../../policy/convert/index.js';
-import { stringOption, type Command, type CommandContext } from '../command.js';
+import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 
 function describeChange(c: Change): string {
   const who = `${c.from.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
@@ -24,6 +24,7 @@ export async function runConversion(ctx: CommandContext, direction: Direction): 
     paths: ctx.positionals,
     cwd: ctx.cwd,
     ...(outDir ? { outDir } : {}),
+    force: flag(ctx, 'force'),
   });
   ctx.out.json({ direction, changes: result.changes, written: result.written });
   for (const c of result.changes) ctx.out.print(describeChange(c));
@@ -57,6 +58,7 @@ export const policyStage: Command = {
       arg: 'DIR',
       description: 'write the converted files under DIR instead of in place',
     },
+    force: { type: 'boolean', description: 'replace files under --out that differ from the conversion' },
   },
   examples: ['picocal policy stage policies/ --out staged/'],
   run: (ctx) => runConversion(ctx, 'stage'),

@@ -39,7 +39,7 @@ export const renderCommand: Command = {
   async run(ctx) {
     const { files, target, staged } = await renderToTemp(ctx);
     const diff = flag(ctx, 'diff') ? await diffTrees(target, staged) : undefined;
-    await swapInto(staged, target);
+    await swapInto(staged, target, files);
     const list = [...files.keys()].sort();
     ctx.out.json({ dir: target, files: list, ...(diff ? { changed: diff.changed, diff: diff.text } : {}) });
     if (diff) ctx.out.print(diff.changed ? diff.text : '# no changes since the previous render');

@@ -2,7 +2,9 @@
 // in memory first, so a staged `Delete` (or a staged `Set` that replaces an enforced policy) can
 // remove the enforced policy from whichever file holds it; then changed files are written, each
 // atomically.
+import { lstatSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
 import { dump } from 'js-yaml';
 import { expandPaths, readSources, type SourceFile } from '../lint/sources.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -95,6 +97,8 @@ export interface ConvertOptions {
   cwd: string;
   /** Write converted files under this folder instead of in place. */
   outDir?: string;
+  /** Replace files under outDir that differ from what would be written (else: refused, nothing written). */
+  force?: boolean;
 }
 
 function outputPaths(paths: readonly string[], cwd: string, outDir: string): Map<string, string> {
@@ -107,6 +111,24 @@ function outputPaths(paths: readonly string[], cwd: string, outDir: string): Map
     }
   }
   return map;
+}
+
+/**
+ * Under --out, a file that is already there is the user's: it is replaced only when it is one of the
+ * inputs (converting in place), already holds exactly what would be written, or with --force.
+ */
+function refuseForeignTargets(plan: readonly { target: string; text: string }[], inputs: Set<string>): void {
+  const foreign = plan.filter(({ target, text }) => {
+    if (inputs.has(target)) return false;
+    const st = lstatSync(target, { throwIfNoEntry: false });
+    if (!st) return false;
+    return !st.isFile() || readFileSync(target, 'utf8') !== text;
+  });
+  if (foreign.length)
+    throw new UsageError(
+      `refusing to overwrite ${foreign.map((f) => f.target).join(', ')}: nothing was written`,
+      'pass --force to replace those files, or --out with a new folder',
+    );
 }
 
 export function convertFiles(opts: ConvertOptions): ConversionResult {
@@ -213,7 +235,7 @@ export function convertFiles(opts: ConvertOptions): ConversionResult {
   }
 
   const targets = opts.outDir ? outputPaths(opts.paths, opts.cwd, opts.outDir) : undefined;
-  const written: string[] = [];
+  const plan: { target: string; text: string }[] = [];
   sources.forEach((source, si) => {
     const docs = states[si] ?? [];
     const changed = docs.some((d) => d.changed || d.removed);
@@ -221,9 +243,14 @@ export function convertFiles(opts: ConvertOptions): ConversionResult {
       ? (targets.get(source.path) ?? join(resolve(opts.cwd, opts.outDir ?? '.'), basename(source.path)))
       : source.path;
     if (!changed && !targets) return;
-    writeFileAtomic(target, changed ? render(source, docs) : source.text);
-    written.push(target);
+    plan.push({ target, text: changed ? render(source, docs) : source.text });
   });
+  if (targets && !opts.force) refuseForeignTargets(plan, new Set(sources.map((s) => s.path)));
+  const written: string[] = [];
+  for (const { target, text } of plan) {
+    writeFileAtomic(target, text);
+    written.push(target);
+  }
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   return { changes, written };
 }
