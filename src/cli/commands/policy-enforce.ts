@@ -17,12 +17,13 @@ import {
 } from '../../policy/live/index.js';
 import { buildPolicySet } from '../../policy/load/policy-set.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
-import { runConversion } from './policy-stage.js';
+import { CONVERSION_OPTIONS, runConversion } from './policy-stage.js';
 
 async function runLiveEnforce(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length)
     throw new UsageError('--live enforces the staged policies of the cluster: drop the FILE|DIR arguments');
-  if (stringOption(ctx, 'out')) throw new UsageError('--out writes files: it does not go with --live');
+  if (stringOption(ctx, 'out') || flag(ctx, 'in-place'))
+    throw new UsageError('--out and --in-place write files: they do not go with --live');
   const testsFile = stringOption(ctx, 'tests');
   if (!testsFile)
     throw new UsageError(
@@ -90,15 +91,12 @@ export const policyEnforce: Command = {
   description:
     'StagedNetworkPolicy → NetworkPolicy, StagedGlobalNetworkPolicy → GlobalNetworkPolicy, ' +
     'StagedKubernetesNetworkPolicy → networking.k8s.io/v1 NetworkPolicy. stagedAction Set replaces an enforced ' +
-    'policy of the same name in the files; Delete removes it. Files are replaced atomically, or written under --out.\n' +
+    'policy of the same name in the files; Delete removes it. The result is printed to stdout; --in-place replaces ' +
+    'the files atomically, --out DIR writes converted copies there.\n' +
     'With --live --tests FILE: read the cluster with kubectl, run the policy tests as if its staged policies were ' +
     'enforced, and only when all pass apply the enforced kinds (server-side) and delete the staged ones.',
   options: {
-    out: {
-      type: 'string',
-      arg: 'DIR',
-      description: 'write the converted files under DIR instead of in place',
-    },
+    ...CONVERSION_OPTIONS,
     ...LIVE_OPTIONS,
     tests: {
       type: 'string',
@@ -108,7 +106,8 @@ export const policyEnforce: Command = {
     'dry-run': { type: 'boolean', description: 'with --live: print what would change, change nothing' },
   },
   examples: [
-    'picocal policy enforce staged/',
+    'picocal policy enforce staged/web.yaml > web.yaml',
+    'picocal policy enforce staged/ --in-place',
     'picocal policy enforce staged/ --out policies/',
     'picocal policy enforce --live --tests policy-tests.yaml --dry-run',
   ],

@@ -28,6 +28,8 @@ export interface ConversionResult {
   changes: Change[];
   /** Files written (absolute paths). */
   written: string[];
+  /** Every input file (as the user named it) with its converted text, changed or not. */
+  outputs: Array<{ file: string; text: string }>;
 }
 
 interface DocState {
@@ -95,6 +97,8 @@ export interface ConvertOptions {
   cwd: string;
   /** Write converted files under this folder instead of in place. */
   outDir?: string;
+  /** false: write nothing, only return every file's converted text (`outputs`). */
+  write?: boolean;
 }
 
 function outputPaths(paths: readonly string[], cwd: string, outDir: string): Map<string, string> {
@@ -214,16 +218,19 @@ export function convertFiles(opts: ConvertOptions): ConversionResult {
 
   const targets = opts.outDir ? outputPaths(opts.paths, opts.cwd, opts.outDir) : undefined;
   const written: string[] = [];
+  const outputs: ConversionResult['outputs'] = [];
   sources.forEach((source, si) => {
     const docs = states[si] ?? [];
     const changed = docs.some((d) => d.changed || d.removed);
     const target = targets
       ? (targets.get(source.path) ?? join(resolve(opts.cwd, opts.outDir ?? '.'), basename(source.path)))
       : source.path;
-    if (!changed && !targets) return;
-    writeFileAtomic(target, changed ? render(source, docs) : source.text);
+    const text = changed ? render(source, docs) : source.text;
+    outputs.push({ file: source.file, text });
+    if (opts.write === false || (!changed && !targets)) return;
+    writeFileAtomic(target, text);
     written.push(target);
   });
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { changes, written };
+  return { changes, written, outputs };
 }
