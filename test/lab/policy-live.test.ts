@@ -175,6 +175,48 @@ describe.skipIf(skip !== undefined)(
       expect(r.stdout).toContain('kubectl:NetworkPolicy/shop/frontend-to-backend');
     });
 
+    it('policy matrix --live evaluates the pods and policies kubectl reads from the cluster', async () => {
+      const r = await runCli(
+        [
+          'policy',
+          'matrix',
+          '--live',
+          '--kubeconfig',
+          kubeconfig,
+          '-n',
+          'shop',
+          '--port',
+          '8080',
+          '--output',
+          'json',
+        ],
+        { cwd: h.state.dir },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as {
+        pods: string[];
+        planes: Array<{ allowed: boolean[][]; staged?: boolean[][] }>;
+      };
+      const [fe, be] = [doc.pods.indexOf('shop/frontend'), doc.pods.indexOf('shop/backend')];
+      expect(fe).toBeGreaterThanOrEqual(0);
+      expect(be).toBeGreaterThanOrEqual(0);
+      const plane = doc.planes[0];
+      expect(plane?.allowed[fe]?.[be]).toBe(true); // frontend → backend:8080, allowed both ways
+      expect(plane?.staged?.[be]?.[fe]).toBe(false); // the staged default deny would stop backend → frontend
+    });
+
+    it('policy test --live tests the cluster: fails now, passes with --staged (what enforce would make)', async () => {
+      const test = (...extra: string[]) =>
+        runCli(['policy', 'test', 'passing.yaml', '--live', '--kubeconfig', kubeconfig, ...extra], {
+          cwd: h.state.dir,
+        });
+      const now = await test();
+      expect(now.code, now.stderr).toBe(1);
+      expect(now.stdout).toMatch(/^FAIL\s+backend cannot reach frontend/m);
+      const staged = await test('--staged');
+      expect(staged.code, staged.stderr).toBe(0);
+    });
+
     it('calico-validate --live fails with exit 1 and a hint when the cluster is unreachable', async () => {
       const bad = join(h.state.dir, 'unreachable-kubeconfig');
       writeFileSync(bad, labKubeconfig(`http://127.0.0.1:${await freePort()}`));

@@ -42,6 +42,13 @@ describe('picocal argv → exit code and message', () => {
       2,
       /--output must be 'text' or 'json', not 'html'\nhint: did you mean '--html FILE'\?/,
     ],
+    // --live and files exclude each other; --kubeconfig only with --live
+    [
+      ['policy', 'matrix', '--live', '--cluster', 'c.yaml'],
+      2,
+      /--live reads the cluster: it cannot be combined/,
+    ],
+    [['policy', 'matrix', '--cluster', 'c.yaml', '--context', 'x'], 2, /--context needs --live/],
     // help
     [['help', 'verify'], 0, /^Usage: picocal verify \[options\]/],
     [['help', 'policy', 'matrix'], 0, /^Usage: picocal policy matrix \[options\]/],
