@@ -81,7 +81,7 @@ describe('picocal argv → exit code and message', () => {
   });
 
   it.each<[string[], number, RegExp]>([
-    [['a', 'b', '--prot', '80'], 2, /unknown option '--prot'\nhint: did you mean '--port N'\?/],
+    [['a', 'b', '--prot', '80'], 2, /unknown option '--prot'\nhint: did you mean '--port N\|NAME'\?/],
     [['a', 'b', '--expect'], 2, /option '--expect' needs a value/],
   ])('calico-validate %j → exit %i', async (argv, code, message) => {
     const r = await runCli(argv, { program: VALIDATE });
