@@ -90,6 +90,8 @@ ${valueCases.join('\n')}
 }
 
 ${f}() {
+  # Under zsh's bashcompinit: bash's 0-based arrays and word splitting, for this function only.
+  [[ -n "\${ZSH_VERSION-}" ]] && setopt localoptions ksharrays shwordsplit
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" w i skip=0
   local -a typed=()
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
@@ -117,9 +119,14 @@ ${f}() {
   # The longest command the typed words start with, and the words that may come next.
   local cmd="" cmdlen=0 next="" line
   local -a parts
+  local match j p0 p1 p2
   while IFS= read -r line; do
-    read -r -a parts <<< "$line"
-    local match=1 j
+    p0="" p1="" p2=""
+    IFS=' ' read -r p0 p1 p2 <<< "$line"
+    parts=("$p0")
+    [[ -n "$p1" ]] && parts+=("$p1")
+    [[ -n "$p2" ]] && parts+=("$p2")
+    match=1
     for (( j = 0; j < \${#parts[@]}; j++ )); do
       if (( j < \${#cmdwords[@]} )); then
         [[ "\${parts[j]}" == "\${cmdwords[j]}" ]] || { match=0; break; }

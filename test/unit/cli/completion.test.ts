@@ -1,5 +1,8 @@
 // Shell completion: the bash script is sourced in a real bash and its function called the way bash's
 // programmable completion calls it (COMP_WORDS, COMP_CWORD), so the candidates are bash's own answer.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
@@ -85,11 +88,79 @@ describe('picocal completion bash, in a real bash', () => {
   }, 60_000);
 });
 
-describe('picocal completion zsh|fish', () => {
+const has = (shell: string) =>
+  execa('sh', ['-c', `command -v ${shell}`], { reject: false }).then((r) => r.exitCode === 0);
+const CASES: Array<[string[], string[]]> = [
+  [['pol'], ['policy']],
+  [
+    ['policy', 'l'],
+    ['lint', 'list', 'log-rules'],
+  ],
+  [['-i', 'inv.yaml', 've'], ['verify']],
+  [['verify', '--ti'], ['--timeout']],
+  [
+    ['verify', '--output', ''],
+    ['json', 'text'],
+  ],
+  [
+    ['completion', ''],
+    ['bash', 'fish', 'zsh'],
+  ],
+];
+
+describe('picocal completion zsh, in a real zsh (bashcompinit)', async () => {
+  const available = await has('zsh');
+  it.skipIf(!available).each(CASES)('%j → %j', async (words, expected) => {
+    const script = (await runCli(['completion', 'zsh'])).stdout;
+    expect(script).toMatch(/^#compdef picocal\n/);
+    const r = await execa(
+      'zsh',
+      [
+        '-f',
+        '-c',
+        'eval "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _picocal; print -rl -- "${COMPREPLY[@]}"',
+        'complete-test',
+        script,
+        'picocal',
+        ...words,
+      ],
+      { reject: false, env: { HOME: tmpdir() } },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    // zsh's compgen leaves filtering by the typed prefix to the completion system (compadd): do the same.
+    const cur = words[words.length - 1] ?? '';
+    const got = [...new Set(r.stdout.split('\n').filter((w) => w && w.startsWith(cur)))].sort();
+    expect(got).toEqual(expected);
+  });
+});
+
+describe('picocal completion fish, in a real fish (complete -C)', async () => {
+  const available = await has('fish');
+  it.skipIf(!available).each(CASES)('%j → %j', async (words, expected) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'picocal-fish-')), 'picocal.fish');
+    writeFileSync(file, (await runCli(['completion', 'fish'])).stdout);
+    const line = ['picocal', ...words].join(' ');
+    const r = await execa(
+      'fish',
+      ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, line],
+      {
+        reject: false,
+      },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const got = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0] ?? '')
+      .sort();
+    expect(got).toEqual(expected);
+  });
+});
+
+describe('picocal completion: every command and option is in each script', () => {
   it('zsh loads the bash function through bashcompinit', async () => {
     const r = await runCli(['completion', 'zsh']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^#compdef picocal\n/);
     expect(r.stdout).toContain('bashcompinit');
     expect(r.stdout).toContain('complete -o bashdefault -o default -F _picocal picocal');
   });
