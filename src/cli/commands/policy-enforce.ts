@@ -96,7 +96,7 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
 export const policyEnforce: Command = {
   name: 'policy enforce',
   summary: 'convert Staged* policies to the kinds Calico enforces (files, or the cluster with --live)',
-  args: '[FILE|DIR...] | --live [NAME...]',
+  args: '[FILE|DIR...|NAME...]',
   description:
     'StagedNetworkPolicy → NetworkPolicy, StagedGlobalNetworkPolicy → GlobalNetworkPolicy, ' +
     'StagedKubernetesNetworkPolicy → networking.k8s.io/v1 NetworkPolicy. stagedAction Set replaces an enforced ' +
