@@ -38,7 +38,7 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   const color = opts.color ?? wantsColor();
   const early = new Output('text', false, color, stdout, stderr);
 
-  if (!program.single && (argv[0] === '--version' || argv[0] === 'version')) {
+  if (!program.single && argv[0] === 'version' && argv.length === 1) {
     stdout.write(`${program.name} ${packageVersion()}\n`);
     return EXIT.ok;
   }

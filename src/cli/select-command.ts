@@ -2,6 +2,7 @@
 // a command group alone (`picocal policy`) lists its commands; a word that names nothing is a usage
 // error with the closest command as a guess.
 import { EXIT, UsageError } from '../errors.js';
+import { packageVersion } from '../paths.js';
 import { resolveCommand, splitLeading, unknownCommand } from './argv.js';
 import type { Command, OptionSpec } from './command.js';
 import { commandHelp, groupHelp, programHelp } from './help.js';
@@ -12,6 +13,7 @@ export type Selection =
   | { kind: 'text'; text: string; stream: 'stdout' | 'stderr'; exit: number };
 
 const HELP_FLAGS = new Set(['--help', '-h']);
+const VERSION_SPEC: OptionSpec = { type: 'boolean', description: 'print the version' };
 
 export function selectCommand(
   program: Program,
@@ -25,8 +27,12 @@ export function selectCommand(
   }
   if (argv.length === 0)
     return { kind: 'text', text: programHelp(program, globals), stream: 'stdout', exit: EXIT.usage };
-  const { leading, words, rest } = splitLeading(argv, globals);
+  const { leading, words, rest } = splitLeading(argv, { ...globals, version: VERSION_SPEC });
   const asksHelp = [...leading, ...rest].some((a) => HELP_FLAGS.has(a));
+  if (leading.includes('--version')) {
+    if (words.length) throw new UsageError('--version goes alone', `run '${program.name} --version'`);
+    return { kind: 'text', text: `${program.name} ${packageVersion()}\n`, stream: 'stdout', exit: 0 };
+  }
 
   if (words[0] === 'help') {
     const topic = words.slice(1);

@@ -58,6 +58,8 @@ describe('picocal argv → exit code and message', () => {
     [['policy', '--help'], 0, /^Commands of 'picocal policy':/],
     [['-i', INV, '--help'], 0, /^picocal: /],
     [['-v'], 2, /no command given/],
+    [['-i', INV, '--version'], 0, /^picocal \d+\.\d+\.\d+\n$/],
+    [['--version', 'verify'], 2, /--version goes alone/],
   ])('%j → exit %i', async (argv, code, message) => {
     const r = await runCli(argv);
     expect(r.code).toBe(code);
