@@ -14,6 +14,9 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v curl >/dev/null || need+=(curl)
 # nc: the lab's `kubectl exec` stand-in runs host programs, and calico-validate --probe's default probe is nc.
 command -v nc >/dev/null || need+=(netcat-openbsd)
+# zsh, fish: `picocal completion zsh|fish` is tested in the real shells.
+command -v zsh >/dev/null || need+=(zsh)
+command -v fish >/dev/null || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "picocal: missing packages: ${need[*]}; install them as root: apt-get install ${need[*]}" >&2

@@ -17,7 +17,10 @@ import {
   type ProbeReport,
 } from '../policy/probe/index.js';
 import { buildPolicySet, loadPolicySet, type PolicySet } from '../policy/load/policy-set.js';
-import { parseProtocolQuery, resolvePeer } from '../policy/evaluate/query.js';
+import { findPeer } from '../policy/evaluate/find-peer.js';
+import { namedPortQuery } from '../policy/evaluate/named-port.js';
+import { parseProtocolQuery } from '../policy/evaluate/query.js';
+import type { Peer } from '../policy/model/flow.js';
 import { resultJson, resultText, validateFlow } from '../policy/evaluate/validate.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from './command.js';
 import { runProgram, type RunOptions } from './main.js';
@@ -28,8 +31,10 @@ export const validateCommand: Command = {
   summary: 'say whether SRC may connect to DST under the given Calico and Kubernetes policies, and why',
   args: 'SRC DST [NAMESPACE]',
   description:
-    'SRC and DST are a pod name (in NAMESPACE, default `default`), `namespace/pod`, or an IP address outside the ' +
-    'cluster. The verdict is computed from files (no cluster is needed), or with --live from what kubectl reads ' +
+    'SRC and DST are a pod name (in NAMESPACE, default `default`), `namespace/pod`, a unique start of a pod name ' +
+    '(`web` for web-6b7f9c8d5-2lx9p), a label selector as kubectl -l takes it (`app=web`, or -l app=web), or an ' +
+    'IP address outside the cluster. A selector matching several pods is accepted when they are alike for policy ' +
+    '(same labels and service account). The verdict is computed from files (no cluster is needed), or with --live from what kubectl reads ' +
     'from the cluster of the current kubeconfig. --probe (implies --live) then connects from the SRC pod to ' +
     "the DST pod's IP and --port with kubectl exec (nc -v -z for TCP, nc -v -u -z for UDP, ping for ICMP, or " +
     '--probe-command) and says whether the cluster agrees with the verdict; a refused TCP connection counts as ' +
@@ -37,7 +42,20 @@ export const validateCommand: Command = {
     '1 when it does not or when the probe disagrees with the verdict (an inconclusive probe does not change ' +
     'the exit code), 2 on bad input.',
   options: {
-    port: { type: 'string', arg: 'N', description: 'destination port (default: is any port allowed?)' },
+    port: {
+      type: 'string',
+      arg: 'N|NAME',
+      description:
+        "destination port, or the name of one of the DST pod's container ports (default: is any port allowed?)",
+    },
+    selector: {
+      type: 'string',
+      short: 'l',
+      multiple: true,
+      arg: 'SELECTOR',
+      description:
+        'a pod by its labels, as kubectl -l takes them (app=web): the first -l is SRC, a second DST',
+    },
     protocol: {
       type: 'string',
       arg: 'TCP|UDP|SCTP|ICMP',
@@ -58,23 +76,43 @@ export const validateCommand: Command = {
     'calico-validate frontend-pod backend-pod default --port 8080 --cluster cluster.yaml --policies policies/',
     'calico-validate shop/web 203.0.113.10 --port 443 --cluster cluster.yaml --policies policies/ --output json',
     'calico-validate frontend backend shop --port 8080 --live --context pi-cluster',
+    'calico-validate -l app=web -l app=api shop --port http --live',
+    'calico-validate web api shop --port 8080 --live          # unique starts of pod names',
     'calico-validate frontend backend shop --port 8080 --probe --probe-timeout 2',
     "calico-validate shop/web shop/api --port 8080 --probe --probe-command 'agnhost connect {ip}:{port} --timeout {timeout}s'",
   ],
   async run(ctx) {
-    const [srcText, dstText, namespace = 'default', ...extra] = ctx.positionals;
-    if (!srcText || !dstText || extra.length)
+    // Each -l stands in for the next end of the flow: the first for SRC, the second for DST.
+    const selectors = listOption(ctx, 'selector');
+    if (selectors.length > 2) throw new UsageError('at most two -l selectors: one for SRC, one for DST');
+    const ends = [
+      ...selectors.map((text) => ({ text, selector: true })),
+      ...ctx.positionals.map((text) => ({ text, selector: false })),
+    ];
+    const [srcArg, dstArg, nsArg, ...extra] = ends;
+    if (!srcArg || !dstArg || extra.length || nsArg?.selector)
       throw new UsageError('expected SRC DST [NAMESPACE]', "run 'calico-validate --help' for the arguments");
+    const namespace = nsArg?.text ?? 'default';
     const expect = stringOption(ctx, 'expect') ?? 'allow';
     if (expect !== 'allow' && expect !== 'deny')
       throw new UsageError(`--expect must be allow or deny, not '${expect}'`);
-    const query = parseProtocolQuery(stringOption(ctx, 'protocol'), stringOption(ctx, 'port'));
+    const portText = stringOption(ctx, 'port');
+    const named = portText !== undefined && !/^\d+$/.test(portText) ? portText : undefined;
+    let query = parseProtocolQuery(stringOption(ctx, 'protocol'), named ? undefined : portText);
     const probe = probeSettings(ctx);
-    if (probe) checkProbe(query, probe);
+    if (probe && !named) checkProbe(query, probe);
     const set = await policySet(ctx, probe !== undefined);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
-    const src = resolvePeer(srcText, namespace, set.cluster, 'SRC');
-    const dst = resolvePeer(dstText, namespace, set.cluster, 'DST');
+    const found = [
+      findPeer(srcArg.text, namespace, set.cluster, 'SRC', srcArg.selector),
+      findPeer(dstArg.text, namespace, set.cluster, 'DST', dstArg.selector),
+    ];
+    for (const f of found) if (f.note) ctx.out.info(f.note);
+    const [src, dst] = found.map((f) => f.peer) as [Peer, Peer];
+    if (named) {
+      query = namedPortQuery(named, query, dst);
+      if (probe) checkProbe(query, probe);
+    }
     // Checked before anything runs, so a probe that cannot be made is a usage error, not a half answer.
     const plan = probe ? planProbe(src, dst, query, probe) : undefined;
     const result = validateFlow(set, src, dst, query);

@@ -34,10 +34,10 @@ export function programHelp(program: Program, globals: Record<string, OptionSpec
     ...cmds,
     '',
     'Global options:',
-    ...optionLines(globals),
-    '      --version       print the version',
+    ...optionLines({ ...globals, version: { type: 'boolean', description: 'print the version' } }),
     '',
-    `Run '${program.name} COMMAND --help' for a command's options.`,
+    `Run '${program.name} help COMMAND' (or '${program.name} COMMAND --help') for a command's options;`,
+    `global options go before or after the command.`,
     '',
     EXIT_CODES_HELP,
   ].join('\n');
@@ -58,5 +58,18 @@ export function commandHelp(program: Program, command: Command, globals: Record<
     '',
     ...(command.examples?.length ? ['Examples:', ...command.examples.map((e) => `  ${e}`), ''] : []),
     EXIT_CODES_HELP,
+  ].join('\n');
+}
+
+/** The commands of a group (`picocal policy`), aligned. */
+export function groupHelp(program: Program, group: string, commands: readonly Command[]): string {
+  const left = commands.map((c) => `${c.name}${c.args ? ` ${c.args}` : ''}`);
+  const width = Math.max(0, ...left.map((l) => l.length));
+  return [
+    `Commands of '${program.name} ${group}':`,
+    ...commands.map((c, i) => `  ${(left[i] ?? '').padEnd(width)}  ${c.summary}`),
+    '',
+    `Run '${program.name} help ${group} COMMAND' for a command's options.`,
+    '',
   ].join('\n');
 }

@@ -1,11 +1,12 @@
 // The CLI's one entry: parse global flags, pick a command, run it, map what happens to an exit code.
 // Nothing else in picocal prints errors or exits.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, InputError, PicocalError, UsageError, formatProblem } from '../errors.js';
 import { packageVersion } from '../paths.js';
 import type { Command, CommandContext, GlobalOptions, OptionSpec } from './command.js';
-import { commandHelp, programHelp } from './help.js';
+import { parseCommandArgs, type ParsedArgs } from './argv.js';
+import { commandHelp } from './help.js';
 import { Output, wantsColor } from './output.js';
+import { selectCommand } from './select-command.js';
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   inventory: { type: 'string', short: 'i', arg: 'FILE', description: 'cluster inventory (Ansible YAML)' },
@@ -31,100 +32,30 @@ export interface RunOptions {
   cwd?: string;
 }
 
-function pickCommand(program: Program, words: string[]): { command: Command; rest: string[] } | undefined {
-  if (program.single) {
-    const only = program.commands[0];
-    return only ? { command: only, rest: words } : undefined;
-  }
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const command of program.commands) {
-    const parts = command.name.split(' ');
-    if (
-      parts.every((p, i) => words[i] === p) &&
-      (!best || parts.length > best.command.name.split(' ').length)
-    ) {
-      best = { command, rest: words.slice(parts.length) };
-    }
-  }
-  return best;
-}
-
-function toParseArgs(specs: Record<string, OptionSpec>): ParseArgsConfig['options'] {
-  const out: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [name, s] of Object.entries(specs)) {
-    out[name] = {
-      type: s.type,
-      ...(s.short ? { short: s.short } : {}),
-      ...(s.multiple ? { multiple: true } : {}),
-      ...(s.default !== undefined ? { default: s.default } : {}),
-    } as NonNullable<ParseArgsConfig['options']>[string];
-  }
-  return out;
-}
-
-/** Words before the first flag pick the command; everything is then parsed with its options. */
-function commandWords(argv: string[]): string[] {
-  const words: string[] = [];
-  for (const a of argv) {
-    if (a.startsWith('-')) break;
-    words.push(a);
-  }
-  return words;
-}
-
 export async function runProgram(program: Program, argv: string[], opts: RunOptions = {}): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   const color = opts.color ?? wantsColor();
   const early = new Output('text', false, color, stdout, stderr);
 
-  if (!program.single && (argv[0] === '--version' || argv[0] === 'version')) {
+  if (!program.single && argv[0] === 'version' && argv.length === 1) {
     stdout.write(`${program.name} ${packageVersion()}\n`);
     return EXIT.ok;
   }
-  if (
-    !program.single &&
-    (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')
-  ) {
-    stdout.write(programHelp(program, GLOBAL_OPTIONS));
-    return argv.length === 0 ? EXIT.usage : EXIT.ok;
-  }
-
-  const picked = pickCommand(program, commandWords(argv));
-  const group = program.commands.filter((c) => c.name.startsWith(`${argv[0] ?? ''} `));
-  if (!picked && group.length > 0) {
-    // `picocal lab` or `picocal policy --help`: a command group, so list its commands.
-    const asked = argv.includes('--help') || argv.includes('-h');
-    (asked ? stdout : stderr).write(
-      [
-        `Commands of '${program.name} ${argv[0]}':`,
-        ...group.map((c) => `  ${c.name}${c.args ? ` ${c.args}` : ''}  ${c.summary}`),
-        '',
-      ].join('\n'),
-    );
-    return asked ? EXIT.ok : EXIT.usage;
-  }
-  if (!picked) {
-    early.error(`${program.name}: unknown command '${commandWords(argv).join(' ') || argv[0]}'`);
-    early.info(`hint: run '${program.name} --help' to see the commands`);
-    return EXIT.usage;
-  }
-  const { command } = picked;
-  const argsAfterWords = program.single ? argv : argv.slice(command.name.split(' ').length);
-  const allSpecs = { ...GLOBAL_OPTIONS, ...(command.options ?? {}) };
-
-  let parsed: ReturnType<typeof parseArgs>;
+  let command: Command;
+  let parsed: ParsedArgs;
   try {
-    parsed = parseArgs({
-      args: argsAfterWords,
-      options: toParseArgs(allSpecs),
-      allowPositionals: true,
-      strict: true,
-    });
+    const selected = selectCommand(program, argv, GLOBAL_OPTIONS);
+    if (selected.kind === 'text') {
+      (selected.stream === 'stdout' ? stdout : stderr).write(selected.text);
+      return selected.exit;
+    }
+    command = selected.command;
+    const helpFor = program.single ? program.name : `${program.name} ${command.name}`;
+    parsed = parseCommandArgs(selected.args, { ...GLOBAL_OPTIONS, ...(command.options ?? {}) }, helpFor);
   } catch (err) {
-    early.error(`${program.name}: ${(err as Error).message}`);
-    early.info(`hint: run '${program.single ? program.name : `${program.name} ${command.name}`} --help'`);
-    return EXIT.usage;
+    reportError(early, program.name, err, false);
+    return err instanceof PicocalError ? err.exitCode : EXIT.usage;
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values['help']) {
@@ -134,6 +65,8 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   const format = values['output'];
   if (format !== 'text' && format !== 'json') {
     early.error(`${program.name}: --output must be 'text' or 'json', not '${String(format)}'`);
+    const other = command.options?.[String(format)];
+    if (other) early.info(`hint: did you mean '--${String(format)}${other.arg ? ` ${other.arg}` : ''}'?`);
     return EXIT.usage;
   }
   const debug = values['debug'] === true;

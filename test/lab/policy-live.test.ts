@@ -22,6 +22,14 @@ kind: Namespace
 metadata: {name: shop, labels: {team: web}}
 ---
 apiVersion: v1
+kind: Namespace
+metadata: {name: apps}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: other}
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: frontend, namespace: shop, labels: {app: frontend}}
 spec:
@@ -80,6 +88,25 @@ metadata: {name: legacy-allow-all, namespace: shop}
 spec:
   stagedAction: Delete
   podSelector: {}
+---
+# picocal's rendered baseline (policy.mode: staged in the inventory): never enforced by policy enforce --live.
+apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata: {name: default-deny, namespace: apps, labels: {app.kubernetes.io/managed-by: picocal}}
+spec:
+  stagedAction: Set
+  tier: default
+  order: 200
+  selector: all()
+  types: [Ingress, Egress]
+---
+apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata: {name: quarantine, namespace: other}
+spec:
+  stagedAction: Set
+  selector: all()
+  types: [Ingress]
 `;
 
 const PASSING = `- {name: frontend reaches backend api, from: frontend, to: backend, namespace: shop, port: 8080, expect: allow}
@@ -146,6 +173,7 @@ describe.skipIf(skip !== undefined)(
       expect(p.exitCode, p.stderr).toBe(0);
       writeFileSync(join(h.state.dir, 'passing.yaml'), PASSING);
       writeFileSync(join(h.state.dir, 'failing.yaml'), FAILING);
+      writeFileSync(join(h.state.dir, 'frontend-only.yaml'), PASSING.split('\n')[0] + '\n');
     }, 120_000);
 
     afterAll(async () => {
@@ -175,6 +203,48 @@ describe.skipIf(skip !== undefined)(
       expect(r.stdout).toContain('kubectl:NetworkPolicy/shop/frontend-to-backend');
     });
 
+    it('policy matrix --live evaluates the pods and policies kubectl reads from the cluster', async () => {
+      const r = await runCli(
+        [
+          'policy',
+          'matrix',
+          '--live',
+          '--kubeconfig',
+          kubeconfig,
+          '-n',
+          'shop',
+          '--port',
+          '8080',
+          '--output',
+          'json',
+        ],
+        { cwd: h.state.dir },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as {
+        pods: string[];
+        planes: Array<{ allowed: boolean[][]; staged?: boolean[][] }>;
+      };
+      const [fe, be] = [doc.pods.indexOf('shop/frontend'), doc.pods.indexOf('shop/backend')];
+      expect(fe).toBeGreaterThanOrEqual(0);
+      expect(be).toBeGreaterThanOrEqual(0);
+      const plane = doc.planes[0];
+      expect(plane?.allowed[fe]?.[be]).toBe(true); // frontend → backend:8080, allowed both ways
+      expect(plane?.staged?.[be]?.[fe]).toBe(false); // the staged default deny would stop backend → frontend
+    });
+
+    it('policy test --live tests the cluster: fails now, passes with --staged (what enforce would make)', async () => {
+      const test = (...extra: string[]) =>
+        runCli(['policy', 'test', 'passing.yaml', '--live', '--kubeconfig', kubeconfig, ...extra], {
+          cwd: h.state.dir,
+        });
+      const now = await test();
+      expect(now.code, now.stderr).toBe(1);
+      expect(now.stdout).toMatch(/^FAIL\s+backend cannot reach frontend/m);
+      const staged = await test('--staged');
+      expect(staged.code, staged.stderr).toBe(0);
+    });
+
     it('calico-validate --live fails with exit 1 and a hint when the cluster is unreachable', async () => {
       const bad = join(h.state.dir, 'unreachable-kubeconfig');
       writeFileSync(bad, labKubeconfig(`http://127.0.0.1:${await freePort()}`));
@@ -186,6 +256,13 @@ describe.skipIf(skip !== undefined)(
     it('calico-validate rejects --live together with --cluster (exit 2)', async () => {
       const r = await validate('a', 'b', '--cluster', 'x.yaml');
       expect(r.code).toBe(2);
+    });
+
+    it('the policy tests gate the cluster as it would be: enforcing only other/quarantine leaves backend → frontend open', async () => {
+      const r = await enforce('--tests', 'passing.yaml', '--dry-run', 'other/quarantine');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('refusing to enforce: 1 policy test fails');
+      expect(r.stderr).toContain('backend cannot reach frontend');
     });
 
     it('policy enforce --live refuses, naming the failing test, and changes nothing', async () => {
@@ -207,11 +284,42 @@ describe.skipIf(skip !== undefined)(
       expect(r.stdout).toContain(
         'would delete NetworkPolicy shop/legacy-allow-all (networking.k8s.io/v1, stagedAction Delete',
       );
+      expect(r.stdout).toContain('would apply NetworkPolicy other/quarantine');
+      // picocal's baseline keeps the inventory's mode.
+      expect(r.stdout).not.toContain('apps/default-deny');
+      expect(r.stderr).toContain("left staged: StagedNetworkPolicy apps/default-deny: picocal's baseline");
       expect(await names('stagednetworkpolicies.projectcalico.org')).toBe('default-deny');
     });
 
+    it.each<[string[], string[], string[]]>([
+      [['-n', 'shop'], ['shop/default-deny', 'shop/legacy-allow-all'], ['other/quarantine']],
+      [['shop/default-deny'], ['shop/default-deny'], ['legacy-allow-all', 'other/quarantine']],
+      [['quarantine'], ['other/quarantine'], ['shop/']],
+    ])('policy enforce --live %j --dry-run enforces only those', async (filter, present, absent) => {
+      // A test that holds whichever of them is enforced: the gate is about the choice, not tested here.
+      const r = await enforce('--tests', 'frontend-only.yaml', '--dry-run', ...filter);
+      expect(r.code, r.stderr).toBe(0);
+      for (const p of present) expect(r.stdout).toContain(p);
+      for (const a of absent) expect(r.stdout).not.toContain(a);
+      expect(r.stdout).not.toContain('apps/default-deny');
+    });
+
+    it.each<[string[], RegExp]>([
+      [
+        ['apps/default-deny'],
+        /no staged policy 'apps\/default-deny' to enforce\nhint: that is picocal's baseline/,
+      ],
+      [['shop/defualt-deny'], /did you mean 'shop\/default-deny'\?/],
+      [['-n', 'apps'], /nothing to enforce: no staged policy matches/],
+    ])('policy enforce --live %j: refused or nothing to do, nothing changed', async (filter, message) => {
+      const r = await enforce('--tests', 'frontend-only.yaml', '--dry-run', ...filter);
+      expect(r.code).toBe(filter[0] === '-n' ? 0 : 2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    });
+
     it('policy enforce --live replaces the staged policy with the enforced kind once the tests pass', async () => {
-      const r = await enforce('--tests', 'passing.yaml', '--output', 'json');
+      const r = await enforce('--tests', 'passing.yaml', '-n', 'shop', '--output', 'json');
       expect(r.code, r.stderr).toBe(0);
       const doc = JSON.parse(r.stdout) as { enforced: boolean; steps: string[] };
       expect(doc.enforced).toBe(true);
@@ -233,6 +341,18 @@ describe.skipIf(skip !== undefined)(
         'jsonpath={.spec.selector} {.spec.types} {.spec.stagedAction}',
       ]);
       expect(spec.stdout.trim()).toBe('all() ["Ingress","Egress"]');
+      // Outside -n shop nothing changed: the baseline and the other namespace's policy stay staged.
+      for (const ns of ['apps', 'other']) {
+        const left = await h.kubectl([
+          'get',
+          'stagednetworkpolicies.projectcalico.org',
+          '-n',
+          ns,
+          '-o',
+          'name',
+        ]);
+        expect(left.stdout.trim()).not.toBe('');
+      }
       // Enforced now: the live verdict is what the staged one was.
       const v = await validate('backend', 'frontend', 'shop', '--port', '80', '--expect', 'deny');
       expect(v.code, v.stderr).toBe(0);

@@ -93,6 +93,11 @@ export const gitopsFlux: Command = {
     );
     ctx.out.json({ files: written, resources: scan.resources, skipped: scan.skipped });
     for (const w of written) ctx.out.print(`wrote ${w}`);
+    if (ctx.global.output === 'text')
+      ctx.out.info(
+        `note: kustomization.yaml lists today's ${scan.resources.length} policy files; a file added later is ` +
+          `deployed once listed: 'picocal policy lint ${options.path}' (and the CI pipeline) names any left out`,
+      );
     return EXIT.ok;
   },
 };

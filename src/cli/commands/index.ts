@@ -19,6 +19,8 @@ import { verifyCommand } from './verify.js';
 import { upgradeCommand } from './upgrade.js';
 import { statusCommand } from './status.js';
 import { policyDenied } from './policy-denied.js';
+import { completionCommand } from './completion.js';
+import { runsList, runsShow } from './runs.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
@@ -42,4 +44,7 @@ export const COMMANDS: Command[] = [
   upgradeCommand,
   statusCommand,
   policyDenied,
+  runsList,
+  runsShow,
+  completionCommand(() => COMMANDS),
 ];

@@ -4,7 +4,7 @@ import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { EXIT, InterruptedError, UsageError } from '../../errors.js';
 import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../ops/denied/collect.js';
 import type { MappedEntry } from '../../ops/denied/map-pods.js';
-import { deniedJson, deniedText } from '../../ops/denied/render.js';
+import { deniedJson, deniedText, unreadLines } from '../../ops/denied/render.js';
 import { parseSince } from '../../ops/denied/since.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
@@ -29,10 +29,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 function reportNodes(ctx: CommandContext, nodes: readonly NodeLog[], podsError: string | undefined): void {
-  for (const n of nodes) {
-    if (n.error) ctx.out.warn(`${n.name}: ${n.reachable ? '' : 'unreachable: '}${n.error}`);
-    if (n.hint) ctx.out.info(`${n.name}: hint: ${n.hint}`);
-  }
+  const lines = unreadLines(nodes);
+  const bad = nodes.filter((n) => n.error !== undefined).length;
+  if (bad > 0 && bad === nodes.length)
+    ctx.out.error(
+      `policy denied: could not read the kernel log of any board (${bad} of ${bad}), so nothing is known about denied packets:`,
+    );
+  else if (bad > 0) ctx.out.warn(`could not read the kernel log of ${bad} of ${nodes.length} boards:`);
+  for (const l of lines) ctx.out.info(`  ${l}`);
   if (podsError) ctx.out.warn(`no pod names: ${podsError}`);
 }
 
@@ -99,13 +103,13 @@ export const policyDenied: Command = {
       reportNodes(ctx, first.nodes, first.podsError);
       if (!flag(ctx, 'follow')) {
         ctx.out.json(document(first, first.entries, sinceSeconds));
-        for (const line of deniedText(first.entries)) ctx.out.print(line);
+        for (const line of deniedText(first.entries, first.nodes)) ctx.out.print(line);
         return exitCode(first.nodes);
       }
       // Follow: rows as they come; with --output json one document of everything seen, at Ctrl-C.
       const all = [...first.entries];
       let last = first;
-      for (const line of deniedText(first.entries)) ctx.out.print(line);
+      for (const line of deniedText(first.entries, first.nodes)) ctx.out.print(line);
       ctx.out.info('following: new packets appear below; Ctrl-C to stop');
       while (!ctx.signal.aborted) {
         await sleep(POLL_MS, ctx.signal);

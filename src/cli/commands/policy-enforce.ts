@@ -7,7 +7,9 @@ import { resultsJson, resultsText, summaryLine } from '../../ops/policy-test/ren
 import { runExpectations } from '../../ops/policy-test/run.js';
 import { readTestFile } from '../../ops/policy-test/spec.js';
 import {
+  afterEnforce,
   applyStep,
+  selectStaged,
   fetchLive,
   isStaged,
   LIVE_OPTIONS,
@@ -16,13 +18,12 @@ import {
   stepText,
 } from '../../policy/live/index.js';
 import { buildPolicySet } from '../../policy/load/policy-set.js';
-import { flag, stringOption, type Command, type CommandContext } from '../command.js';
-import { runConversion } from './policy-stage.js';
+import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
+import { CONVERSION_OPTIONS, runConversion } from './policy-stage.js';
 
 async function runLiveEnforce(ctx: CommandContext): Promise<number> {
-  if (ctx.positionals.length)
-    throw new UsageError('--live enforces the staged policies of the cluster: drop the FILE|DIR arguments');
-  if (stringOption(ctx, 'out')) throw new UsageError('--out writes files: it does not go with --live');
+  if (stringOption(ctx, 'out') || flag(ctx, 'in-place'))
+    throw new UsageError('--out and --in-place write files: they do not go with --live');
   const testsFile = stringOption(ctx, 'tests');
   if (!testsFile)
     throw new UsageError(
@@ -37,17 +38,22 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
   const target = liveTarget(ctx);
   const snapshot = await fetchLive(target);
   for (const w of snapshot.warnings) ctx.out.warn(w);
-  const set = buildPolicySet(snapshot.objects);
-  for (const n of set.notes) ctx.out.detail(`note: ${n}`);
-  const plan = planEnforce(snapshot.objects.filter(isStaged));
-  for (const s of plan.skipped) ctx.out.warn(`left staged: ${s}`);
-
-  const results = runExpectations(
-    { ...set, policies: set.stagedPolicies ?? set.policies },
-    spec.expectations,
+  // Positionals name staged policies (`name` or `namespace/name`); -n narrows to namespaces.
+  const choice = selectStaged(
+    snapshot.objects.filter(isStaged),
+    listOption(ctx, 'namespace'),
+    ctx.positionals,
   );
+  for (const k of choice.kept) ctx.out.warn(`left staged: ${k}`);
+  const plan = planEnforce(choice.selected);
+  for (const s of plan.skipped) ctx.out.warn(`left staged: ${s}`);
+  // The tests run against the cluster as it would be: the chosen policies enforced, the others staged.
+  const set = buildPolicySet(afterEnforce(snapshot.objects, choice.selected));
+  for (const n of set.notes) ctx.out.detail(`note: ${n}`);
+
+  const results = runExpectations(set, spec.expectations);
   const failing = results.filter((r) => !r.passed).map((r) => r.expectation.name);
-  const base = { live: true, dryRun, tests: resultsJson(testsFile, results) };
+  const base = { live: true, dryRun, leftStaged: choice.kept, tests: resultsJson(testsFile, results) };
   if (failing.length) {
     ctx.out.json({
       ...base,
@@ -65,7 +71,11 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
   if (ctx.global.output === 'text') ctx.out.info(`policy tests: ${summaryLine(results)}`);
   if (!plan.steps.length) {
     ctx.out.json({ ...base, enforced: false, steps: [] });
-    ctx.out.info('nothing to enforce: the cluster has no staged policies');
+    ctx.out.info(
+      choice.kept.length || ctx.positionals.length || listOption(ctx, 'namespace').length
+        ? 'nothing to enforce: no staged policy matches (see the ones left staged above)'
+        : 'nothing to enforce: the cluster has no staged policies',
+    );
     return EXIT.ok;
   }
   const done: string[] = [];
@@ -86,20 +96,19 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
 export const policyEnforce: Command = {
   name: 'policy enforce',
   summary: 'convert Staged* policies to the kinds Calico enforces (files, or the cluster with --live)',
-  args: '[FILE|DIR...]',
+  args: '[FILE|DIR...|NAME...]',
   description:
     'StagedNetworkPolicy → NetworkPolicy, StagedGlobalNetworkPolicy → GlobalNetworkPolicy, ' +
     'StagedKubernetesNetworkPolicy → networking.k8s.io/v1 NetworkPolicy. stagedAction Set replaces an enforced ' +
-    'policy of the same name in the files; Delete removes it. Files are replaced atomically, or written under --out.\n' +
+    'policy of the same name in the files; Delete removes it. The result is printed to stdout; --in-place replaces ' +
+    'the files atomically, --out DIR writes converted copies there.\n' +
     'With --live --tests FILE: read the cluster with kubectl, run the policy tests as if its staged policies were ' +
-    'enforced, and only when all pass apply the enforced kinds (server-side) and delete the staged ones.',
+    'enforced, and only when all pass apply the enforced kinds (server-side) and delete the staged ones.\n' +
+    'NAME (`name` or `namespace/name`) and -n NS choose which staged policies; the others stay staged, and the\n' +
+    "tests run against the cluster as it would be. picocal's own baseline (label app.kubernetes.io/managed-by:\n" +
+    "picocal) is never enforced here: its mode is the inventory's policy.mode.",
   options: {
-    out: {
-      type: 'string',
-      arg: 'DIR',
-      description: 'write the converted files under DIR instead of in place',
-    },
-    force: { type: 'boolean', description: 'replace files under --out that differ from the conversion' },
+    ...CONVERSION_OPTIONS,
     ...LIVE_OPTIONS,
     tests: {
       type: 'string',
@@ -107,17 +116,32 @@ export const policyEnforce: Command = {
       description: 'with --live: the policy tests that must pass (see `picocal policy test`)',
     },
     'dry-run': { type: 'boolean', description: 'with --live: print what would change, change nothing' },
+    namespace: {
+      type: 'string',
+      short: 'n',
+      multiple: true,
+      arg: 'NS',
+      description: 'with --live: only the staged policies of this namespace',
+    },
   },
   examples: [
-    'picocal policy enforce staged/',
+    'picocal policy enforce staged/web.yaml > web.yaml',
+    'picocal policy enforce staged/ --in-place',
     'picocal policy enforce staged/ --out policies/',
     'picocal policy enforce --live --tests policy-tests.yaml --dry-run',
+    'picocal policy enforce --live -n shop --tests policy-tests.yaml',
+    'picocal policy enforce --live shop/default-deny --tests policy-tests.yaml',
   ],
   async run(ctx) {
     if (flag(ctx, 'live')) return runLiveEnforce(ctx);
     for (const f of ['tests', 'kubeconfig', 'context'])
       if (stringOption(ctx, f) !== undefined) throw new UsageError(`--${f} needs --live`);
-    if (flag(ctx, 'dry-run')) throw new UsageError('--dry-run needs --live (with files, use --out DIR)');
+    if (flag(ctx, 'dry-run'))
+      throw new UsageError(
+        '--dry-run needs --live (with files, nothing is written without --in-place or --out)',
+      );
+    if (listOption(ctx, 'namespace').length)
+      throw new UsageError('-n/--namespace needs --live', 'with files, name the files or folders to convert');
     return runConversion(ctx, 'enforce');
   },
 };

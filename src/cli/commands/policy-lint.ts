@@ -15,6 +15,8 @@ import {
   toSarif,
   uncheckedNotice,
 } from '../../policy/lint/index.js';
+import { compareFindings } from '../../policy/lint/finding.js';
+import { kustomizationFindings } from '../../ops/gitops/kustomization-check.js';
 import { stringOption, type Command } from '../command.js';
 
 export const policyLint: Command = {
@@ -64,7 +66,10 @@ export const policyLint: Command = {
       signal: ctx.signal,
       log: (line) => ctx.out.info(line),
     });
-    const result = lintSources(sources, { calico: calico.schemas });
+    const linted = lintSources(sources, { calico: calico.schemas });
+    // A policy folder deployed with kustomize/Flux: every policy file listed, every listed file there.
+    const drift = ctx.positionals.flatMap((p) => kustomizationFindings(resolve(ctx.cwd, p), p));
+    const result = { ...linted, findings: [...linted.findings, ...drift].sort(compareFindings) };
     const sarif = stringOption(ctx, 'sarif');
     if (sarif)
       writeFileAtomic(

@@ -9,7 +9,9 @@ import { computeMatrix } from '../../policy/matrix/matrix.js';
 import { matrixHtml } from '../../policy/matrix/render-html.js';
 import { matrixJson, matrixText } from '../../policy/matrix/render-text.js';
 import { parseSelector } from '../../policy/selector/index.js';
+import { LIVE_OPTIONS } from '../../policy/live/index.js';
 import { POLICY_INPUT_OPTIONS } from '../policy-input-options.js';
+import { livePolicySet, wantsLive } from '../policy-source.js';
 import { listOption, stringOption, type Command } from '../command.js';
 
 /** `80`, `udp/53`, `SCTP/9000`; a bare number takes --protocol. */
@@ -25,9 +27,12 @@ export const policyMatrixCommand: Command = {
   summary: 'reachability matrix of every pod pair under the Kubernetes and Calico policies',
   description:
     'Evaluates every source pod × destination pod (or those of --namespace / --selector) for each --port,\n' +
-    'with the same semantics as calico-validate. Without --port a cell is allowed when some port is.',
+    'with the same semantics as calico-validate. Without --port a cell is allowed when some port is.\n' +
+    'From files (--cluster, --policies), or with --live from the cluster kubectl reaches (pods, namespaces\n' +
+    'and every Kubernetes and Calico policy kind).',
   options: {
     ...POLICY_INPUT_OPTIONS,
+    ...LIVE_OPTIONS,
     namespace: { type: 'string', short: 'n', arg: 'NS', description: 'only pods of this namespace' },
     selector: {
       type: 'string',
@@ -46,12 +51,14 @@ export const policyMatrixCommand: Command = {
   examples: [
     'picocal policy matrix --cluster cluster.yaml --policies policies/ --port 80 --port udp/53',
     'picocal policy matrix --cluster cluster.yaml --policies policies/ -n shop --html matrix.html',
+    'picocal policy matrix --live -n shop --port 8080',
   ],
   async run(ctx) {
     if (ctx.positionals.length) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`);
     const paths = [...listOption(ctx, 'cluster'), ...listOption(ctx, 'policies')];
-    if (!paths.length)
-      throw new UsageError('nothing to evaluate', 'pass --cluster FILE and --policies FILE|DIR');
+    const live = wantsLive(ctx, paths);
+    if (!paths.length && !live)
+      throw new UsageError('nothing to evaluate', 'pass --cluster FILE and --policies FILE|DIR, or --live');
     const protocol = stringOption(ctx, 'protocol');
     const ports = listOption(ctx, 'port');
     const queries = ports.length
@@ -64,7 +71,7 @@ export const policyMatrixCommand: Command = {
     } catch (err) {
       throw new InputError('bad --selector', [{ field: '--selector', message: (err as Error).message }]);
     }
-    const set = loadPolicySet(paths, ctx.cwd);
+    const set = live ? await livePolicySet(ctx) : loadPolicySet(paths, ctx.cwd);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
     const namespace = stringOption(ctx, 'namespace');
     const pods = set.cluster.pods.filter(

@@ -1,6 +1,6 @@
 // `picocal policy new PATTERN`: write one of the guide's policy patterns, corrected, as YAML.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
 import {
@@ -26,7 +26,12 @@ export const policyNew: Command = {
       arg: 'NS',
       description: 'namespace of the policies (default: default)',
     },
-    out: { type: 'string', arg: 'FILE', description: 'write to FILE instead of stdout' },
+    out: {
+      type: 'string',
+      arg: 'FILE|DIR/',
+      description:
+        'write to FILE instead of stdout; to a folder (an existing one, or ending in /): DIR/NS-PATTERN.yaml',
+    },
     force: { type: 'boolean', description: 'overwrite FILE if it exists' },
     'pod-cidr': {
       type: 'string',
@@ -43,6 +48,7 @@ export const policyNew: Command = {
   },
   examples: [
     'picocal policy new default-deny --namespace myapp --out policies/myapp/default-deny.yaml',
+    'picocal policy new allow-dns -n shop --out policies/          # writes policies/shop-allow-dns.yaml',
     'picocal policy new internet-egress -i inventory/picocluster.yaml -n shop',
   ],
   async run(ctx) {
@@ -64,7 +70,13 @@ export const policyNew: Command = {
       ...(svc ? { serviceCidr: svc } : {}),
     });
     const yaml = scaffoldYaml(pattern, options);
-    const out = stringOption(ctx, 'out');
+    const outOption = stringOption(ctx, 'out');
+    // A folder gets one file per namespace and pattern, so two patterns never write the same file.
+    const isDir =
+      outOption !== undefined &&
+      (outOption.endsWith('/') ||
+        (existsSync(resolve(ctx.cwd, outOption)) && statSync(resolve(ctx.cwd, outOption)).isDirectory()));
+    const out = outOption && isDir ? join(outOption, `${options.namespace}-${pattern}.yaml`) : outOption;
     if (out) {
       const path = resolve(ctx.cwd, out);
       if (existsSync(path) && !flag(ctx, 'force')) {

@@ -9,7 +9,9 @@ import { junitXml } from '../../ops/policy-test/junit.js';
 import { resultsJson, resultsText, summaryLine } from '../../ops/policy-test/render.js';
 import { runExpectations } from '../../ops/policy-test/run.js';
 import { readTestFile } from '../../ops/policy-test/spec.js';
+import { LIVE_OPTIONS } from '../../policy/live/index.js';
 import { POLICY_INPUT_OPTIONS } from '../policy-input-options.js';
+import { livePolicySet, wantsLive } from '../policy-source.js';
 import { flag, listOption, stringOption, type Command } from '../command.js';
 
 export const policyTest: Command = {
@@ -20,9 +22,11 @@ export const policyTest: Command = {
     'FILE is a YAML list of expectations {name?, from, to, namespace?, port?, protocol?, expect: allow|deny},\n' +
     'or a mapping {cluster: PATH(S), policies: PATH(S), tests: [...]} whose paths are relative to FILE.\n' +
     'from/to are pods (`pod` in namespace, default `default`; or `namespace/pod`) or IP addresses outside\n' +
-    'the cluster. --cluster/--policies replace the paths the file names.',
+    'the cluster. --cluster/--policies replace the paths the file names; --live tests the cluster kubectl\n' +
+    'reaches instead (its pods, namespaces and policies).',
   options: {
     ...POLICY_INPUT_OPTIONS,
+    ...LIVE_OPTIONS,
     junit: { type: 'string', arg: 'FILE', description: 'also write a JUnit XML report to FILE' },
     staged: {
       type: 'boolean',
@@ -32,6 +36,7 @@ export const policyTest: Command = {
   examples: [
     'picocal policy test examples/policies/policy-tests.yaml',
     'picocal policy test tests.yaml --cluster cluster.yaml --policies policies/ --junit policy-tests.xml',
+    'picocal policy test tests.yaml --live --context pi-cluster',
   ],
   async run(ctx) {
     const [file, ...extra] = ctx.positionals;
@@ -41,16 +46,19 @@ export const policyTest: Command = {
     const spec = readTestFile(file, ctx.cwd);
     const cluster = listOption(ctx, 'cluster');
     const policies = listOption(ctx, 'policies');
+    const live = wantsLive(ctx, [...cluster, ...policies]);
+    if (live && (spec.cluster.length || spec.policies.length))
+      ctx.out.detail(`note: ${file} names cluster/policies files: --live reads the cluster instead`);
     const paths = [
       ...(cluster.length ? cluster : spec.cluster),
       ...(policies.length ? policies : spec.policies),
     ];
-    if (!paths.length)
+    if (!paths.length && !live)
       throw new UsageError(
         `${file} names no cluster or policies`,
-        'add `cluster:` and `policies:` to the file, or pass --cluster FILE --policies DIR',
+        'add `cluster:` and `policies:` to the file, pass --cluster FILE --policies DIR, or test the cluster itself with --live',
       );
-    const set = loadPolicySet(paths, ctx.cwd);
+    const set = live ? await livePolicySet(ctx) : loadPolicySet(paths, ctx.cwd);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
     const staged = flag(ctx, 'staged');
     if (staged && !set.stagedPolicies) ctx.out.warn('--staged: the policies include no staged policy');

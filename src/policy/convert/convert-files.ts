@@ -30,6 +30,8 @@ export interface ConversionResult {
   changes: Change[];
   /** Files written (absolute paths). */
   written: string[];
+  /** Every input file (as the user named it) with its converted text, changed or not. */
+  outputs: Array<{ file: string; text: string }>;
 }
 
 interface DocState {
@@ -99,6 +101,8 @@ export interface ConvertOptions {
   outDir?: string;
   /** Replace files under outDir that differ from what would be written (else: refused, nothing written). */
   force?: boolean;
+  /** false: write nothing, only return every file's converted text (`outputs`). */
+  write?: boolean;
 }
 
 function outputPaths(paths: readonly string[], cwd: string, outDir: string): Map<string, string> {
@@ -236,14 +240,17 @@ export function convertFiles(opts: ConvertOptions): ConversionResult {
 
   const targets = opts.outDir ? outputPaths(opts.paths, opts.cwd, opts.outDir) : undefined;
   const plan: { target: string; text: string }[] = [];
+  const outputs: ConversionResult['outputs'] = [];
   sources.forEach((source, si) => {
     const docs = states[si] ?? [];
     const changed = docs.some((d) => d.changed || d.removed);
     const target = targets
       ? (targets.get(source.path) ?? join(resolve(opts.cwd, opts.outDir ?? '.'), basename(source.path)))
       : source.path;
-    if (!changed && !targets) return;
-    plan.push({ target, text: changed ? render(source, docs) : source.text });
+    const text = changed ? render(source, docs) : source.text;
+    outputs.push({ file: source.file, text });
+    if (opts.write === false || (!changed && !targets)) return;
+    plan.push({ target, text });
   });
   if (targets && !opts.force) refuseForeignTargets(plan, new Set(sources.map((s) => s.path)));
   const written: string[] = [];
@@ -252,5 +259,5 @@ export function convertFiles(opts: ConvertOptions): ConversionResult {
     written.push(target);
   }
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { changes, written };
+  return { changes, written, outputs };
 }

@@ -144,6 +144,11 @@ export const RULES = {
     'A CI step that validates policies against a live API server',
   ),
   unknownMetric: rule('unknown-metric', 'error', 'A metric that open-source Calico does not export'),
+  kustomizationDrift: rule(
+    'kustomization-drift',
+    'error',
+    "The folder's kustomization.yaml leaves out a policy file (Flux would not deploy it) or lists a file that is gone",
+  ),
 } as const satisfies Record<string, RuleSpec>;
 
 export const ALL_RULES: readonly RuleSpec[] = Object.values(RULES);

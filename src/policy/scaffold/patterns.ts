@@ -31,8 +31,9 @@ function calicoPolicy(tier: string, name: string, namespace: string, spec: Json)
   };
 }
 
-function allowDns(o: ScaffoldOptions): Json {
-  return k8sPolicy('allow-dns', o.namespace, {
+/** `name` differs per pattern, so two patterns applied to one namespace never replace each other's objects. */
+function allowDns(o: ScaffoldOptions, name = 'allow-dns'): Json {
+  return k8sPolicy(name, o.namespace, {
     podSelector: {},
     policyTypes: ['Egress'],
     egress: [kubernetesDnsEgressRule()],
@@ -43,7 +44,7 @@ function defaultDeny(o: ScaffoldOptions): Json[] {
   // Deny everything, and let DNS out: without it every pod in the namespace loses name resolution.
   return [
     k8sPolicy('default-deny', o.namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
-    allowDns(o),
+    allowDns(o, 'default-deny-allow-dns'),
   ];
 }
 

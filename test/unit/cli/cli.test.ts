@@ -31,7 +31,7 @@ describe('picocal CLI', () => {
 
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['render', '--no-such-flag'], /Unknown option '--no-such-flag'/],
+    [['render', '--no-such-flag'], /unknown option '--no-such-flag'/],
     [['render', '--output', 'xml', '-i', INVENTORY], /--output must be 'text' or 'json'/],
     [['render'], /no inventory given/],
   ])('exits 2 on bad usage: %j', async (argv, message) => {

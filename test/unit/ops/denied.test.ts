@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mapToPods, podAddresses } from '../../../src/ops/denied/map-pods.js';
 import { parseDeniedLine, parseDeniedLines } from '../../../src/ops/denied/parse.js';
-import { deniedJson, deniedText } from '../../../src/ops/denied/render.js';
+import type { NodeLog } from '../../../src/ops/denied/collect.js';
+import { deniedJson, deniedText, unreadLines } from '../../../src/ops/denied/render.js';
 import { loadPolicySet } from '../../../src/policy/load/policy-set.js';
 import { collectFiles, objectsFromText, readObjects } from '../../../src/policy/load/read-objects.js';
 
@@ -142,5 +143,36 @@ describe('mapping denied packets to pods', () => {
       dstPort: 8080,
     });
     expect(deniedText([])).toEqual(['no denied packets logged']);
+  });
+
+  const NO_LOG = 'no journal and no /var/log/kern.log or /var/log/messages';
+  const HINT = 'the board keeps no kernel log: enable journald or rsyslog';
+  const ok = (name: string): NodeLog => ({ name, reachable: true, source: 'journalctl' });
+  const noLog = (name: string): NodeLog => ({
+    name,
+    reachable: true,
+    source: 'none',
+    error: NO_LOG,
+    hint: HINT,
+  });
+  const down = (name: string): NodeLog => ({ name, reachable: false, source: null, error: 'timed out' });
+
+  it.each<[string, NodeLog[], string[], string[]]>([
+    ['every board read', [ok('n1'), ok('n2')], ['no denied packets logged on n1, n2'], []],
+    [
+      'some boards read',
+      [ok('n1'), noLog('n2'), down('n3')],
+      ['no denied packets logged on n1 (not read: n2, n3)'],
+      [`n2: ${NO_LOG}`, `  hint: ${HINT}`, 'n3: unreachable: timed out'],
+    ],
+    [
+      'no board read: no "no denied packets" claim, one line per cause',
+      [noLog('n1'), noLog('n2'), noLog('n3'), down('n4')],
+      [],
+      [`n1, n2, n3: ${NO_LOG}`, `  hint: ${HINT}`, 'n4: unreachable: timed out'],
+    ],
+  ])('with no packets, %s', (_what, nodes, stdout, unread) => {
+    expect(deniedText([], nodes)).toEqual(stdout);
+    expect(unreadLines(nodes)).toEqual(unread);
   });
 });

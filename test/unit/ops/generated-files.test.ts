@@ -110,17 +110,21 @@ describe.each(GENERATORS)('%s', (_name, setup, argv, files) => {
     expect(rest(after)).toEqual(rest(before));
   });
 
-  it('with --force never replaces a folder that is in the way (exit 2, nothing written)', async () => {
-    const ws = workspace(setup, files);
-    const last = files.at(-1)!;
-    mkdirSync(join(ws, last));
-    writeFileSync(join(ws, last, 'inside.txt'), 'the user’s\n');
-    const before = treeSnapshot(ws);
-    const r = await runCli([...argv, '--force'], { cwd: ws });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/folder/);
-    expect(treeSnapshot(ws)).toEqual(before);
-  });
+  // `policy new --out DIR` writes DIR/NS-PATTERN.yaml into an existing folder (tested below), so no folder is in its way.
+  it.runIf(_name !== 'policy new')(
+    'with --force never replaces a folder that is in the way (exit 2, nothing written)',
+    async () => {
+      const ws = workspace(setup, files);
+      const last = files.at(-1)!;
+      mkdirSync(join(ws, last));
+      writeFileSync(join(ws, last, 'inside.txt'), 'the user’s\n');
+      const before = treeSnapshot(ws);
+      const r = await runCli([...argv, '--force'], { cwd: ws });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/folder/);
+      expect(treeSnapshot(ws)).toEqual(before);
+    },
+  );
 });
 
 // Reports go to the file the user names and replace it (like any `-o FILE`), but nothing beside it.
@@ -200,5 +204,21 @@ describe.each([['stage'], ['enforce']])('policy %s --out', (direction) => {
     for (const [k, v] of Object.entries(before)) if (k !== clash) expect(after[k], k).toBe(v);
     expect((await runCli(argv, { cwd: ws })).code).toBe(0);
     expect(treeSnapshot(ws)).toEqual(after);
+  });
+});
+
+describe('policy new into an existing folder', () => {
+  it("writes NS-PATTERN.yaml beside the user's files and never replaces the folder", async () => {
+    const ws = workspace(() => undefined, []);
+    mkdirSync(join(ws, 'deny.yaml'));
+    writeFileSync(join(ws, 'deny.yaml', 'inside.txt'), 'the user’s\n');
+    const before = treeSnapshot(ws);
+    const r = await runCli(['policy', 'new', 'default-deny', '--namespace', 'shop', '--out', 'deny.yaml'], {
+      cwd: ws,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const after = treeSnapshot(ws);
+    expect(after['deny.yaml/inside.txt']).toBe(before['deny.yaml/inside.txt']);
+    expect(Object.keys(after).filter((k) => !(k in before))).toEqual(['deny.yaml/shop-default-deny.yaml']);
   });
 });

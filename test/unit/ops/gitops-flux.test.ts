@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
@@ -107,6 +107,64 @@ describe('picocal gitops flux', () => {
         'policies/database/postgres.yaml',
         'policies/frontend/web.yaml',
       ],
+    });
+  });
+
+  describe('policy lint DIR finds drift between the folder and its kustomization.yaml', () => {
+    const NEW_POLICY =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: extra, namespace: shop}\n' +
+      'spec: {podSelector: {}, policyTypes: [Ingress]}\n';
+    // An empty artifacts folder: the schema check is skipped offline, every other rule runs.
+    const lint = (repo: string) =>
+      runCli(
+        [
+          'policy',
+          'lint',
+          'examples/policies',
+          '--artifacts',
+          mkdtempSync(join(tmpdir(), 'no-artifacts-')),
+          '--output',
+          'json',
+        ],
+        {
+          cwd: repo,
+        },
+      );
+    type Lint = { findings: Array<{ rule: string; message: string; file: string; line: number }> };
+    const drift = (stdout: string) =>
+      (JSON.parse(stdout) as Lint).findings.filter((f) => f.rule === 'kustomization-drift');
+
+    it.each<[string, (policies: string) => void, number, RegExp[]]>([
+      ['in sync', () => undefined, 0, []],
+      [
+        'a policy file added later',
+        (p) => writeFileSync(join(p, 'policies/frontend/extra.yaml'), NEW_POLICY),
+        1,
+        [
+          /^policies\/frontend\/extra\.yaml is a policy file of the folder that resources: does not list: Flux will not deploy it$/,
+        ],
+      ],
+      [
+        'a listed file removed',
+        (p) => rmSync(join(p, 'policies/database/postgres.yaml')),
+        1,
+        [/^resources: lists policies\/database\/postgres\.yaml, which does not exist/],
+      ],
+    ])('%s', async (_what, change, exit, messages) => {
+      const repo = repoWithExamples();
+      expect((await runCli(['gitops', 'flux', ...FLAGS], { cwd: repo })).code).toBe(0);
+      change(join(repo, 'examples/policies'));
+      const r = await lint(repo);
+      expect(r.code, r.stderr).toBe(exit);
+      const found = drift(r.stdout);
+      expect(found.map((f) => f.message)).toHaveLength(messages.length);
+      messages.forEach((m, i) => expect(found[i]?.message).toMatch(m));
+      for (const f of found) expect(f.file).toBe('examples/policies/kustomization.yaml');
+    });
+
+    it('a folder without kustomization.yaml has no drift finding', async () => {
+      const repo = repoWithExamples();
+      expect(drift((await lint(repo)).stdout)).toEqual([]);
     });
   });
 

@@ -114,3 +114,73 @@ describe('calico-validate on the guide quick start', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('calico-validate names pods as a person would: a unique start of the name, -l labels, named ports', () => {
+  const W = [
+    '--cluster',
+    'test/fixtures/policy/workloads/cluster.yaml',
+    '--policies',
+    'test/fixtures/policy/workloads/policies.yaml',
+  ];
+  it.each<[string[], number, RegExp, RegExp | undefined]>([
+    [
+      ['web-6b7f9c8d5-2', 'api', 'shop', '--port', '8080'],
+      0,
+      /^ALLOW\s+shop\/web-6b7f9c8d5-2lx9p → shop\/api-7d4b8f6c9-k2v8n/,
+      /SRC 'web-6b7f9c8d5-2' is shop\/web-6b7f9c8d5-2lx9p/,
+    ],
+    [
+      ['web', 'api', 'shop', '--port', '8080'],
+      2,
+      /^$/,
+      /SRC 'web' is the start of 2 pod names in namespace 'shop': shop\/web-6b7f9c8d5-2lx9p, shop\/web-6b7f9c8d5-q7m4z\nhint: give more of the name, or select the pods by label: app=web/,
+    ],
+    [
+      ['app=web', 'app=api', 'shop', '--port', '8080'],
+      0,
+      /^ALLOW /,
+      /SRC app=web: 2 alike pods \(same labels and service account\), evaluated as shop\/web-6b7f9c8d5-2lx9p/,
+    ],
+    [
+      ['-l', 'app=web', '-l', 'app=api', 'shop', '--port', 'http'],
+      0,
+      /^ALLOW .*\(TCP port 8080\)/,
+      undefined,
+    ],
+    [
+      ['-l', 'app=web', 'shop/api', 'shop', '--port', 'metrics', '--expect', 'deny'],
+      0,
+      /^DENY .*\(TCP port 9090\)/,
+      undefined,
+    ],
+    [['-l', 'app in (web,other)', 'api', 'shop', '--port', 'http'], 0, /^ALLOW /, undefined],
+    [
+      ['-l', 'app=web', 'api', 'shop', '--port', 'grpc'],
+      2,
+      /^$/,
+      /has no container port named 'grpc'\nhint: its named ports: http \(TCP\/8080\), metrics \(TCP\/9090\)/,
+    ],
+    [['-l', 'app=web', 'api', 'shop', '--port', 'htp'], 2, /^$/, /did you mean 'http'\?/],
+    [
+      ['-l', 'app=web', 'api', 'shop', '--port', 'http', '--protocol', 'UDP'],
+      2,
+      /^$/,
+      /port 'http' of shop\/api-7d4b8f6c9-k2v8n is TCP, not UDP/,
+    ],
+    [['-l', 'app=web', '203.0.113.9', 'shop', '--port', 'http'], 2, /^$/, /DST is not a pod/],
+    [
+      ['api', 'app=db', 'shop'],
+      2,
+      /^$/,
+      /DST selector 'app=db' matches 2 pods with different labels: shop\/db-0, shop\/db-1/,
+    ],
+    [['api', 'app=nope', 'shop'], 2, /^$/, /DST selector 'app=nope' matches no pod in namespace 'shop'/],
+    [['-l', 'app in (web', 'api', 'shop'], 2, /^$/, /bad label selector 'app in \(web'/],
+    [['-l', 'a=b', '-l', 'c=d', '-l', 'e=f'], 2, /^$/, /at most two -l selectors/],
+  ])('%j → exit %i', async (argv, code, stdout, stderr) => {
+    const r = await run(...argv, ...W);
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stdout).toMatch(stdout);
+    if (stderr) expect(r.stderr).toMatch(stderr);
+  });
+});

@@ -34,11 +34,11 @@ describe('picocal policy stage / enforce', () => {
     const original =
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: app\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n';
     writeFileSync(file, original);
-    const staged = await run(['policy', 'stage', 'p.yaml']);
+    const staged = await run(['policy', 'stage', 'p.yaml', '--in-place']);
     expect(staged.code).toBe(0);
     expect(staged.stdout).toBe('p.yaml:1: NetworkPolicy app/web → StagedKubernetesNetworkPolicy\n');
     expect(readFileSync(file, 'utf8')).toContain('stagedAction: Set');
-    const enforced = await run(['policy', 'enforce', 'p.yaml', '--output', 'json']);
+    const enforced = await run(['policy', 'enforce', 'p.yaml', '--in-place', '--output', 'json']);
     expect(enforced.code).toBe(0);
     const doc = JSON.parse(enforced.stdout) as {
       direction: string;
@@ -47,6 +47,33 @@ describe('picocal policy stage / enforce', () => {
     };
     expect(doc).toMatchObject({ direction: 'enforce', changes: [{ action: 'converted' }], written: [file] });
     expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
+  it.each([
+    ['stage', 'kind: NetworkPolicy', 'kind: StagedKubernetesNetworkPolicy'],
+    ['enforce', 'kind: StagedNetworkPolicy', 'kind: NetworkPolicy'],
+  ])(
+    'policy %s FILE prints the converted YAML to stdout and leaves the file alone',
+    async (direction, from, to) => {
+      const name = `${direction}-stdout.yaml`;
+      const original =
+        direction === 'stage'
+          ? `apiVersion: networking.k8s.io/v1\n${from}\nmetadata:\n  name: web\n  namespace: app\nspec:\n  podSelector: {}\n`
+          : `apiVersion: projectcalico.org/v3\n${from}\nmetadata:\n  name: web\n  namespace: app\nspec:\n  stagedAction: Set\n  selector: all()\n`;
+      writeFileSync(join(tmp, name), original);
+      const r = await run(['policy', direction, name]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^# Source: ${name}\n`));
+      expect(r.stdout).toContain(`${to}\n`);
+      expect(r.stdout).not.toContain(`${from}\n`);
+      expect(readFileSync(join(tmp, name), 'utf8')).toBe(original);
+      const json = await run(['policy', direction, name, '--output', 'json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({ written: [], yaml: r.stdout });
+    },
+  );
+
+  it('--in-place and --out exclude each other (exit 2)', async () => {
+    expect((await run(['policy', 'stage', 'p.yaml', '--in-place', '--out', 'x'])).code).toBe(2);
   });
 
   it('exits 2 on a missing input', async () => {

@@ -1,6 +1,6 @@
 // `picocal policy new`: every pattern is valid YAML of valid objects that the linter has nothing to
 // say about, and carries the corrections ERRATA.md asks for.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -31,6 +31,31 @@ describe('policy scaffolds', () => {
       expect(loadAll(scaffoldYaml(pattern, options))).toEqual(scaffoldObjects(pattern, options));
     });
   }
+
+  const identity = (o: Record<string, unknown>): string => {
+    const m = o['metadata'] as { name: string; namespace?: string };
+    return `${String(o['apiVersion'])} ${String(o['kind'])} ${m.namespace ?? '-'}/${m.name}`;
+  };
+  const names = Object.keys(PATTERNS);
+  it.each(names.flatMap((a, i) => names.slice(i + 1).map((b) => [a, b])))(
+    '%s and %s in one namespace share no object (neither replaces the other when applied)',
+    (a, b) => {
+      const options = defaultScaffoldOptions({ namespace: 'shop' });
+      const mine = new Set(scaffoldObjects(a, options).map(identity));
+      const shared = scaffoldObjects(b, options)
+        .map(identity)
+        .filter((id) => mine.has(id));
+      // The two tiers of three-tier are cluster-wide and only three-tier makes them.
+      expect(shared).toEqual([]);
+    },
+  );
+
+  it('every pattern together in one namespace lints without duplicate-resource findings', () => {
+    const options = defaultScaffoldOptions({ namespace: 'shop' });
+    const yaml = names.map((p) => scaffoldYaml(p, options)).join('---\n');
+    const dup = lintText(yaml, 'all.yaml').findings.filter((f) => f.rule === 'duplicate-resource');
+    expect(dup).toEqual([]);
+  });
 
   it('allow-dns selects kube-dns in kube-system by kubernetes.io/metadata.name, on UDP and TCP 53', () => {
     const [policy] = scaffoldObjects('allow-dns', defaultScaffoldOptions());
@@ -105,6 +130,27 @@ describe('policy scaffolds', () => {
     expect(readFileSync(file, 'utf8')).toContain('namespace: myapp');
     expect(await run(['default-deny', '--out', file])).toBe(2);
     expect(await run(['default-deny', '--out', file, '--force'])).toBe(0);
+  });
+
+  it('--out DIR/ writes one file per namespace and pattern, so patterns never overwrite each other', async () => {
+    const dir = join(tmp, 'policies');
+    const run = (argv: string[]) =>
+      runProgram({ name: 'picocal', summary: 't', commands: [policyNew] }, ['policy', 'new', ...argv], {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        color: false,
+        cwd: tmp,
+      });
+    for (const pattern of names) expect(await run([pattern, '-n', 'shop', '--out', `${dir}/`])).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(names.map((p) => `shop-${p}.yaml`).sort());
+    expect(readFileSync(join(dir, 'shop-allow-dns.yaml'), 'utf8')).toContain('name: allow-dns');
+    expect(readFileSync(join(dir, 'shop-default-deny.yaml'), 'utf8')).toContain(
+      'name: default-deny-allow-dns',
+    );
+    // The folder exists now: no trailing slash needed, and an existing file is still refused.
+    expect(await run(['allow-dns', '-n', 'shop', '--out', dir])).toBe(2);
+    expect(await run(['allow-dns', '-n', 'web', '--out', dir])).toBe(0);
+    expect(readdirSync(dir)).toContain('web-allow-dns.yaml');
   });
 
   it("internet-egress with -i excludes the inventory's pod and service ranges; --pod-cidr still wins", async () => {
