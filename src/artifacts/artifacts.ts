@@ -5,17 +5,13 @@
 // folder the user named.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PicocalError } from '../errors.js';
+import { ArtifactError, downloadVerified, MANIFEST_MAX_BYTES } from './download.js';
 import { manifestUrl, releaseManifests, type CalicoRelease, type ManifestFile } from '../catalog/versions.js';
 
-export class ArtifactError extends PicocalError {
-  constructor(message: string, hint: string, cause?: unknown) {
-    super('E_ARTIFACT', message, { hint, cause });
-  }
-}
+export { ArtifactError, downloadVerified } from './download.js';
 
 export function defaultCacheDir(): string {
   const xdg = process.env['XDG_CACHE_HOME'];
@@ -99,40 +95,7 @@ async function download(
       `download ${manifestUrl(release, m)} yourself, verify it, and pass its folder with --artifacts DIR`,
     );
   }
-  await downloadVerified(manifestUrl(release, m), m.sha256, path, opts);
-}
-
-/** Downloads url to path (atomically) only when its sha256 is `expected`; nothing is written otherwise. */
-export async function downloadVerified(
-  url: string,
-  expected: string,
-  path: string,
-  opts: Pick<ResolveOptions, 'fetchImpl' | 'log'>,
-): Promise<void> {
-  const name = url.slice(url.lastIndexOf('/') + 1);
-  opts.log?.(`downloading ${url}`);
-  let body: Buffer;
-  try {
-    const res = await (opts.fetchImpl ?? fetch)(url, { signal: AbortSignal.timeout(300_000) });
-    if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
-    body = Buffer.from(await res.arrayBuffer());
-  } catch (err) {
-    throw new ArtifactError(
-      `could not download ${url}: ${(err as Error).message}`,
-      'check the network, or copy the release files to a folder and pass --artifacts DIR',
-      err,
-    );
-  }
-  const digest = sha256(body);
-  if (digest !== expected) {
-    throw new ArtifactError(
-      `downloaded ${name} has sha256 ${digest}, expected ${expected}: refusing it`,
-      'the download was corrupted or altered; try again, or use --artifacts DIR with verified files',
-    );
-  }
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.part`, body, { mode: 0o644 });
-  await rename(`${path}.part`, path);
+  await downloadVerified(manifestUrl(release, m), m.sha256, path, { ...opts, maxBytes: MANIFEST_MAX_BYTES });
 }
 
 /**
