@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
+import type { ReleaseSource } from '../artifacts/release-source.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
 import { installPhase } from '../phases/install-phase.js';
@@ -28,8 +29,7 @@ export interface ProvisionOptions {
   signal: AbortSignal;
   cwd: string;
   dryRun: boolean;
-  artifactsDir: string | undefined;
-  labManifests?: boolean;
+  releaseSource: ReleaseSource;
   renderDir: string | undefined;
   limit: string[] | undefined;
   verify: VerifySettings;
@@ -52,8 +52,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     signal: opts.signal,
     run,
     renderDir: resolve(opts.cwd, opts.renderDir ?? join('build', opts.inventory.cluster.cluster_name)),
-    artifactsDir: opts.artifactsDir,
-    labManifests: opts.labManifests === true,
+    releaseSource: opts.releaseSource,
     limit: opts.limit,
     ...(opts.env ? { env: opts.env } : {}),
   };
