@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { labCommands } from './lab-commands.js';
 import { planCommand, renderCommand } from './render.js';
 import { bootstrapCommand, reprovisionCommand } from './bootstrap.js';
-import { artifactsFetchCommand } from './artifacts.js';
+import { artifactsFetchCommand, artifactsImportCommand } from './artifacts.js';
 import { policyMatrixCommand } from './policy-matrix.js';
 import { policyEnforce } from './policy-enforce.js';
 import { policyLint } from './policy-lint.js';
@@ -27,6 +27,7 @@ export const COMMANDS: Command[] = [
   renderCommand,
   planCommand,
   artifactsFetchCommand,
+  artifactsImportCommand,
   policyMatrixCommand,
   policyLint,
   policyStage,

@@ -16,6 +16,7 @@ import {
   uncheckedNotice,
 } from '../../policy/lint/index.js';
 import { stringOption, type Command } from '../command.js';
+import { namedSource } from '../release-source-option.js';
 
 export const policyLint: Command = {
   name: 'policy lint',
@@ -40,7 +41,8 @@ export const policyLint: Command = {
     artifacts: {
       type: 'string',
       arg: 'DIR',
-      description: 'folder with the release files (DIR/vX.Y.Z/manifests/), used instead of the cache',
+      description:
+        'folder with the release files (DIR/vX.Y.Z/manifests/), used instead of the cache (default: PICOCAL_ARTIFACTS)',
     },
   },
   examples: [
@@ -57,7 +59,9 @@ export const policyLint: Command = {
     }
     const sources = readSources(ctx.positionals, ctx.cwd);
     const version = stringOption(ctx, 'calico-version');
-    const artifacts = stringOption(ctx, 'artifacts');
+    // --artifacts DIR, else PICOCAL_ARTIFACTS, else the cache (policy lint needs no inventory).
+    const named = namedSource(ctx, undefined);
+    const artifacts = named.origin === 'cache' ? undefined : named.dir;
     const calico = await calicoSchemasForLint({
       ...(version ? { version } : {}),
       ...(artifacts ? { artifactsDir: resolve(ctx.cwd, artifacts) } : {}),
