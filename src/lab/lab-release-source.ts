@@ -34,7 +34,10 @@ export const LAB_PINS: Record<string, { crds?: string; operator?: string; calico
 };
 
 export interface LabSourceOptions {
-  /** --lab-manifests: the operator stand-in's manifests instead of Calico's. */
+  /**
+   * --lab-manifests: the operator stand-in's manifests instead of Calico's. Without it they are used only
+   * when no folder was named and the cache cannot provide Calico's (offline, nothing imported).
+   */
   standInManifests: boolean;
   /** Where the stand-ins are written (a folder of the lab's own). */
   workDir: string;
@@ -49,8 +52,20 @@ export function labReleaseSource(base: ReleaseSource, opts: LabSourceOptions): R
     description: opts.standInManifests
       ? 'the LAB-ONLY stand-in manifests'
       : `${base.description} (calicoctl: the LAB-ONLY stand-in unless it is there)`,
-    manifests: (release, log) =>
-      opts.standInManifests ? standInManifests(release, opts.workDir) : base.manifests(release, log),
+    async manifests(release, log) {
+      if (opts.standInManifests) return standInManifests(release, opts.workDir);
+      try {
+        return await base.manifests(release, log);
+      } catch (err) {
+        // Nothing named and the cache cannot have them (offline): the lab still runs, on its stand-ins,
+        // and says so. A folder the user named is never silently replaced.
+        if (!(err instanceof ArtifactError) || base.origin !== 'cache') throw err;
+        log?.(
+          `Calico ${release.version}'s manifests are not at hand (${err.message}): the lab uses its stand-ins`,
+        );
+        return standInManifests(release, opts.workDir);
+      }
+    },
     async calicoctl(release, arches, log) {
       if (hasCalicoctl(release, arches)) return base.calicoctl(release, arches, log);
       return standInCalicoctl(release, opts.workDir);
