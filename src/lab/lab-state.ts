@@ -63,6 +63,11 @@ export interface NodeFaults {
 
 export const LAB_STATE_FILE = 'lab.json';
 
+/** `<lab dir>/kubeconfig`: the host's kubectl → the lab's API stand-in (written by `lab up`). */
+export function labKubeconfigPath(state: Pick<LabState, 'dir'>): string {
+  return join(state.dir, 'kubeconfig');
+}
+
 export function labStatePath(dir: string): string {
   return join(dir, LAB_STATE_FILE);
 }

@@ -11,7 +11,13 @@ import { renderAnsibleCfg, renderInventory, renderKnownHosts, renderKubeconfig }
 import { labDown } from './lab-down.js';
 import { MAX_NODE_COUNT, labIdentity, nodeIdentity } from './lab-naming.js';
 import { assertSubnetFree, createBridge, createNodeLinks, leftoverNetwork } from './lab-network.js';
-import { readLabState, writeLabState, type LabNodeState, type LabState } from './lab-state.js';
+import {
+  labKubeconfigPath,
+  readLabState,
+  writeLabState,
+  type LabNodeState,
+  type LabState,
+} from './lab-state.js';
 import { bootNodes } from './node-lifecycle.js';
 import { PhaseTimer } from './phase-timer.js';
 import { nodePaths, writeInitScript } from './node-process.js';
@@ -111,6 +117,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     writeFileSync(state.inventory, renderInventory({ ...state, subnet: lab.subnet, nodes: state.nodes }), {
       mode: 0o644,
     });
+    // The host's kubectl reaches the API stand-in at the bridge address, as the control plane's does.
+    writeFileSync(labKubeconfigPath(state), kubeconfig, { mode: 0o600 });
     writeFileSync(
       state.ansibleCfg,
       renderAnsibleCfg({
