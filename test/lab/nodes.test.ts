@@ -196,6 +196,69 @@ describeLab('lab nodes', () => {
   });
 });
 
+describeLab('lab usability', () => {
+  const lab = useLab('usable-t', 3);
+
+  it('board-to-board traffic passes with br_netfilter loaded (bridged frames traverse iptables FORWARD)', async (t) => {
+    const sysctl = '/proc/sys/net/bridge/bridge-nf-call-iptables';
+    if (!existsSync(sysctl)) await execa('modprobe', ['br_netfilter'], { reject: false });
+    if (!existsSync(sysctl))
+      return t.skip('br_netfilter cannot be loaded on this kernel (no modprobe or module)');
+    const before = readFileSync(sysctl, 'utf8').trim();
+    writeFileSync(sysctl, '1');
+    try {
+      const [, n2, n3] = lab.state.nodes;
+      const r = await execa(
+        'ip',
+        [
+          'netns',
+          'exec',
+          n2!.netns,
+          'timeout',
+          '5',
+          'bash',
+          '-c',
+          `exec 3<>/dev/tcp/${n3!.address}/22 && head -c 4 <&3`,
+        ],
+        { reject: false },
+      );
+      expect(r.stdout, r.stderr).toBe('SSH-');
+    } finally {
+      writeFileSync(sysctl, before);
+    }
+  });
+
+  it("`lab up` writes <lab dir>/kubeconfig for the host's kubectl; `lab status` shows it", async () => {
+    const r = await runCli(['lab', 'status', '--name', 'usable-t', '--output', 'json']);
+    const doc = JSON.parse(r.stdout) as { kubeconfig: string };
+    expect(doc.kubeconfig).toBe(join(lab.state.dir, 'kubeconfig'));
+    const text = await runCli(['lab', 'status', '--name', 'usable-t']);
+    expect(text.stdout).toContain(`kubeconfig  ${doc.kubeconfig}`);
+    const k = await execa('kubectl', ['--kubeconfig', doc.kubeconfig, 'get', 'nodes', '-o', 'name'], {
+      reject: false,
+    });
+    expect(k.stdout.split('\n').sort(), k.stderr).toEqual(
+      lab.state.nodes.map((n) => `node/${n.name}`).sort(),
+    );
+  });
+
+  it('lab commands find the lab of PICOCAL_INVENTORY without --name; a wrong name lists the labs (exit 2)', async () => {
+    const saved = process.env['PICOCAL_INVENTORY'];
+    process.env['PICOCAL_INVENTORY'] = lab.state.inventory;
+    try {
+      const r = await runCli(['lab', 'status', '--output', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { name: string }).name).toBe('usable-t');
+    } finally {
+      if (saved === undefined) delete process.env['PICOCAL_INVENTORY'];
+      else process.env['PICOCAL_INVENTORY'] = saved;
+    }
+    const wrong = await runCli(['lab', 'fault', 'pc-node2', 'power-off', '--name', 'usable-x']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/no lab named 'usable-x' \(labs here: [^)]*usable-t/);
+  });
+});
+
 describeLab('lab up and down', () => {
   const name = 'updown-t';
 
