@@ -22,7 +22,11 @@ function expandHome(p: string): string {
 }
 
 /** The base source, without the lab's stand-ins. */
-export function namedSource(ctx: CommandContext, inventory: Inventory | undefined): ReleaseSource {
+export function namedSource(
+  ctx: CommandContext,
+  inventory: Inventory | undefined,
+  opts: { download?: boolean } = {},
+): ReleaseSource {
   const flagDir = stringOption(ctx, 'artifacts');
   if (flagDir) return folderSource(resolve(ctx.cwd, expandHome(flagDir)), '--artifacts');
   const env = process.env['PICOCAL_ARTIFACTS'];
@@ -32,7 +36,7 @@ export function namedSource(ctx: CommandContext, inventory: Inventory | undefine
     const p = expandHome(fromInventory);
     return folderSource(isAbsolute(p) ? p : resolve(dirname(inventory.file), p), 'inventory');
   }
-  return cacheSource();
+  return cacheSource(opts.download === false ? { download: false } : {});
 }
 
 export function releaseSourceFor(ctx: CommandContext, inventory: Inventory): ReleaseSource {

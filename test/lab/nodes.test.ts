@@ -242,6 +242,44 @@ describeLab('lab usability', () => {
     );
   });
 
+  it('`picocal doctor -i INV` logs in to every board with strict host keys; a wrong key is a failed check', async () => {
+    const r = await runCli(['doctor', '-i', lab.state.inventory, '--output', 'json']);
+    const doc = JSON.parse(r.stdout) as {
+      checks: { check: string; status: string; detail: string; fix: string }[];
+    };
+    const ssh = doc.checks.filter((c) => c.check.startsWith('ssh '));
+    expect(ssh.map((c) => [c.check, c.status])).toEqual(lab.state.nodes.map((n) => [`ssh ${n.name}`, 'ok']));
+    // Another copy of the inventory whose known_hosts gives pc-node2 the key of pc-node3.
+    const lines = readFileSync(lab.state.knownHosts, 'utf8').trim().split('\n');
+    const key = (name: string) =>
+      lines
+        .find((l) => l.split(' ')[0]?.endsWith(`,${name}`))!
+        .split(' ')
+        .slice(1)
+        .join(' ');
+    const wrong = lines.map((l) =>
+      l.split(' ')[0]?.endsWith(',pc-node2') ? `${l.split(' ')[0]} ${key('pc-node3')}` : l,
+    );
+    const kh = join(lab.state.dir, 'known_hosts.wrong');
+    writeFileSync(kh, wrong.join('\n') + '\n');
+    const inv = join(lab.state.dir, 'inventory.wrong.yaml');
+    writeFileSync(
+      inv,
+      readFileSync(lab.state.inventory, 'utf8').replace(
+        JSON.stringify(lab.state.knownHosts),
+        JSON.stringify(kh),
+      ),
+    );
+    const bad = await runCli(['doctor', '-i', inv, '--output', 'json']);
+    expect(bad.code).toBe(1);
+    const row = (JSON.parse(bad.stdout) as typeof doc).checks.find((c) => c.check === 'ssh pc-node2');
+    expect(row).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/HOST IDENTIFICATION HAS CHANGED for pc-node2/),
+    });
+    expect(row?.fix).not.toBe('');
+  });
+
   it('lab commands find the lab of PICOCAL_INVENTORY without --name; a wrong name lists the labs (exit 2)', async () => {
     const saved = process.env['PICOCAL_INVENTORY'];
     process.env['PICOCAL_INVENTORY'] = lab.state.inventory;

@@ -19,6 +19,7 @@ import { verifyCommand } from './verify.js';
 import { upgradeCommand } from './upgrade.js';
 import { statusCommand } from './status.js';
 import { policyDenied } from './policy-denied.js';
+import { doctorCommand } from './doctor.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
@@ -43,4 +44,5 @@ export const COMMANDS: Command[] = [
   upgradeCommand,
   statusCommand,
   policyDenied,
+  doctorCommand,
 ];
