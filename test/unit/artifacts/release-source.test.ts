@@ -190,6 +190,20 @@ describe('LAB ONLY: the lab source and its pins', () => {
     expect(m.files.map((f) => f.sha256)).toEqual([LAB_PINS['v3.32.1']?.crds, LAB_PINS['v3.32.1']?.operator]);
   });
 
+  it('falls back to the stand-in manifests only when nothing was named and the cache cannot help', async () => {
+    const work = join(root, 'lab-work3');
+    const fromCache = labReleaseSource(cacheSource({ dir: join(root, 'lab-empty-cache'), download: false }), {
+      standInManifests: false,
+      workDir: work,
+    });
+    expect((await fromCache.manifests(UNPINNED)).labOnly).toBe(true);
+    const named = labReleaseSource(folderSource(join(root, 'lab-empty-folder'), 'PICOCAL_ARTIFACTS'), {
+      standInManifests: false,
+      workDir: work,
+    });
+    await expect(named.manifests(UNPINNED)).rejects.toThrow(/is missing from .*lab-empty-folder/);
+  });
+
   it('uses the real binary when the base source has it', async () => {
     const user = join(root, 'lab-user');
     plant(user, UNPINNED, 'amd64', 'verified by hand\n');
