@@ -5,17 +5,13 @@
 // folder the user named.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { PicocalError } from '../errors.js';
+import { join, resolve } from 'node:path';
+import { ArtifactError, downloadVerified, MANIFEST_MAX_BYTES } from './download.js';
 import { manifestUrl, releaseManifests, type CalicoRelease, type ManifestFile } from '../catalog/versions.js';
 
-export class ArtifactError extends PicocalError {
-  constructor(message: string, hint: string, cause?: unknown) {
-    super('E_ARTIFACT', message, { hint, cause });
-  }
-}
+export { ArtifactError, downloadVerified } from './download.js';
 
 export function defaultCacheDir(): string {
   const xdg = process.env['XDG_CACHE_HOME'];
@@ -34,6 +30,8 @@ export interface ArtifactSet {
   dir: string;
   release: CalicoRelease;
   files: Array<{ name: string; path: string; sha256: string; verified: boolean }>;
+  /** LAB ONLY stand-ins (src/lab/lab-release-source.ts), pinned by the lab, not Calico's files. */
+  labOnly?: boolean;
 }
 
 export interface ResolveOptions {
@@ -62,7 +60,7 @@ export async function resolveArtifacts(
           `${m.name} for Calico ${release.version} is missing from ${dir}`,
           userDir
             ? `put the release files at ${join(userDir, release.tag, 'manifests')}/ (download ${manifestUrl(release, m)})`
-            : `run \`picocal artifacts fetch --version ${release.version}\` on a machine with internet access`,
+            : `run \`picocal artifacts fetch --version ${release.version}\` (needs internet access), or \`picocal artifacts import DIR\` with a copy of the release folder`,
         );
       }
       await download(release, m, path, opts);
@@ -79,7 +77,7 @@ export async function resolveArtifacts(
     if (!m.sha256 && !userDir) {
       throw new ArtifactError(
         `picocal has no pinned sha256 for ${m.name} of Calico ${release.version}`,
-        `verify the file yourself and pass its folder with --artifacts DIR (layout DIR/${release.tag}/manifests/)`,
+        `verify the file yourself and name its folder with --artifacts DIR or PICOCAL_ARTIFACTS=DIR (layout DIR/${release.tag}/manifests/)`,
       );
     }
     files.push({ name: m.name, path, sha256: digest, verified: Boolean(m.sha256) });
@@ -96,70 +94,8 @@ async function download(
   if (!m.sha256) {
     throw new ArtifactError(
       `picocal has no pinned sha256 for ${m.name} of Calico ${release.version}, so it will not download it`,
-      `download ${manifestUrl(release, m)} yourself, verify it, and pass its folder with --artifacts DIR`,
+      `download ${manifestUrl(release, m)} yourself, verify it, and name its folder with --artifacts DIR or PICOCAL_ARTIFACTS=DIR`,
     );
   }
-  await downloadVerified(manifestUrl(release, m), m.sha256, path, opts);
-}
-
-/** Downloads url to path (atomically) only when its sha256 is `expected`; nothing is written otherwise. */
-export async function downloadVerified(
-  url: string,
-  expected: string,
-  path: string,
-  opts: Pick<ResolveOptions, 'fetchImpl' | 'log'>,
-): Promise<void> {
-  const name = url.slice(url.lastIndexOf('/') + 1);
-  opts.log?.(`downloading ${url}`);
-  let body: Buffer;
-  try {
-    const res = await (opts.fetchImpl ?? fetch)(url, { signal: AbortSignal.timeout(300_000) });
-    if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
-    body = Buffer.from(await res.arrayBuffer());
-  } catch (err) {
-    throw new ArtifactError(
-      `could not download ${url}: ${(err as Error).message}`,
-      'check the network, or copy the release files to a folder and pass --artifacts DIR',
-      err,
-    );
-  }
-  const digest = sha256(body);
-  if (digest !== expected) {
-    throw new ArtifactError(
-      `downloaded ${name} has sha256 ${digest}, expected ${expected}: refusing it`,
-      'the download was corrupted or altered; try again, or use --artifacts DIR with verified files',
-    );
-  }
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.part`, body, { mode: 0o644 });
-  await rename(`${path}.part`, path);
-}
-
-/**
- * LAB ONLY: the small manifest set the virtual PicoCluster's operator stand-in understands, laid out under
- * the catalog's file names so the playbook runs unchanged. It is not Calico; picocal only offers it for an
- * inventory with `lab.enabled`, on machines without the real files or internet access (the README demo).
- */
-export async function labOnlyArtifacts(
-  release: CalicoRelease,
-  targetDir: string,
-  labManifestsRoot: string,
-): Promise<ArtifactSet> {
-  const src = join(labManifestsRoot, release.tag);
-  if (!existsSync(src)) {
-    throw new ArtifactError(
-      `the lab has no stand-in manifests for Calico ${release.version}`,
-      `use one of the versions in ${labManifestsRoot}, or pass the real release files with --artifacts DIR`,
-    );
-  }
-  const files: ArtifactSet['files'] = [];
-  for (const m of releaseManifests(release).filter((f) => f.role !== 'custom-resources')) {
-    const from = join(src, m.role === 'crds' ? 'crds.yaml' : 'tigera-operator.yaml');
-    const data = await readFile(from);
-    const path = manifestPath(targetDir, release, m);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, data);
-    files.push({ name: m.name, path, sha256: sha256(data), verified: false });
-  }
-  return { dir: targetDir, release, files };
+  await downloadVerified(manifestUrl(release, m), m.sha256, path, { ...opts, maxBytes: MANIFEST_MAX_BYTES });
 }

@@ -4,8 +4,9 @@
 // no pin for is installed only from a folder the user names. calicoctl is a tool for the operator, not
 // part of the data path: when it cannot be had, provisioning goes on without it and says so.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { BINARY_MAX_BYTES } from './download.js';
 import type { CalicoctlArch, CalicoRelease } from '../catalog/versions.js';
 import type { Inventory } from '../inventory/types.js';
 import {
@@ -49,21 +50,19 @@ export function calicoctlArches(hosts: Inventory['hosts']): CalicoctlArch[] {
 export type CalicoctlSource = 'catalog' | 'user-supplied' | 'lab-only';
 
 export interface CalicoctlSet {
-  /** Folder laid out as <dir>/<tag>/bin/calicoctl-linux-<arch>. */
+  /**
+   * Folder the files were found in. It may hold other files (an unpinned binary in the cache): Ansible is
+   * only ever given stageCalicoctl()'s folder, which holds `files` and nothing else.
+   */
   dir: string;
+  tag: string;
   files: Array<{ arch: CalicoctlArch; path: string; sha256: string; source: CalicoctlSource }>;
   /** Architectures calicoctl will not be installed for, with why and what to do. */
   missing: Array<{ arch: CalicoctlArch; reason: string; hint: string }>;
   labOnly: boolean;
 }
 
-export interface CalicoctlOptions extends ResolveOptions {
-  /**
-   * LAB ONLY: where to write the virtual PicoCluster's calicoctl stand-in, and its text for a release.
-   * Used only when the real binary is not at hand (the lab has no internet); never for a real cluster.
-   */
-  lab?: { targetDir: string; script: (release: CalicoRelease) => string };
-}
+export type CalicoctlOptions = ResolveOptions;
 
 export async function resolveCalicoctl(
   release: CalicoRelease,
@@ -72,10 +71,7 @@ export async function resolveCalicoctl(
 ): Promise<CalicoctlSet> {
   const userDir = opts.artifactsDir ? resolve(opts.artifactsDir) : undefined;
   const dir = userDir ?? opts.cacheDir ?? defaultCacheDir();
-  const present = arches.filter((a) => existsSync(calicoctlPath(dir, release, a)));
-  if (opts.lab && present.length < arches.length) return labStandIn(release, opts.lab);
-
-  const set: CalicoctlSet = { dir, files: [], missing: [], labOnly: false };
+  const set: CalicoctlSet = { dir, tag: release.tag, files: [], missing: [], labOnly: false };
   for (const arch of arches) {
     const path = calicoctlPath(dir, release, arch);
     const pin = release.calicoctl[arch];
@@ -84,7 +80,7 @@ export async function resolveCalicoctl(
         set.missing.push({
           arch,
           reason: `picocal has no pinned sha256 for calicoctl ${release.tag} (${arch})`,
-          hint: `download ${calicoctlUrl(release, arch)} yourself, check it against the release's SHA256SUMS, put it at ${calicoctlPath(userDir ?? '<DIR>', release, arch)} and pass --artifacts ${userDir ?? 'DIR'}`,
+          hint: `download ${calicoctlUrl(release, arch)} yourself, check it against the release's SHA256SUMS, put it at ${calicoctlPath(userDir ?? 'DIR', release, arch)} and name ${userDir ?? 'DIR'} with --artifacts or PICOCAL_ARTIFACTS`,
         });
         continue;
       }
@@ -94,11 +90,11 @@ export async function resolveCalicoctl(
           reason: `calicoctl-linux-${arch} for ${release.tag} is not in ${dir}`,
           hint: userDir
             ? `put ${calicoctlUrl(release, arch)} at ${path}`
-            : `run \`picocal artifacts fetch --version ${release.version}\` on a machine with internet access`,
+            : `run \`picocal artifacts fetch --version ${release.version}\` (needs internet access), or \`picocal artifacts import DIR\` with a copy of the release folder`,
         });
         continue;
       }
-      await downloadVerified(calicoctlUrl(release, arch), pin, path, opts);
+      await downloadVerified(calicoctlUrl(release, arch), pin, path, { ...opts, maxBytes: BINARY_MAX_BYTES });
     }
     const digest = sha256(await readFile(path));
     if (pin && digest !== pin) {
@@ -114,7 +110,7 @@ export async function resolveCalicoctl(
       set.missing.push({
         arch,
         reason: `${path} is not pinned by picocal's catalog`,
-        hint: `if you verified it yourself, pass its folder with --artifacts DIR (layout DIR/${release.tag}/bin/)`,
+        hint: `picocal installs an unpinned calicoctl only from a folder you name: if you verified it, put it in DIR/${release.tag}/bin/ and name DIR with --artifacts or PICOCAL_ARTIFACTS`,
       });
       continue;
     }
@@ -123,46 +119,31 @@ export async function resolveCalicoctl(
   return set;
 }
 
-/** LAB ONLY: the calicoctl stand-in for every architecture (it is a shell script). */
-async function labStandIn(
-  release: CalicoRelease,
-  lab: NonNullable<CalicoctlOptions['lab']>,
-): Promise<CalicoctlSet> {
-  const text = lab.script(release);
-  const files: CalicoctlSet['files'] = [];
-  for (const arch of CALICOCTL_ARCHES) {
-    const path = calicoctlPath(lab.targetDir, release, arch);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
-    await chmod(path, 0o755);
-    files.push({ arch, path, sha256: sha256(text), source: 'lab-only' });
+/**
+ * The folder Ansible installs calicoctl from: a copy (or hard link) of exactly the files resolved and
+ * sha256-checked in `set`, laid out as <target>/<tag>/bin/calicoctl-linux-<arch>, and their pins. An
+ * architecture not in `set.files` has no file there and a null pin, so it is never installed, whatever
+ * else lies in the cache. Returns undefined when there is nothing to install.
+ */
+export async function stageCalicoctl(
+  set: CalicoctlSet,
+  target: string,
+): Promise<{ dir: string; sha256: Record<CalicoctlArch, string | null> } | undefined> {
+  const pins: Record<CalicoctlArch, string | null> = { arm64: null, amd64: null };
+  if (set.files.length === 0) return undefined;
+  for (const f of set.files) {
+    const to = join(target, set.tag, 'bin', `calicoctl-linux-${f.arch}`);
+    await mkdir(dirname(to), { recursive: true });
+    await rm(to, { force: true });
+    await link(f.path, to).catch(() => copyFile(f.path, to));
+    const digest = sha256(await readFile(to));
+    if (digest !== f.sha256)
+      throw new ArtifactError(
+        `${f.path} changed while picocal used it (sha256 ${digest}, checked ${f.sha256})`,
+        'run the command again; if it happens again, something else writes to that folder',
+      );
+    await chmod(to, 0o755);
+    pins[f.arch] = f.sha256;
   }
-  return { dir: lab.targetDir, files, missing: [], labOnly: true };
-}
-
-/** What --dry-run says about calicoctl, without downloading or writing anything. */
-export function calicoctlPlan(
-  release: CalicoRelease,
-  arches: readonly CalicoctlArch[],
-  opts: { artifactsDir?: string | undefined; lab?: boolean },
-): { installs: boolean; text: string } {
-  const dir = opts.artifactsDir ? resolve(opts.artifactsDir) : undefined;
-  const have = arches.filter((a) => dir && existsSync(calicoctlPath(dir, release, a)));
-  if (have.length === arches.length && dir)
-    return { installs: true, text: `calicoctl ${release.tag} (${arches.join(', ')}) from ${dir}` };
-  if (opts.lab)
-    return {
-      installs: true,
-      text: `calicoctl ${release.tag}: the LAB-ONLY stand-in (no real binary at hand)`,
-    };
-  const unpinned = arches.filter((a) => !release.calicoctl[a]);
-  if (unpinned.length === 0)
-    return {
-      installs: true,
-      text: `calicoctl ${release.tag} (${arches.join(', ')}) from ${dir ?? 'the download cache'}, sha256-pinned`,
-    };
-  return {
-    installs: false,
-    text: `no calicoctl for ${unpinned.join(', ')} boards: ${release.tag} has no sha256 pin and none is in --artifacts DIR`,
-  };
+  return { dir: target, sha256: pins };
 }

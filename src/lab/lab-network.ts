@@ -16,8 +16,15 @@ export async function createBridge(lab: LabIdentity): Promise<void> {
   await guardForwarding(lab);
 }
 
-/** Anything routed into or out of the bridge is dropped: nodes talk to each other and to the host only. */
+/**
+ * Anything routed into or out of the bridge is dropped: nodes talk to each other and to the host only.
+ * Board-to-board frames are bridged, not routed, but with br_netfilter loaded (Docker and Kubernetes hosts,
+ * net.bridge.bridge-nf-call-iptables=1) they traverse FORWARD too, as `-i <bridge> -o <bridge>`: the first
+ * rule accepts exactly those, so the guard drops only traffic leaving or entering the lab.
+ */
 async function guardForwarding(lab: LabIdentity): Promise<void> {
+  const rule = (...argv: string[]) =>
+    hostCommand('iptables', ['-w', '-I', 'FORWARD', ...argv, '-m', 'comment', '--comment', lab.ruleComment]);
   for (const dir of ['-i', '-o']) {
     await hostCommand('iptables', [
       '-w',
@@ -33,6 +40,8 @@ async function guardForwarding(lab: LabIdentity): Promise<void> {
       'DROP',
     ]);
   }
+  // Inserted last, so it is first.
+  await rule('-i', lab.bridge, '-o', lab.bridge, '-j', 'ACCEPT');
 }
 
 /** Removes every FORWARD rule carrying this lab's comment (found by comment, so it works without state). */

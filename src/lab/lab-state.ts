@@ -65,6 +65,11 @@ export const LAB_STATE_FILE = 'lab.json';
 /** Written first into a lab's folder by `lab up`: `lab down` removes only a folder that holds it. */
 export const LAB_MARKER_FILE = '.picocal-lab';
 
+/** `<lab dir>/kubeconfig`: the host's kubectl → the lab's API stand-in (written by `lab up`). */
+export function labKubeconfigPath(state: Pick<LabState, 'dir'>): string {
+  return join(state.dir, 'kubeconfig');
+}
+
 export function labStatePath(dir: string): string {
   return join(dir, LAB_STATE_FILE);
 }

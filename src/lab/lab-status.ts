@@ -1,10 +1,10 @@
 // `picocal lab status`: what lab.json says, checked live: is the node's process alive, its link up, and
 // does its sshd answer? LAB ONLY.
-import { LabError } from '../errors.js';
+import { findLab, type FindLabOptions } from './lab-find.js';
 import { isAlive } from './host-processes.js';
 import { labIdentity, nodeIdentity, nodeIndexOf } from './lab-naming.js';
 import { linkUp } from './lab-network.js';
-import { readLabState, type LabNodeRole, type LabState } from './lab-state.js';
+import { labKubeconfigPath, type LabNodeRole, type LabState } from './lab-state.js';
 import { isNodeProcess } from './node-process.js';
 import { sshBanner } from './ssh-probe.js';
 
@@ -33,24 +33,20 @@ export interface LabStatus {
   knownHosts: string;
   privateKey: string;
   ansibleCfg: string;
+  /** kubeconfig for the host's kubectl, pointing at the lab's Kubernetes API stand-in. */
+  kubeconfig: string;
   faultsDir: string;
   apiServer: { url: string; pid: number | null; running: boolean };
   nodes: LabNodeStatus[];
 }
 
 export function requireLabState(name: string): LabState {
-  const lab = labIdentity(name);
-  const state = readLabState(lab.dir);
-  if (!state) {
-    throw new LabError(`no lab named '${name}' (no ${lab.dir}/lab.json)`, {
-      hint: `start one with \`picocal lab up --name ${name}\``,
-    });
-  }
-  return state;
+  return findLab({ name });
 }
 
-export async function labStatus(name: string, probeTimeoutMs = 700): Promise<LabStatus> {
-  const state = requireLabState(name);
+/** `which`: a lab name, or how to find the lab (see findLab). */
+export async function labStatus(which: string | FindLabOptions, probeTimeoutMs = 700): Promise<LabStatus> {
+  const state = findLab(typeof which === 'string' ? { name: which } : which);
   const lab = labIdentity(state.name);
   const nodes = await Promise.all(
     state.nodes.map(async (n): Promise<LabNodeStatus> => {
@@ -88,6 +84,7 @@ export async function labStatus(name: string, probeTimeoutMs = 700): Promise<Lab
     knownHosts: state.knownHosts,
     privateKey: state.privateKey,
     ansibleCfg: state.ansibleCfg,
+    kubeconfig: labKubeconfigPath(state),
     faultsDir: state.faultsDir,
     apiServer: {
       url: state.apiServer.url,

@@ -13,6 +13,7 @@ import { MAX_NODE_COUNT, labIdentity, nodeIdentity } from './lab-naming.js';
 import { assertSubnetFree, createBridge, createNodeLinks, leftoverNetwork } from './lab-network.js';
 import {
   LAB_MARKER_FILE,
+  labKubeconfigPath,
   readLabState,
   writeLabState,
   type LabNodeState,
@@ -127,6 +128,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     writeFileSync(state.inventory, renderInventory({ ...state, subnet: lab.subnet, nodes: state.nodes }), {
       mode: 0o644,
     });
+    // The host's kubectl reaches the API stand-in at the bridge address, as the control plane's does.
+    writeFileSync(labKubeconfigPath(state), kubeconfig, { mode: 0o600 });
     writeFileSync(
       state.ansibleCfg,
       renderAnsibleCfg({

@@ -1,14 +1,4 @@
-import { join } from 'node:path';
-import { labOnlyArtifacts, resolveArtifacts } from '../artifacts/artifacts.js';
-import {
-  calicoctlArches,
-  calicoctlPlan,
-  resolveCalicoctl,
-  type CalicoctlSet,
-} from '../artifacts/calicoctl.js';
-import { UsageError } from '../errors.js';
-import { calicoctlStandIn } from '../lab/calico-node/calicoctl-standin.js';
-import { PACKAGE_ROOT } from '../paths.js';
+import { calicoctlArches, type CalicoctlSet } from '../artifacts/calicoctl.js';
 import { requireRelease, type CalicoRelease } from '../catalog/versions.js';
 import type { Output } from '../cli/output.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
@@ -19,42 +9,24 @@ export const artifactsPhase: Phase<ProvisionContext> = {
   plan: (ctx) => [
     {
       target: 'local',
-      action: `use Calico ${ctx.inventory.cluster.calico_version} manifests from ${ctx.labManifests ? 'the LAB-ONLY stand-in set' : (ctx.artifactsDir ?? 'the download cache')}, sha256-checked; ${planCalicoctl(ctx).text}`,
+      action: `use Calico ${ctx.inventory.cluster.calico_version} manifests from ${ctx.releaseSource.description}, sha256-checked; ${planCalicoctl(ctx).text}`,
     },
   ],
   async run(ctx) {
     const release = requireRelease(ctx.inventory.cluster.calico_version);
-    const labDir = join(ctx.renderDir, 'lab-artifacts');
-    if (ctx.labManifests) {
-      if (!ctx.inventory.cluster.lab.enabled) {
-        throw new UsageError(
-          '--lab-manifests is only for the virtual PicoCluster',
-          'real clusters get the real, sha256-checked Calico manifests',
-        );
-      }
-      ctx.artifacts = await labOnlyArtifacts(
-        release,
-        labDir,
-        join(PACKAGE_ROOT, 'src/lab/operator/lab-manifests'),
-      );
+    const source = ctx.releaseSource;
+    ctx.artifacts = await source.manifests(release, (l) => ctx.out.info(l));
+    if (ctx.artifacts.labOnly)
       ctx.out.warn(
         `using the LAB-ONLY stand-in manifests for Calico ${release.version}: not Calico, for the virtual PicoCluster only`,
       );
-    } else {
-      ctx.artifacts = await resolveArtifacts(release, {
-        ...(ctx.artifactsDir ? { artifactsDir: ctx.artifactsDir } : {}),
-        log: (l) => ctx.out.info(l),
-      });
-      for (const f of ctx.artifacts.files)
-        ctx.out.detail(
-          `${f.name}: sha256 ${f.sha256}${f.verified ? ' (catalog match)' : ' (user-supplied)'}`,
-        );
-    }
-    ctx.calicoctl = await resolveCalicoctl(release, calicoctlArches(targetHosts(ctx)), {
-      ...(ctx.artifactsDir && !ctx.labManifests ? { artifactsDir: ctx.artifactsDir } : {}),
-      ...(ctx.inventory.cluster.lab.enabled ? { lab: { targetDir: labDir, script: calicoctlStandIn } } : {}),
-      log: (l) => ctx.out.info(l),
-    });
+    for (const f of ctx.artifacts.files)
+      ctx.out.detail(
+        `${f.name}: sha256 ${f.sha256}${f.verified ? ' (catalog match)' : ctx.artifacts.labOnly ? ' (LAB ONLY pin)' : ' (user-supplied)'}`,
+      );
+    ctx.calicoctl = await source.calicoctl(release, calicoctlArches(targetHosts(ctx)), (l) =>
+      ctx.out.info(l),
+    );
     reportCalicoctl(ctx.calicoctl, release, ctx.out);
   },
 };
@@ -71,9 +43,8 @@ export function reportCalicoctl(set: CalicoctlSet, release: CalicoRelease, out: 
 }
 
 export function planCalicoctl(ctx: ProvisionContext): { installs: boolean; text: string } {
-  return calicoctlPlan(
+  return ctx.releaseSource.planCalicoctl(
     requireRelease(ctx.inventory.cluster.calico_version),
     calicoctlArches(targetHosts(ctx)),
-    { artifactsDir: ctx.labManifests ? undefined : ctx.artifactsDir, lab: ctx.inventory.cluster.lab.enabled },
   );
 }

@@ -1,4 +1,7 @@
 // Run install_calico.ansible over the boards this run targets, with live per-board progress.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { releaseFileVars } from '../artifacts/ansible-vars.js';
 import { ProgressTracker } from '../ansible/node-progress.js';
 import { startProgressView } from '../ansible/progress-view.js';
 import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
@@ -34,6 +37,8 @@ export const installPhase: Phase<ProvisionContext> = {
     ]),
   async run(ctx) {
     const hosts = targetHosts(ctx).map((h) => h.name);
+    // This run's own folder: only the calicoctl files checked for it (see stageCalicoctl).
+    const stageDir = join(ctx.run.dir, 'calicoctl-stage');
     const tracker = new ProgressTracker(hosts);
     ctx.tracker = tracker;
     const view = startProgressView(
@@ -48,11 +53,7 @@ export const installPhase: Phase<ProvisionContext> = {
         targets: ctx.inventory.hosts.map((h) => sshTargetFor(ctx.inventory, h)),
         extraVars: {
           calico_render_dir: ctx.renderDir,
-          calico_artifacts_dir: ctx.artifacts?.dir ?? '',
-          calico_artifacts_lab_only: ctx.labManifests === true,
-          ...(ctx.calicoctl
-            ? { calico_calicoctl_dir: ctx.calicoctl.dir, calico_calicoctl_lab_only: ctx.calicoctl.labOnly }
-            : {}),
+          ...(await releaseFileVars(ctx.artifacts, ctx.calicoctl, stageDir)),
         },
         ...(ctx.limit ? { limit: ctx.limit } : {}),
         tracker,
@@ -63,6 +64,7 @@ export const installPhase: Phase<ProvisionContext> = {
       ctx.ansibleExitCode = result.exitCode;
     } finally {
       await view.finish();
+      await rm(stageDir, { recursive: true, force: true });
     }
   },
 };

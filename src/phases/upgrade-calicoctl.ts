@@ -2,9 +2,10 @@
 // maxUnavailable boards at a time (upgrade_calico.ansible --tags calicoctl). calicoctl refuses a cluster of
 // another version, so a board left with the old one is named. The data path is not touched here: a failure
 // does not roll Calico back; the run exits 3 naming the boards and how to mend them.
-import { calicoctlArches, resolveCalicoctl, type CalicoctlSet } from '../artifacts/calicoctl.js';
+import { rm } from 'node:fs/promises';
+import { releaseFileVars } from '../artifacts/ansible-vars.js';
+import { calicoctlArches, type CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { CalicoRelease } from '../catalog/versions.js';
-import { calicoctlStandIn } from '../lab/calico-node/calicoctl-standin.js';
 import type { UpgradeContext } from '../upgrade/upgrade-context.js';
 import { join } from 'node:path';
 import { reportCalicoctl } from './artifacts-phase.js';
@@ -16,16 +17,10 @@ export async function resolveUpgradeCalicoctl(
   ctx: UpgradeContext,
   release: CalicoRelease,
 ): Promise<CalicoctlSet> {
-  const set = await resolveCalicoctl(
+  const set = await ctx.settings.releaseSource.calicoctl(
     release,
     calicoctlArches(ctx.inventory.hosts.filter((h) => ctx.nodes.includes(h.name))),
-    {
-      ...(ctx.settings.artifactsDir ? { artifactsDir: ctx.settings.artifactsDir } : {}),
-      ...(ctx.inventory.cluster.lab.enabled
-        ? { lab: { targetDir: join(ctx.run.dir, 'lab-artifacts'), script: calicoctlStandIn } }
-        : {}),
-      log: (l) => ctx.out.info(l),
-    },
+    (l) => ctx.out.info(l),
   );
   reportCalicoctl(set, release, ctx.out);
   return set;
@@ -37,23 +32,25 @@ export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelea
   if (!set) return;
   ctx.calicoctlFailed = [];
   if (set.files.length === 0) return;
-  const { failures } = await runUpgradePlaybook(
-    ctx,
-    `calicoctl ${release.tag} on ${ctx.nodes.length} board(s)`,
-    {
-      // Extra vars win over the rendered ones: after --rollback RUN the release is the snapshot's.
-      calico_version: release.version,
-      calico_release_tag: release.tag,
-      calico_calicoctl_sha256: {
-        arm64: release.calicoctl.arm64 ?? null,
-        amd64: release.calicoctl.amd64 ?? null,
+  const stageDir = join(ctx.run.dir, 'calicoctl-stage');
+  let failures: string[];
+  try {
+    ({ failures } = await runUpgradePlaybook(
+      ctx,
+      `calicoctl ${release.tag} on ${ctx.nodes.length} board(s)`,
+      {
+        // Extra vars win over the rendered ones: after --rollback RUN the release is the snapshot's. Only
+        // the files resolved for this run, with their pins, reach the role (see stageCalicoctl).
+        calico_version: release.version,
+        calico_release_tag: release.tag,
+        ...(await releaseFileVars(undefined, set, stageDir)),
+        calico_calicoctl_batch: ctx.settings.maxUnavailable,
       },
-      calico_calicoctl_dir: set.dir,
-      calico_calicoctl_lab_only: set.labOnly,
-      calico_calicoctl_batch: ctx.settings.maxUnavailable,
-    },
-    ['calicoctl'],
-  );
+      ['calicoctl'],
+    ));
+  } finally {
+    await rm(stageDir, { recursive: true, force: true });
+  }
   ctx.calicoctlFailed = failures;
   for (const f of ctx.calicoctlFailed) ctx.out.error(`calicoctl not updated: ${f}`);
 }

@@ -1,7 +1,6 @@
 // Everything an upgrade checks before it changes anything, run for --dry-run too (it only reads): the
 // version step, every gated node healthy on the running version, TigeraStatus, the target's manifests
 // (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
-import { resolveArtifacts } from '../artifacts/artifacts.js';
 import { verifyCluster } from '../health/verify-cluster.js';
 import { describeNewHostKey } from '../ssh/host-verifier.js';
 import { renderInventory } from '../render/render.js';
@@ -126,10 +125,7 @@ async function checkSkippedBudget(ctx: UpgradeContext): Promise<void> {
 
 async function prepareTarget(ctx: UpgradeContext): Promise<void> {
   const release = ctx.step!.to;
-  const artifacts = await resolveArtifacts(release, {
-    ...(ctx.settings.artifactsDir ? { artifactsDir: ctx.settings.artifactsDir } : {}),
-    log: (l) => ctx.out.info(l),
-  });
+  const artifacts = await ctx.settings.releaseSource.manifests(release, (l) => ctx.out.info(l));
   const rendered = await renderInventory(
     inventoryAt(ctx.inventory, release.version, ctx.settings.maxUnavailable),
   );

@@ -22,7 +22,7 @@ export const upgradeSnapshotPhase: Phase<UpgradeContext> = {
       );
       return;
     }
-    ctx.snapshot = await takeSnapshot(ctx.shell, ctx.step!.from, ctx.run.dir, ctx.settings.artifactsDir);
+    ctx.snapshot = await takeSnapshot(ctx.shell, ctx.step!.from, ctx.run.dir, ctx.settings.releaseSource);
     ctx.out.detail(`snapshot: ${ctx.snapshot.index.manifests.map((m) => m.name).join(', ')}`);
   },
 };

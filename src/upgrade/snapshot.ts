@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { resolveArtifacts, sha256 } from '../artifacts/artifacts.js';
+import { sha256 } from '../artifacts/artifacts.js';
+import type { ReleaseSource } from '../artifacts/release-source.js';
 import { findRelease } from '../catalog/versions.js';
 import type { ClusterShell } from './cluster-shell.js';
 import { STATE_DIR } from './cluster-shell.js';
@@ -71,7 +72,7 @@ async function liveResources(shell: ClusterShell): Promise<Obj[]> {
 }
 
 /** Manifests the running version was installed from. Refuses when neither source has them. */
-async function runningManifests(shell: ClusterShell, version: string, artifactsDir: string | undefined) {
+async function runningManifests(shell: ClusterShell, version: string, source: ReleaseSource) {
   const release = findRelease(version);
   if (!release) {
     throw new UpgradeRefusedError(
@@ -92,10 +93,7 @@ async function runningManifests(shell: ClusterShell, version: string, artifactsD
     else missing.push(f.name);
   }
   if (missing.length) {
-    const set = await resolveArtifacts(release, {
-      ...(artifactsDir ? { artifactsDir } : {}),
-      download: false,
-    });
+    const set = await source.manifests(release);
     for (const name of missing) {
       const f = set.files.find((x) => x.name === name)!;
       const file = [release.crds, release.operator].find((x) => x?.name === name)!;
@@ -110,7 +108,7 @@ export async function takeSnapshot(
   shell: ClusterShell,
   version: string,
   runDir: string,
-  artifactsDir: string | undefined,
+  source: ReleaseSource,
 ): Promise<Snapshot> {
   const dir = join(runDir, SNAPSHOT_DIR);
   mkdirSync(join(dir, 'manifests'), { recursive: true });
@@ -120,7 +118,7 @@ export async function takeSnapshot(
     `# Operator resources as the cluster had them before the upgrade (Calico ${version}), cleaned for\n` +
     `# kubectl apply --server-side: what a rollback puts back.\n` +
     live.map((o) => dump(cleanForApply(o), { noRefs: true } as never)).join('---\n');
-  const files = await runningManifests(shell, version, artifactsDir);
+  const files = await runningManifests(shell, version, source);
   const cr = manifest('custom-resources.yaml', 'custom-resources', crText);
   const all = [...files, { m: cr, source: 'kubectl get (cleaned)' }];
   for (const { m } of all) writeFileSync(join(dir, 'manifests', m.name), m.content);

@@ -1,6 +1,7 @@
 // What the upgrade phases share during one run: the user's settings, the connections, and the runtime
 // facts found on the way (versions, manifests, snapshot, gate result), never written back to the inventory.
 import type { CalicoctlSet } from '../artifacts/calicoctl.js';
+import type { ReleaseSource } from '../artifacts/release-source.js';
 import type { Output } from '../cli/output.js';
 import type { Inventory } from '../inventory/types.js';
 import type { RunFolder } from '../runs/run-folder.js';
@@ -19,7 +20,8 @@ export interface UpgradeSettings {
   skip: string[];
   allowDowngrade: boolean;
   rollback: boolean;
-  artifactsDir: string | undefined;
+  /** Where Calico's release files come from (chosen once, by the CLI). */
+  releaseSource: ReleaseSource;
   acceptNewHostKeys: boolean;
   breakLock: boolean;
   pollMs: number;

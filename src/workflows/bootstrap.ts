@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
+import type { ReleaseSource } from '../artifacts/release-source.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
 import { hostKeysPhase } from '../phases/host-keys-phase.js';
@@ -32,8 +33,7 @@ export interface ProvisionOptions {
   signal: AbortSignal;
   cwd: string;
   dryRun: boolean;
-  artifactsDir: string | undefined;
-  labManifests?: boolean;
+  releaseSource: ReleaseSource;
   renderDir: string | undefined;
   limit: string[] | undefined;
   verify: VerifySettings;
@@ -59,8 +59,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     signal: opts.signal,
     run,
     renderDir,
-    artifactsDir: opts.artifactsDir,
-    labManifests: opts.labManifests === true,
+    releaseSource: opts.releaseSource,
     limit: opts.limit,
     ...(opts.env ? { env: opts.env } : {}),
   };

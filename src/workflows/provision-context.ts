@@ -3,6 +3,7 @@
 import type { ProgressTracker } from '../ansible/node-progress.js';
 import type { ArtifactSet } from '../artifacts/artifacts.js';
 import type { CalicoctlSet } from '../artifacts/calicoctl.js';
+import type { ReleaseSource } from '../artifacts/release-source.js';
 import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
@@ -14,10 +15,8 @@ export interface ProvisionContext {
   signal: AbortSignal;
   run: RunFolder;
   renderDir: string;
-  /** --artifacts DIR, when the user named one. */
-  artifactsDir: string | undefined;
-  /** LAB ONLY: use the operator stand-in's small manifest set instead of Calico's (no sha256 pin). */
-  labManifests?: boolean;
+  /** Where Calico's release files come from (chosen once, by the CLI). */
+  releaseSource: ReleaseSource;
   /** Boards this run may touch; undefined = all. */
   limit: string[] | undefined;
   artifacts?: ArtifactSet;

@@ -2,6 +2,7 @@
 // Ansible: with an empty known_hosts, Ansible (always strict) reaches no board; the host-key phase that
 // bootstrap/reprovision run before Ansible records and prints every board's key, after which Ansible
 // reaches all of them. A changed key stops that phase. reprovision --reset's own pool honours the flag.
+import { cacheSource } from '../../src/artifacts/release-source.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,8 @@ describeLab('--accept-new-host-keys before Ansible on a first bootstrap', () => 
       signal: new AbortController().signal,
       run: createRunFolder(work, 'bootstrap'),
       renderDir: join(work, 'build'),
-      artifactsDir: undefined,
+      // The host-key phase reads no release file: a cache that never downloads.
+      releaseSource: cacheSource({ dir: join(work, 'cache'), download: false }),
       limit,
     };
   }

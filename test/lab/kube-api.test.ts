@@ -114,7 +114,7 @@ describe.skipIf(skip !== undefined)(
           ['pod/p1', 'pod/p2'],
         ],
         [['--field-selector', 'metadata.name!=p1,spec.nodeName=pc-node2'], ['pod/p2']],
-        [['--field-selector', 'status.phase=Pending', '-l', 'app=a'], ['pod/p0']],
+        [['--field-selector', 'status.phase=Running', '-l', 'app=a'], ['pod/p0']],
       ];
       for (const [sel, want] of cases) {
         const r = await h.kubectl(['get', 'pods', '-n', 'default', ...sel, '-o', 'name']);
@@ -123,6 +123,23 @@ describe.skipIf(skip !== undefined)(
       const yaml = await h.kubectl(['get', 'pod', 'p0', '-o', 'yaml']);
       expect(yaml.stdout).toMatch(/^kind: Pod$/m);
       expect(yaml.stdout).toContain('nodeName: pc-node1');
+    });
+
+    it('gives a pod a user creates on a board the board address and Running (kubelet stand-in); a pod with no node stays Pending', async () => {
+      const pods = [
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default}\nspec: {nodeName: pc-node2, containers: [{name: c, image: busybox}]}\n',
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: floating, namespace: default}\nspec: {containers: [{name: c, image: busybox}]}\n',
+      ].join('---\n');
+      expect((await h.kubectl(['create', '-f', '-'], pods)).exitCode).toBe(0);
+      const board = h.state.nodes[1]!;
+      await until('pod web Running on its board', async () => {
+        const r = await h.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.status.phase} {.status.podIP}']);
+        return r.stdout === `Running ${board.address}` || undefined;
+      });
+      const ready = await h.kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=10s']);
+      expect(ready.exitCode, ready.stderr).toBe(0);
+      const floating = await h.kubectl(['get', 'pod', 'floating', '-o', 'jsonpath={.status.phase}']);
+      expect(floating.stdout).toBe('Pending');
     });
 
     it('refuses objects in a namespace that does not exist, as the real server does', async () => {

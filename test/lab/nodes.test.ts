@@ -196,6 +196,107 @@ describeLab('lab nodes', () => {
   });
 });
 
+describeLab('lab usability', () => {
+  const lab = useLab('usable-t', 3);
+
+  it('board-to-board traffic passes with br_netfilter loaded (bridged frames traverse iptables FORWARD)', async (t) => {
+    const sysctl = '/proc/sys/net/bridge/bridge-nf-call-iptables';
+    if (!existsSync(sysctl)) await execa('modprobe', ['br_netfilter'], { reject: false });
+    if (!existsSync(sysctl))
+      return t.skip('br_netfilter cannot be loaded on this kernel (no modprobe or module)');
+    const before = readFileSync(sysctl, 'utf8').trim();
+    writeFileSync(sysctl, '1');
+    try {
+      const [, n2, n3] = lab.state.nodes;
+      const r = await execa(
+        'ip',
+        [
+          'netns',
+          'exec',
+          n2!.netns,
+          'timeout',
+          '5',
+          'bash',
+          '-c',
+          `exec 3<>/dev/tcp/${n3!.address}/22 && head -c 4 <&3`,
+        ],
+        { reject: false },
+      );
+      expect(r.stdout, r.stderr).toBe('SSH-');
+    } finally {
+      writeFileSync(sysctl, before);
+    }
+  });
+
+  it("`lab up` writes <lab dir>/kubeconfig for the host's kubectl; `lab status` shows it", async () => {
+    const r = await runCli(['lab', 'status', '--name', 'usable-t', '--output', 'json']);
+    const doc = JSON.parse(r.stdout) as { kubeconfig: string };
+    expect(doc.kubeconfig).toBe(join(lab.state.dir, 'kubeconfig'));
+    const text = await runCli(['lab', 'status', '--name', 'usable-t']);
+    expect(text.stdout).toContain(`kubeconfig  ${doc.kubeconfig}`);
+    const k = await execa('kubectl', ['--kubeconfig', doc.kubeconfig, 'get', 'nodes', '-o', 'name'], {
+      reject: false,
+    });
+    expect(k.stdout.split('\n').sort(), k.stderr).toEqual(
+      lab.state.nodes.map((n) => `node/${n.name}`).sort(),
+    );
+  });
+
+  it('`picocal doctor -i INV` logs in to every board with strict host keys; a wrong key is a failed check', async () => {
+    const r = await runCli(['doctor', '-i', lab.state.inventory, '--output', 'json']);
+    const doc = JSON.parse(r.stdout) as {
+      checks: { check: string; status: string; detail: string; fix: string }[];
+    };
+    const ssh = doc.checks.filter((c) => c.check.startsWith('ssh '));
+    expect(ssh.map((c) => [c.check, c.status])).toEqual(lab.state.nodes.map((n) => [`ssh ${n.name}`, 'ok']));
+    // Another copy of the inventory whose known_hosts gives pc-node2 the key of pc-node3.
+    const lines = readFileSync(lab.state.knownHosts, 'utf8').trim().split('\n');
+    const key = (name: string) =>
+      lines
+        .find((l) => l.split(' ')[0]?.endsWith(`,${name}`))!
+        .split(' ')
+        .slice(1)
+        .join(' ');
+    const wrong = lines.map((l) =>
+      l.split(' ')[0]?.endsWith(',pc-node2') ? `${l.split(' ')[0]} ${key('pc-node3')}` : l,
+    );
+    const kh = join(lab.state.dir, 'known_hosts.wrong');
+    writeFileSync(kh, wrong.join('\n') + '\n');
+    const inv = join(lab.state.dir, 'inventory.wrong.yaml');
+    writeFileSync(
+      inv,
+      readFileSync(lab.state.inventory, 'utf8').replace(
+        JSON.stringify(lab.state.knownHosts),
+        JSON.stringify(kh),
+      ),
+    );
+    const bad = await runCli(['doctor', '-i', inv, '--output', 'json']);
+    expect(bad.code).toBe(1);
+    const row = (JSON.parse(bad.stdout) as typeof doc).checks.find((c) => c.check === 'ssh pc-node2');
+    expect(row).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/HOST IDENTIFICATION HAS CHANGED for pc-node2/),
+    });
+    expect(row?.fix).not.toBe('');
+  });
+
+  it('lab commands find the lab of PICOCAL_INVENTORY without --name; a wrong name lists the labs (exit 2)', async () => {
+    const saved = process.env['PICOCAL_INVENTORY'];
+    process.env['PICOCAL_INVENTORY'] = lab.state.inventory;
+    try {
+      const r = await runCli(['lab', 'status', '--output', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { name: string }).name).toBe('usable-t');
+    } finally {
+      if (saved === undefined) delete process.env['PICOCAL_INVENTORY'];
+      else process.env['PICOCAL_INVENTORY'] = saved;
+    }
+    const wrong = await runCli(['lab', 'fault', 'pc-node2', 'power-off', '--name', 'usable-x']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/no lab named 'usable-x' \(labs here: [^)]*usable-t/);
+  });
+});
+
 describeLab('lab up and down', () => {
   const name = 'updown-t';
 

@@ -3,6 +3,8 @@
 import { resolveArtifacts, defaultCacheDir } from '../../artifacts/artifacts.js';
 import { CALICOCTL_ARCHES, resolveCalicoctl } from '../../artifacts/calicoctl.js';
 import { requireRelease, latestRelease, type CalicoctlArch } from '../../catalog/versions.js';
+import { resolve } from 'node:path';
+import { importReleaseFolder } from '../../artifacts/import.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { reportCalicoctl } from '../../phases/artifacts-phase.js';
 import { stringOption, type Command } from '../command.js';
@@ -44,6 +46,45 @@ export const artifactsFetchCommand: Command = {
     reportCalicoctl(calicoctl, release, ctx.out);
     ctx.out.json({ ...set, calicoctl });
     for (const f of [...set.files, ...calicoctl.files]) ctx.out.print(`${f.sha256}  ${f.path}`);
+    return EXIT.ok;
+  },
+};
+
+export const artifactsImportCommand: Command = {
+  name: 'artifacts import',
+  args: 'DIR',
+  summary: 'copy a release folder into the cache (sha256-checked) so later runs find the files offline',
+  description:
+    "DIR has the release tree's layout: DIR/<tag>/manifests/<file> and DIR/<tag>/bin/calicoctl-linux-<arch>.\n" +
+    "Only files whose sha256 is the catalog's pin are copied; one that differs refuses the whole import\n" +
+    '(exit 2, nothing copied). Files picocal has no pin for are listed and left out: name their folder\n' +
+    'with PICOCAL_ARTIFACTS=DIR (or --artifacts DIR) to use them as user-supplied.',
+  options: {
+    version: { type: 'string', arg: 'VERSION', description: 'import only this Calico version' },
+    'cache-dir': { type: 'string', arg: 'DIR', description: `cache folder (default: ${defaultCacheDir()})` },
+  },
+  examples: [
+    'picocal artifacts import ../shared/calico',
+    'picocal artifacts import /media/usb/calico --version 3.32.1',
+  ],
+  async run(ctx) {
+    const [dir, ...extra] = ctx.positionals;
+    if (!dir || extra.length)
+      throw new UsageError(
+        'artifacts import takes exactly one folder',
+        'e.g. picocal artifacts import ../shared/calico',
+      );
+    const v = stringOption(ctx, 'version');
+    const cacheDir = resolve(ctx.cwd, stringOption(ctx, 'cache-dir') ?? defaultCacheDir());
+    const result = await importReleaseFolder(
+      resolve(ctx.cwd, dir),
+      cacheDir,
+      v ? { versions: [requireRelease(v)] } : {},
+    );
+    for (const s of result.skipped) ctx.out.warn(`not imported: ${s.path}: ${s.reason}`);
+    ctx.out.json(result);
+    for (const f of result.imported) ctx.out.print(`${f.sha256}  ${f.to}`);
+    ctx.out.info(`imported ${result.imported.length} file(s) into ${cacheDir}`);
     return EXIT.ok;
   },
 };

@@ -6,14 +6,11 @@ import { provision, type ProvisionOutcome } from '../../workflows/bootstrap.js';
 import { formatTable } from '../../health/health-table.js';
 import { flag, stringOption, type Command, type CommandContext, type OptionSpec } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
+import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';
 
 const OPTIONS: Record<string, OptionSpec> = {
   'dry-run': { type: 'boolean', description: 'print the per-board plan and change nothing' },
-  artifacts: {
-    type: 'string',
-    arg: 'DIR',
-    description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)',
-  },
+  artifacts: ARTIFACTS_OPTION,
   out: {
     type: 'string',
     arg: 'DIR',
@@ -65,8 +62,7 @@ async function runProvision(
     signal: ctx.signal,
     cwd: ctx.cwd,
     dryRun: flag(ctx, 'dry-run'),
-    artifactsDir: stringOption(ctx, 'artifacts'),
-    labManifests: flag(ctx, 'lab-manifests'),
+    releaseSource: releaseSourceFor(ctx, inventory),
     renderDir: stringOption(ctx, 'out'),
     limit,
     kind,

@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { labCommands } from './lab-commands.js';
 import { planCommand, renderCommand } from './render.js';
 import { bootstrapCommand, reprovisionCommand } from './bootstrap.js';
-import { artifactsFetchCommand } from './artifacts.js';
+import { artifactsFetchCommand, artifactsImportCommand } from './artifacts.js';
 import { policyMatrixCommand } from './policy-matrix.js';
 import { policyEnforce } from './policy-enforce.js';
 import { policyLint } from './policy-lint.js';
@@ -21,6 +21,7 @@ import { statusCommand } from './status.js';
 import { policyDenied } from './policy-denied.js';
 import { completionCommand } from './completion.js';
 import { runsList, runsShow } from './runs.js';
+import { doctorCommand } from './doctor.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
   renderCommand,
   planCommand,
   artifactsFetchCommand,
+  artifactsImportCommand,
   policyMatrixCommand,
   policyLint,
   policyStage,
@@ -47,4 +49,5 @@ export const COMMANDS: Command[] = [
   runsList,
   runsShow,
   completionCommand(() => COMMANDS),
+  doctorCommand,
 ];

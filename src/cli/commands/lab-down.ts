@@ -1,18 +1,19 @@
 // `picocal lab down`: remove a lab and everything it made; safe to repeat (LAB ONLY).
 import { labDown } from '../../lab/lab-down.js';
-import { DEFAULT_LAB_NAME } from '../../lab/lab-naming.js';
 import { stringOption, type Command } from '../command.js';
+import { LAB_NAME_OPTION, whichLab } from './lab-which.js';
 
 export const labDownCommand: Command = {
   name: 'lab down',
   summary: 'remove a lab: nodes, processes, namespaces, links, routes, iptables rules, mounts and files',
   description: 'Also cleans up after a lab whose `lab up` crashed or whose lab.json is gone. Idempotent.',
   options: {
-    name: { type: 'string', arg: 'NAME', default: DEFAULT_LAB_NAME, description: 'lab name' },
+    name: LAB_NAME_OPTION,
   },
   async run(ctx) {
+    // A named lab is cleaned up even without its lab.json (a crashed `lab up`); else find the lab.
     const result = await labDown({
-      name: stringOption(ctx, 'name') ?? DEFAULT_LAB_NAME,
+      name: stringOption(ctx, 'name') ?? whichLab(ctx).name,
       log: (l) => ctx.out.warn(l),
     });
     ctx.out.json(result);

@@ -1,8 +1,8 @@
 // `picocal lab fault NODE KIND [ARG]`: inject a fault into one lab node (LAB ONLY).
 import { UsageError } from '../../errors.js';
 import { FAULT_KINDS, labFault } from '../../lab/lab-fault.js';
-import { DEFAULT_LAB_NAME } from '../../lab/lab-naming.js';
-import { stringOption, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { LAB_NAME_OPTION, whichLab } from './lab-which.js';
 
 export const labFaultCommand: Command = {
   name: 'lab fault',
@@ -12,7 +12,7 @@ export const labFaultCommand: Command = {
     .map(([k, d]) => `  ${k.padEnd(15)} ${d}`)
     .join('\n')}`,
   options: {
-    name: { type: 'string', arg: 'NAME', default: DEFAULT_LAB_NAME, description: 'lab name' },
+    name: LAB_NAME_OPTION,
   },
   examples: [
     'picocal lab fault pc-node3 power-off',
@@ -27,7 +27,7 @@ export const labFaultCommand: Command = {
         `KIND is one of: ${Object.keys(FAULT_KINDS).join(', ')}`,
       );
     }
-    const result = await labFault(stringOption(ctx, 'name') ?? DEFAULT_LAB_NAME, node, kind, arg);
+    const result = await labFault(whichLab(ctx).name, node, kind, arg);
     ctx.out.json(result);
     ctx.out.print(
       `${result.node}: ${result.kind}${arg ? ` ${arg}` : ''} ${result.changed ? 'done' : '(already so)'}; node ${result.state}`,

@@ -38,7 +38,7 @@ export const labUpCommand: Command = {
     ctx.out.info(`lab '${name}' up in ${(result.elapsedMs / 1000).toFixed(1)} s`);
     printLabStatus(ctx.out, status);
     ctx.out.print();
-    ctx.out.print(`export ANSIBLE_CONFIG=${status.ansibleCfg}`);
+    ctx.out.print(`export ANSIBLE_CONFIG=${status.ansibleCfg} KUBECONFIG=${status.kubeconfig}`);
     ctx.out.print(`picocal -i ${status.inventory} ...`);
     return 0;
   },

@@ -18,6 +18,7 @@ import {
 import { compareFindings } from '../../policy/lint/finding.js';
 import { kustomizationFindings } from '../../ops/gitops/kustomization-check.js';
 import { stringOption, type Command } from '../command.js';
+import { namedSource } from '../release-source-option.js';
 
 export const policyLint: Command = {
   name: 'policy lint',
@@ -42,7 +43,8 @@ export const policyLint: Command = {
     artifacts: {
       type: 'string',
       arg: 'DIR',
-      description: 'folder with the release files (DIR/vX.Y.Z/manifests/), used instead of the cache',
+      description:
+        'folder with the release files (DIR/vX.Y.Z/manifests/), used instead of the cache (default: PICOCAL_ARTIFACTS)',
     },
   },
   examples: [
@@ -59,7 +61,9 @@ export const policyLint: Command = {
     }
     const sources = readSources(ctx.positionals, ctx.cwd);
     const version = stringOption(ctx, 'calico-version');
-    const artifacts = stringOption(ctx, 'artifacts');
+    // --artifacts DIR, else PICOCAL_ARTIFACTS, else the cache (policy lint needs no inventory).
+    const named = namedSource(ctx, undefined);
+    const artifacts = named.origin === 'cache' ? undefined : named.dir;
     const calico = await calicoSchemasForLint({
       ...(version ? { version } : {}),
       ...(artifacts ? { artifactsDir: resolve(ctx.cwd, artifacts) } : {}),

@@ -6,6 +6,7 @@ import { reportLines } from '../../upgrade/report.js';
 import { upgrade } from '../../workflows/upgrade.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
+import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';
 
 const DEFAULT_NODE_TIMEOUT_S = 300;
 
@@ -54,11 +55,7 @@ export const upgradeCommand: Command = {
     'allow-downgrade': { type: 'boolean', description: 'allow --to an older version' },
     'no-rollback': { type: 'boolean', description: 'on failure, stop and leave the cluster as it is' },
     'dry-run': { type: 'boolean', description: 'run the checks, print the per-node plan, change nothing' },
-    artifacts: {
-      type: 'string',
-      arg: 'DIR',
-      description: 'Calico release files for offline clusters (DIR/<tag>/manifests/)',
-    },
+    artifacts: ARTIFACTS_OPTION,
     resume: { type: 'string', arg: 'RUN', description: 'continue an interrupted upgrade run' },
     rollback: { type: 'string', arg: 'RUN', description: "roll the cluster back to that run's snapshot" },
     'break-lock': {
@@ -125,7 +122,7 @@ export const upgradeCommand: Command = {
         skip,
         allowDowngrade: flag(ctx, 'allow-downgrade'),
         rollback: !flag(ctx, 'no-rollback'),
-        artifactsDir: stringOption(ctx, 'artifacts'),
+        releaseSource: releaseSourceFor(ctx, inventory),
         acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
         breakLock: flag(ctx, 'break-lock'),
         pollMs: 1000,

@@ -7,6 +7,7 @@ import { readLabState } from '../lab-state.js';
 import { startOperator } from '../operator/operator.js';
 import { KubeApi } from './kube-api.js';
 import { ensureDefaultNamespaces, syncNodes } from './lab-nodes.js';
+import { syncPods } from './lab-pods.js';
 import { ObjectStore } from './object-store.js';
 import { ApiServer } from './server.js';
 
@@ -25,17 +26,32 @@ syncNodes(api, initial);
 const server = new ApiServer(api, `${initial.apiServer.host}:${initial.apiServer.port}`, { labDir: dir });
 const operator = startOperator(api, dir);
 
+let latest = initial;
 const follow = setInterval(() => {
   try {
     const s = readLabState(dir);
-    if (s) syncNodes(api, s);
+    if (s) {
+      latest = s;
+      syncNodes(api, s);
+      syncPods(api, s);
+    }
   } catch {
     // lab.json is replaced atomically; a failed read is retried on the next tick
   }
 }, 1000);
+// A new pod gets its status at once, as a kubelet reports soon after binding (not on the next tick).
+let podsSoon: NodeJS.Timeout | undefined;
+const unsubscribePods = store.subscribe((e) => {
+  if (e.resource !== '/pods' || e.type !== 'ADDED' || podsSoon) return;
+  podsSoon = setTimeout(() => {
+    podsSoon = undefined;
+    syncPods(api, latest);
+  }, 20);
+});
 
 const shutdown = async (): Promise<void> => {
   clearInterval(follow);
+  unsubscribePods();
   await operator.stop();
   store.flush();
   server.http.close();
