@@ -3,6 +3,7 @@ import { ProgressTracker } from '../ansible/node-progress.js';
 import { startProgressView } from '../ansible/progress-view.js';
 import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
 import { planCalicoctl } from './artifacts-phase.js';
+import { releasePinVars } from './release-pins.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
 
@@ -47,10 +48,8 @@ export const installPhase: Phase<ProvisionContext> = {
         extraVars: {
           calico_render_dir: ctx.renderDir,
           calico_artifacts_dir: ctx.artifacts?.dir ?? '',
-          calico_artifacts_lab_only: ctx.labManifests === true,
-          ...(ctx.calicoctl
-            ? { calico_calicoctl_dir: ctx.calicoctl.dir, calico_calicoctl_lab_only: ctx.calicoctl.labOnly }
-            : {}),
+          ...releasePinVars(ctx.artifacts, ctx.calicoctl),
+          ...(ctx.calicoctl ? { calico_calicoctl_dir: ctx.calicoctl.dir } : {}),
         },
         ...(ctx.limit ? { limit: ctx.limit } : {}),
         tracker,

@@ -8,6 +8,7 @@ import { calicoctlStandIn } from '../lab/calico-node/calicoctl-standin.js';
 import type { UpgradeContext } from '../upgrade/upgrade-context.js';
 import { join } from 'node:path';
 import { reportCalicoctl } from './artifacts-phase.js';
+import { releasePinVars } from './release-pins.js';
 import { runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
 import type { Phase } from './phase.js';
 
@@ -44,12 +45,8 @@ export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelea
       // Extra vars win over the rendered ones: after --rollback RUN the release is the snapshot's.
       calico_version: release.version,
       calico_release_tag: release.tag,
-      calico_calicoctl_sha256: {
-        arm64: release.calicoctl.arm64 ?? null,
-        amd64: release.calicoctl.amd64 ?? null,
-      },
+      ...releasePinVars(undefined, set),
       calico_calicoctl_dir: set.dir,
-      calico_calicoctl_lab_only: set.labOnly,
       calico_calicoctl_batch: ctx.settings.maxUnavailable,
     },
     ['calicoctl'],
