@@ -46,10 +46,10 @@ export const installPhase: Phase<ProvisionContext> = {
         playbook: PLAYBOOKS.install,
         inventory: ctx.inventory.file,
         extraVars: {
-          calico_render_dir: ctx.renderDir,
-          calico_artifacts_dir: ctx.artifacts?.dir ?? '',
+          calico_rendered_vars_dir: ctx.renderDir,
+          calico_operator_artifacts_dir: ctx.artifacts?.dir ?? '',
           ...releasePinVars(ctx.artifacts, ctx.calicoctl),
-          ...(ctx.calicoctl ? { calico_calicoctl_dir: ctx.calicoctl.dir } : {}),
+          ...(ctx.calicoctl ? { calico_node_prep_calicoctl_dir: ctx.calicoctl.dir } : {}),
         },
         ...(ctx.limit ? { limit: ctx.limit } : {}),
         tracker,

@@ -46,7 +46,7 @@ export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelea
       calico_version: release.version,
       calico_release_tag: release.tag,
       ...releasePinVars(undefined, set),
-      calico_calicoctl_dir: set.dir,
+      calico_node_prep_calicoctl_dir: set.dir,
       calico_calicoctl_batch: ctx.settings.maxUnavailable,
     },
     ['calicoctl'],

@@ -30,7 +30,7 @@ export async function runUpgradePlaybook(
       await runPlaybook({
         playbook: UPGRADE_PLAYBOOK,
         inventory: ctx.inventory.file,
-        extraVars: { calico_render_dir: renderDir(ctx), ...extraVars },
+        extraVars: { calico_rendered_vars_dir: renderDir(ctx), ...extraVars },
         ...(tags ? { tags } : {}),
         limit: ctx.nodes,
         tracker,
