@@ -21,6 +21,7 @@ unset ANSIBLE_CONFIG
 cp -r "$root/infrastructure" "$scratch/infrastructure"
 cp "$root/.ansible-lint" "$scratch/.ansible-lint"
 for f in "$scratch"/infrastructure/security/*.ansible; do mv "$f" "${f%.ansible}.yml"; done
-echo "== ansible-lint --profile production: $("$venv/bin/ansible-lint" --version | head -n 1)"
+export PATH="$venv/bin:$PATH"
+echo "== ansible-lint --profile production: $(ansible-lint --version | head -n 1)"
 cd "$scratch"
-PATH="$venv/bin:$PATH" "$venv/bin/ansible-lint" --profile production --strict -f pep8 --nocolor infrastructure
+ansible-lint --profile production --strict -f pep8 --nocolor infrastructure

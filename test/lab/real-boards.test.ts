@@ -2,7 +2,7 @@
 // sudo and no root login, the boot command line on a FAT partition, an operator that takes its time to
 // create the TigeraStatus objects. Each of these stopped a first run before (no `become`; a copy with
 // `mode: preserve` onto FAT; `kubectl wait` on objects that did not exist yet). One 3-board lab for the file.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, expect, it } from 'vitest';
@@ -105,6 +105,14 @@ describeLab('bootstrap on boards as Raspberry Pi OS sets them up', () => {
   it('bootstraps as pi: flags added in place on FAT, a board without cmdline.txt skipped, a slow operator waited for', async () => {
     const [, n2, n3] = lab.state.nodes;
     const before = (await ssh(lab.state, n2!, 'cat /boot/firmware/cmdline.txt')).stdout;
+    // A board label from the inventory, to be put on pc-node2's Node object.
+    const inv = readFileSync(work().inventory, 'utf8');
+    const labelled = inv.replace(
+      /(pc-node2: \{ ansible_host: [0-9.]+) \}/,
+      '$1, picocal_labels: { "topology.kubernetes.io/zone": "shelf-a" } }',
+    );
+    expect(labelled).not.toBe(inv);
+    writeFileSync(work().inventory, labelled);
     // pc-node3 has no Raspberry Pi boot command line (x86_64 boards, other SBCs).
     await ssh(lab.state, n3!, 'sudo -n rm /boot/firmware/cmdline.txt');
     const r = await bootstrap();
@@ -119,6 +127,17 @@ describeLab('bootstrap on boards as Raspberry Pi OS sets them up', () => {
     expect(log).toMatch(
       /FAILED - RETRYING: \[pc-node1\]: Calico \| Wait for the operator to create the objects/,
     );
+    // The inventory's picocal_labels are on the board's Node object.
+    const zone = await execa('kubectl', [
+      '--kubeconfig',
+      work().kubeconfig,
+      'get',
+      'node',
+      'pc-node2',
+      '-o',
+      'jsonpath={.metadata.labels.topology\\.kubernetes\\.io/zone}',
+    ]);
+    expect(zone.stdout).toBe('shelf-a');
   }, 600_000);
 
   it('a second run changes nothing on any board', async () => {
