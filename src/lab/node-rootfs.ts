@@ -141,11 +141,11 @@ export function hostKeyPathIn(upperDir: string): string {
 }
 
 /**
- * A login user as Raspberry Pi OS creates it: own group, home folder, member of sudo, and passwordless sudo
- * through /etc/sudoers.d/010_pi-nopasswd (the file name Raspberry Pi OS uses, see
- * https://github.com/RPi-Distro/pi-gen/blob/master/stage2/01-sys-tweaks/00-patches/ and
- * https://www.raspberrypi.com/documentation/computers/os.html). The node's passwd, group and shadow are
- * the host's with this user added at uid/gid 1000 (any host entry with that id or name is left out).
+ * A login user as Raspberry Pi OS creates it: own group, home folder, member of sudo, passwordless sudo
+ * through /etc/sudoers.d/010_pi-nopasswd, and no password for root (pi-gen's
+ * stage2/01-sys-tweaks/01-run.sh: `adduser $FIRST_USER_NAME sudo`, the user named in 010_pi-nopasswd,
+ * `usermod --pass='*' root`, https://github.com/RPi-Distro/pi-gen). The node's passwd and group are the
+ * host's with this user added at uid/gid 1000 (any host entry with that id or name is left out).
  */
 function addSudoUser(upper: string, user: string, authorizedKey: string): void {
   const id = String(LAB_USER_ID);
@@ -160,14 +160,12 @@ function addSudoUser(upper: string, user: string, authorizedKey: string): void {
     if (name !== 'sudo') return l;
     return [name, x, gid, members ? `${members},${user}` : user].join(':');
   });
-  // `*` is no password (key login only) without locking the account (sshd refuses `!` with UsePAM no).
-  const shadowNames = new Set(passwd.map((l) => l.split(':')[0]));
-  const shadow = readFileSync('/etc/shadow', 'utf8')
-    .split('\n')
-    .filter((l) => l && l.split(':')[0] !== user && shadowNames.has(l.split(':')[0]));
+  // `*`: no password for anybody (key login only; no host password hash is copied), without locking the
+  // account (sshd refuses a `!` password with UsePAM no).
+  const shadow = passwd.map((l) => `${l.split(':')[0]}:*:19000:0:99999:7:::`);
   put(upper, '/etc/passwd', `${passwd.join('\n')}\n`);
   put(upper, '/etc/group', `${[...groupLines, `${user}:x:${id}:`].join('\n')}\n`);
-  put(upper, '/etc/shadow', `${[...shadow, `${user}:*:19000:0:99999:7:::`].join('\n')}\n`, 0o640);
+  put(upper, '/etc/shadow', `${shadow.join('\n')}\n`, 0o640);
   put(upper, `/etc/sudoers.d/010_${user}-nopasswd`, `${user} ALL=(ALL) NOPASSWD: ALL\n`, 0o440);
   put(upper, `${home}/.ssh/authorized_keys`, `${authorizedKey}\n`, 0o600);
   put(upper, `${home}/.bashrc`, '# picocal lab node: stock user shell\n');
