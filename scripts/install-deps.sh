@@ -17,6 +17,14 @@ command -v nc >/dev/null || need+=(netcat-openbsd)
 # zsh, fish: `picocal completion zsh|fish` is tested in the real shells.
 command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
+# The lab's boards: a login user with sudo, as on Raspberry Pi OS (sudo), and a FAT-like /boot/firmware
+# served by a FUSE file system in Python (python3-fusepy on libfuse2, whose fusermount is in `fuse`);
+# the pinned ansible-core venv of scripts/ansible-venv.sh (python3-venv). Debian 12 packages:
+# https://packages.debian.org/bookworm/python3-fusepy https://packages.debian.org/bookworm/fuse
+command -v sudo >/dev/null || need+=(sudo)
+/usr/bin/python3 -c 'import fusepy' 2>/dev/null || need+=(python3-fusepy)
+command -v fusermount >/dev/null || need+=(fuse)
+/usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "picocal: missing packages: ${need[*]}; install them as root: apt-get install ${need[*]}" >&2

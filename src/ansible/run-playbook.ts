@@ -20,6 +20,15 @@ export const PLAYBOOKS = {
   install: join(INFRASTRUCTURE_DIR, 'security', 'install_calico.ansible'),
 } as const;
 
+/**
+ * Which ansible-playbook picocal runs: PICOCAL_ANSIBLE_PLAYBOOK (a path, e.g. a venv's
+ * .../bin/ansible-playbook from scripts/ansible-venv.sh), else the one on PATH.
+ */
+export function ansiblePlaybookCommand(env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env['PICOCAL_ANSIBLE_PLAYBOOK']?.trim();
+  return chosen ? chosen : 'ansible-playbook';
+}
+
 export interface PlaybookRun {
   playbook: string;
   inventory: string;
@@ -104,15 +113,16 @@ async function runWithSockets(opts: PlaybookRun, sockets: ControlSockets): Promi
   ];
   if (opts.limit?.length) args.push('--limit', opts.limit.join(','));
   if (opts.tags?.length) args.push('--tags', opts.tags.join(','));
+  const command = ansiblePlaybookCommand({ ...process.env, ...opts.env });
   const log = opts.run.stream('ansible.log');
   const events = opts.run.stream('events.jsonl');
   log.write(
-    `$ ansible-playbook ${args.map((a) => (/^[\w./=,:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`,
+    `$ ${command} ${args.map((a) => (/^[\w./=,:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`,
   );
 
   let child;
   try {
-    child = execa('ansible-playbook', args, {
+    child = execa(command, args, {
       env: { ...ansibleEnv(opts.run), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       reject: false,
@@ -122,9 +132,9 @@ async function runWithSockets(opts: PlaybookRun, sockets: ControlSockets): Promi
       detached: true,
     });
   } catch (err) {
-    throw new AnsibleError('could not start ansible-playbook', {
+    throw new AnsibleError(`could not start ${command}`, {
       cause: err,
-      hint: 'install Ansible (Debian: apt-get install ansible-core)',
+      hint: 'install Ansible (Debian: apt-get install ansible-core), or point PICOCAL_ANSIBLE_PLAYBOOK at an ansible-playbook',
     });
   }
   const signalGroup = (sig: NodeJS.Signals) => {
@@ -168,8 +178,8 @@ async function runWithSockets(opts: PlaybookRun, sockets: ControlSockets): Promi
   opts.signal.removeEventListener('abort', onAbort);
   await Promise.all([new Promise((r) => log.end(r)), new Promise((r) => events.end(r))]);
   if (result.failed && result.exitCode === undefined && !opts.signal.aborted) {
-    throw new AnsibleError(`ansible-playbook could not run: ${result.shortMessage ?? 'unknown error'}`, {
-      hint: 'install Ansible (Debian: apt-get install ansible-core) and check the run log',
+    throw new AnsibleError(`${command} could not run: ${result.shortMessage ?? 'unknown error'}`, {
+      hint: 'install Ansible (Debian: apt-get install ansible-core), or point PICOCAL_ANSIBLE_PLAYBOOK at an ansible-playbook, and check the run log',
     });
   }
   if (opts.signal.aborted) {

@@ -13,12 +13,12 @@ export async function releaseFileVars(
   return {
     ...(artifacts
       ? {
-          calico_artifacts_dir: artifacts.dir,
+          calico_operator_artifacts_dir: artifacts.dir,
           calico_manifest_sha256: Object.fromEntries(artifacts.files.map((f) => [f.name, f.sha256])),
         }
       : {}),
     // Without a staged file the folder is empty: the role says why calicoctl is not installed.
-    calico_calicoctl_dir: staged?.dir ?? stageDir,
+    calico_node_prep_calicoctl_dir: staged?.dir ?? stageDir,
     calico_calicoctl_sha256: staged?.sha256 ?? { arm64: null, amd64: null },
   };
 }

@@ -10,6 +10,8 @@ export interface InventoryInput {
   subnet: string;
   privateKey: string;
   knownHosts: string;
+  /** Login user (root, or a user with passwordless sudo: Ansible then uses become). */
+  user: string;
   nodes: readonly Pick<LabNodeState, 'name' | 'address' | 'role'>[];
 }
 
@@ -38,9 +40,9 @@ all:
       node_address_autodetection: { cidrs: [${q(input.subnet)}] }
       policy: { mode: staged, default_deny_namespaces: [default] }
       metrics: { enabled: true }
-      # Lab-only switches: no kernel module loading, no reboots, no systemd, x86_64 nodes.
+      # The virtual PicoCluster (LAB ONLY): picocal may use its stand-in release files.
       lab: { enabled: true }
-    ansible_user: root
+    ansible_user: ${q(input.user)}
     ansible_ssh_private_key_file: ${q(input.privateKey)}
     ansible_port: 22
     picocal_known_hosts: ${q(input.knownHosts)}
@@ -55,6 +57,7 @@ ${hosts('worker') || '        {}'}
 }
 
 export interface AnsibleCfgInput {
+  user: string;
   inventory: string;
   privateKey: string;
   knownHosts: string;
@@ -77,7 +80,7 @@ export function renderAnsibleCfg(input: AnsibleCfgInput): string {
   return `# ansible.cfg for a picocal lab (LAB ONLY). Use it with ANSIBLE_CONFIG=<this file>.
 [defaults]
 inventory = ${input.inventory}
-remote_user = root
+remote_user = ${input.user}
 private_key_file = ${input.privateKey}
 host_key_checking = True
 interpreter_python = /usr/bin/python3

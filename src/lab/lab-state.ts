@@ -45,6 +45,8 @@ export interface LabState {
   knownHosts: string;
   privateKey: string;
   ansibleCfg: string;
+  /** The login user of every node: `pi` (passwordless sudo, no root login) unless `lab up --user root`. */
+  user?: string;
   /** Where the calico-node stand-in reads fault settings: `<faultsDir>/<node>.json` (see NodeFaults). */
   faultsDir: string;
 }

@@ -22,16 +22,21 @@ import {
 import { bootNodes } from './node-lifecycle.js';
 import { PhaseTimer } from './phase-timer.js';
 import { nodePaths, writeInitScript } from './node-process.js';
+import { writeBootFatScript } from './boot-fat.js';
 import { hostKeyPathIn, prepareNodeRootfs } from './node-rootfs.js';
 import { generateEd25519 } from './ssh-keys.js';
 
 export const API_SERVER_PORT = 6443;
+export const DEFAULT_LAB_USER = 'pi';
 
 export interface LabUpOptions {
   name: string;
   nodes: number;
   /** Start the Kubernetes API stand-in (default true); tests of nodes alone may skip it. */
   apiServer?: boolean;
+  /** Login user on the boards (default `pi`, with passwordless sudo and root login off, as on
+   *  Raspberry Pi OS); `root` gives the old root-login boards. */
+  user?: string;
   /** Progress lines for a person (stderr in the CLI). */
   log?: (line: string) => void;
   /** Ctrl-C: checked between phases; an interrupted `up` removes what it made. */
@@ -53,6 +58,12 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   assertNoForwarding();
   if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > MAX_NODE_COUNT) {
     throw new UsageError(`--nodes must be a whole number from 1 to ${MAX_NODE_COUNT}, not ${opts.nodes}`);
+  }
+  const user = opts.user ?? DEFAULT_LAB_USER;
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
+    throw new UsageError(
+      `--user must be a Linux user name (lower case letters, digits, _ and -), not '${user}'`,
+    );
   }
   const lab = labIdentity(opts.name);
   if (lstatSync(lab.dir, { throwIfNoEntry: false }) && !ownsLabDir(lab.dir, lab.name))
@@ -77,7 +88,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
 
   // From the first file written on, any failure (or Ctrl-C) removes everything this run made.
   try {
-    const state = planState(lab, opts.nodes);
+    const state = planState(lab, opts.nodes, user);
     // Not recursive: the folder must be new (a folder that appeared meanwhile fails here, and lab down
     // below leaves it alone), and the marker goes in first so lab down knows the folder is ours.
     mkdirSync(lab.dir, { mode: 0o700 });
@@ -101,10 +112,13 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         upperDir: node.upperDir,
         authorizedKey: client.publicLine,
         hosts: state.nodes,
+        user,
+        bootDir: p.bootDir,
         ...(node.role === 'control-plane' ? { kubeconfig } : {}),
       });
     });
     writeInitScript(lab.dir);
+    writeBootFatScript(lab.dir);
     writeLabState(state);
     timer.mark('keys');
     opts.signal?.throwIfAborted();
@@ -125,14 +139,19 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     const verified = verifyHostKeys(hostLines);
     verified.catch(() => undefined);
     writeFileSync(state.knownHosts, renderKnownHosts(hostLines), { mode: 0o644 });
-    writeFileSync(state.inventory, renderInventory({ ...state, subnet: lab.subnet, nodes: state.nodes }), {
-      mode: 0o644,
-    });
+    writeFileSync(
+      state.inventory,
+      renderInventory({ ...state, user, subnet: lab.subnet, nodes: state.nodes }),
+      {
+        mode: 0o644,
+      },
+    );
     // The host's kubectl reaches the API stand-in at the bridge address, as the control plane's does.
     writeFileSync(labKubeconfigPath(state), kubeconfig, { mode: 0o600 });
     writeFileSync(
       state.ansibleCfg,
       renderAnsibleCfg({
+        user,
         inventory: state.inventory,
         privateKey: state.privateKey,
         knownHosts: state.knownHosts,
@@ -163,7 +182,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   }
 }
 
-function planState(lab: ReturnType<typeof labIdentity>, count: number): LabState {
+function planState(lab: ReturnType<typeof labIdentity>, count: number, user: string): LabState {
   const nodes: LabNodeState[] = [];
   for (let i = 1; i <= count; i++) {
     const id = nodeIdentity(lab, i);
@@ -193,5 +212,6 @@ function planState(lab: ReturnType<typeof labIdentity>, count: number): LabState
     privateKey: join(lab.dir, 'id_ed25519'),
     ansibleCfg: join(lab.dir, 'ansible.cfg'),
     faultsDir: join(lab.dir, 'faults'),
+    user,
   };
 }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
+import { BOOT_FAT_SCRIPT } from './boot-fat.js';
 import { commandLine, isAlive, killHard, readProcess, type HostProcess } from './host-processes.js';
 
 export const NODE_INIT_SCRIPT = 'node-init.sh';
@@ -12,9 +13,9 @@ export const NODE_INIT_SCRIPT = 'node-init.sh';
 // Runs as PID 1 of the node's PID namespace, in a private copy of the host's mount namespace.
 const INIT_SCRIPT = `#!/bin/sh
 # picocal lab node init (LAB ONLY): builds the node's root and starts its sshd.
-# usage: node-init.sh MERGED UPPER WORK HOSTNAME
+# usage: node-init.sh MERGED UPPER WORK HOSTNAME BOOTDIR BOOTFAT
 set -eu
-merged=$1 upper=$2 work=$3 host=$4
+merged=$1 upper=$2 work=$3 host=$4 boot=$5 bootfat=$6
 # Drop this copy's references to every lab's network namespaces, so deleting one on the host frees it.
 umount -l /run/netns 2>/dev/null || true
 mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$merged"
@@ -47,6 +48,14 @@ mkdir -m 755 "$merged/run/sshd"
 mount -t tmpfs -o mode=1777,size=512m tmpfs "$merged/tmp"
 # Only the node's own host key exists on the node (these become overlay whiteouts).
 rm -f "$merged"/etc/ssh/ssh_host_rsa_key* "$merged"/etc/ssh/ssh_host_ecdsa_key* "$merged"/etc/ssh/ssh_host_dsa_key*
+# /boot/firmware is the board's FAT boot partition (see boot-fat.ts), served from the node's boot folder.
+mkdir -p "$merged/boot/firmware"
+/usr/bin/python3 "$bootfat" "$boot" "$merged/boot/firmware" </dev/null &
+i=0
+until grep -qs " $merged/boot/firmware fuse" /proc/self/mounts; do
+  i=$((i + 1)); [ $i -le 100 ] || { echo "node-init: /boot/firmware (FAT stand-in) did not mount" >&2; exit 1; }
+  sleep 0.05
+done
 hostname "$host"
 # PID 1 stays a shell whose \`wait\` reaps every orphan (sshd's pre-auth children end up here).
 exec chroot "$merged" /bin/sh -c '/usr/sbin/sshd -D -e & while :; do sleep 86400 & wait $!; done'
@@ -63,6 +72,8 @@ export interface NodePaths {
   upperDir: string;
   workDir: string;
   mergedDir: string;
+  /** The node's FAT boot partition contents (mounted at /boot/firmware by boot-fat.py). */
+  bootDir: string;
   log: string;
 }
 
@@ -73,6 +84,7 @@ export function nodePaths(labDir: string, nodeName: string): NodePaths {
     upperDir: join(dir, 'upper'),
     workDir: join(dir, 'work'),
     mergedDir: join(dir, 'merged'),
+    bootDir: join(dir, 'boot'),
     log: join(dir, 'node.log'),
   };
 }
@@ -104,6 +116,8 @@ export function spawnNode(labDir: string, netns: string, hostname: string): Star
         p.upperDir,
         p.workDir,
         hostname,
+        p.bootDir,
+        join(labDir, BOOT_FAT_SCRIPT),
       ],
       // Own session: a Ctrl-C on `picocal lab up` must not take the nodes down with it.
       { detached: true, stdio: ['ignore', log, log] },

@@ -52,7 +52,7 @@ export const installPhase: Phase<ProvisionContext> = {
         inventory: ctx.inventory.file,
         targets: ctx.inventory.hosts.map((h) => sshTargetFor(ctx.inventory, h)),
         extraVars: {
-          calico_render_dir: ctx.renderDir,
+          calico_rendered_vars_dir: ctx.renderDir,
           ...(await releaseFileVars(ctx.artifacts, ctx.calicoctl, stageDir)),
         },
         ...(ctx.limit ? { limit: ctx.limit } : {}),

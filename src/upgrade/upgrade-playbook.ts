@@ -32,7 +32,7 @@ export async function runUpgradePlaybook(
         playbook: UPGRADE_PLAYBOOK,
         inventory: ctx.inventory.file,
         targets: ctx.inventory.hosts.map((h) => sshTargetFor(ctx.inventory, h)),
-        extraVars: { calico_render_dir: renderDir(ctx), ...extraVars },
+        extraVars: { calico_rendered_vars_dir: renderDir(ctx), ...extraVars },
         ...(tags ? { tags } : {}),
         limit: ctx.nodes,
         tracker,

@@ -8,6 +8,15 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { labKubeconfig } from '../../src/lab/kube-api/kubeconfig.js';
 import { startApiServer, stopApiServer } from '../../src/lab/kube-api/start.js';
+
+// These tests exercise the stand-ins' rollout and status logic, not the operator's start-up delays (see
+// OperatorDelays; test/lab/provision.test.ts runs with them): the API process started here gets none.
+for (const v of [
+  'PICOCAL_LAB_OPERATOR_START_MS',
+  'PICOCAL_LAB_TIGERASTATUS_DELAY_MS',
+  'PICOCAL_LAB_CALICO_NODE_POD_DELAY_MS',
+])
+  process.env[v] ??= '0';
 import { writeLabState, type LabNodeState, type LabState } from '../../src/lab/lab-state.js';
 
 export const KUBECTL = '/usr/bin/kubectl';

@@ -29,7 +29,8 @@ const work = mkdtempSync(join(tmpdir(), 'picocal-prov-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describeLab('provisioning on the virtual PicoCluster', () => {
-  const lab = useLab(LAB, 5, { apiServer: true });
+  // Boards as Raspberry Pi OS sets them up: login `pi` with passwordless sudo, root login off.
+  const lab = useLab(LAB, 5, { apiServer: true, user: 'pi' });
   const artifacts = sharedCalicoAvailable() ? ['--artifacts', SHARED_CALICO] : ['--lab-manifests'];
 
   async function bootstrap(extra: string[] = [], inventory = lab.state.inventory) {
@@ -81,15 +82,15 @@ describeLab('provisioning on the virtual PicoCluster', () => {
     expect(cmdline.stdout).toMatch(/cgroup_memory=1 cgroup_enable=memory/);
     // calicoctl of the release installed from the artifact set (the lab gets its LAB-ONLY stand-in), and it
     // answers as root on the board against the running calico-node.
-    const version = await ssh(lab.state, lab.state.nodes[2]!, '/usr/local/bin/calicoctl version');
+    const version = await ssh(lab.state, lab.state.nodes[2]!, 'sudo -n /usr/local/bin/calicoctl version');
     expect(version.stdout).toMatch(/^Client Version:\s+v\d+\.\d+\.\d+$/m);
-    const status = await ssh(lab.state, lab.state.nodes[2]!, 'calicoctl node status');
+    const status = await ssh(lab.state, lab.state.nodes[2]!, 'sudo -n calicoctl node status');
     expect(status.stdout).toContain('Calico process is running.');
     // Monitoring on in the lab inventory: Felix metrics and the headless metrics Service.
     const svc = await ssh(
       lab.state,
       lab.state.nodes[0]!,
-      'kubectl --kubeconfig /etc/rancher/k3s/k3s.yaml get service felix-metrics-svc -n calico-system -o name',
+      'sudo -n kubectl --kubeconfig /etc/rancher/k3s/k3s.yaml get service felix-metrics-svc -n calico-system -o name',
     );
     expect(svc.stdout).toBe('service/felix-metrics-svc');
   }, 600_000);
@@ -102,9 +103,10 @@ describeLab('provisioning on the virtual PicoCluster', () => {
 
   it('reprovision touches only the named board', async () => {
     const [, n2, n3] = lab.state.nodes;
-    for (const n of [n2!, n3!]) await ssh(lab.state, n, 'rm -f /etc/modules-load.d/calico.conf');
+    for (const n of [n2!, n3!]) await ssh(lab.state, n, 'sudo -n rm -f /etc/modules-load.d/calico.conf');
     // A stale calicoctl on pc-node3: verify names it; reprovision puts the release's back.
-    const stale = 'printf \'#!/bin/sh\\necho "Client Version:    v3.0.0"\\n\' >/usr/local/bin/calicoctl';
+    const stale =
+      'printf \'#!/bin/sh\\necho "Client Version:    v3.0.0"\\n\' | sudo -n tee /usr/local/bin/calicoctl >/dev/null';
     await ssh(lab.state, n3!, stale);
     const v = await runCli(['verify', '-i', lab.state.inventory, '--output', 'json']);
     expect(v.code).not.toBe(0);
@@ -132,7 +134,7 @@ describeLab('provisioning on the virtual PicoCluster', () => {
     const doc = JSON.parse(r.stdout) as BootstrapOut;
     expect(doc.nodes.map((n) => n.name)).toEqual(['pc-node3']);
     expect((await ssh(lab.state, n3!, 'test -f /etc/modules-load.d/calico.conf')).exitCode).toBe(0);
-    expect((await ssh(lab.state, n3!, 'calicoctl version')).stdout).not.toContain('v3.0.0');
+    expect((await ssh(lab.state, n3!, 'sudo -n calicoctl version')).stdout).not.toContain('v3.0.0');
     // pc-node2's file stays missing: nothing ran there.
     expect((await ssh(lab.state, n2!, 'test -f /etc/modules-load.d/calico.conf')).exitCode).not.toBe(0);
     const events = readFileSync(join(doc.runDir, 'events.jsonl'), 'utf8');

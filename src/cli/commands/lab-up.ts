@@ -1,6 +1,6 @@
 // `picocal lab up`: start a virtual PicoCluster (LAB ONLY) and say where its files are.
 import { UsageError } from '../../errors.js';
-import { labUp } from '../../lab/lab-up.js';
+import { DEFAULT_LAB_USER, labUp } from '../../lab/lab-up.js';
 import { DEFAULT_LAB_NAME, DEFAULT_NODE_COUNT } from '../../lab/lab-naming.js';
 import { labStatus } from '../../lab/lab-status.js';
 import { stringOption, type Command } from '../command.js';
@@ -14,6 +14,13 @@ export const labUpCommand: Command = {
     'and copy-on-write filesystem. The lab directory holds the inventory, known_hosts, client key and ansible.cfg.',
   options: {
     nodes: { type: 'string', arg: 'N', default: String(DEFAULT_NODE_COUNT), description: 'number of nodes' },
+    user: {
+      type: 'string',
+      arg: 'USER',
+      default: DEFAULT_LAB_USER,
+      description:
+        'login user on the boards: a user with passwordless sudo and root login off, as on Raspberry Pi OS; root for root-login boards',
+    },
     name: {
       type: 'string',
       arg: 'NAME',
@@ -24,13 +31,21 @@ export const labUpCommand: Command = {
   examples: [
     'picocal lab up',
     'picocal lab up --nodes 3 --name demo',
+    'picocal lab up --user root',
     'picocal lab status --name demo --output json',
   ],
   async run(ctx) {
     const raw = stringOption(ctx, 'nodes') ?? String(DEFAULT_NODE_COUNT);
     if (!/^[0-9]+$/.test(raw)) throw new UsageError(`--nodes must be a whole number, not '${raw}'`);
     const name = stringOption(ctx, 'name') ?? DEFAULT_LAB_NAME;
-    const result = await labUp({ name, nodes: Number(raw), log: (l) => ctx.out.info(l), signal: ctx.signal });
+    const user = stringOption(ctx, 'user') ?? DEFAULT_LAB_USER;
+    const result = await labUp({
+      name,
+      nodes: Number(raw),
+      user,
+      log: (l) => ctx.out.info(l),
+      signal: ctx.signal,
+    });
     for (const w of result.warnings) ctx.out.warn(w);
     ctx.out.detail(`phases (ms): ${JSON.stringify(result.phases)}`);
     const status = await labStatus(name);

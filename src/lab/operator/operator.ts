@@ -52,6 +52,39 @@ export interface OperatorOptions {
   /** A pod not Ready for this long makes TigeraStatus calico Degraded. */
   degradedAfterMs?: number;
   tickMs?: number;
+  /** See OPERATOR_DELAYS: how long the operator pod takes to start, then to create what it reports. */
+  delays?: Partial<OperatorDelays>;
+}
+
+/**
+ * What a real install makes a client wait for (LAB ONLY: the stand-in makes the same waits, so a client
+ * that assumes objects exist at once fails here as on a board). The tigera-operator pod must pull its image
+ * and start before it reconciles anything; its status manager creates each TigeraStatus only when the
+ * controller for that component first runs (tigera/operator pkg/controller/status/status.go, `OnCRFound`),
+ * and the calico-node pods appear when the DaemonSet controller acts on the DaemonSet the operator made.
+ * Calico's own install docs therefore say to `watch kubectl get tigerastatus` until the rows appear and turn
+ * Available (https://docs.tigera.io/calico/latest/getting-started/kubernetes/k3s/quickstart). The defaults
+ * are estimates for a Pi on a home link, not a measurement; environment variables set them (milliseconds).
+ */
+export interface OperatorDelays {
+  /** From the tigera-operator Deployment appearing to the operator's first reconcile (image pull, start). */
+  operatorStartMs: number;
+  /** From the operator's start to TigeraStatus calico; apiserver, goldmane and whisker follow as long again. */
+  tigeraStatusMs: number;
+  /** From the operator's start to the calico-node pods (the DaemonSet controller). */
+  podsMs: number;
+}
+
+export function operatorDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): OperatorDelays {
+  const ms = (name: string, fallback: number): number => {
+    const v = Number(env[name]);
+    return env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : fallback;
+  };
+  return {
+    operatorStartMs: ms('PICOCAL_LAB_OPERATOR_START_MS', 6_000),
+    tigeraStatusMs: ms('PICOCAL_LAB_TIGERASTATUS_DELAY_MS', 3_000),
+    podsMs: ms('PICOCAL_LAB_CALICO_NODE_POD_DELAY_MS', 2_000),
+  };
 }
 
 interface Running {
@@ -82,6 +115,11 @@ export class OperatorStandIn {
   private readonly restarts = new Map<string, number>();
   private readonly launcher: NodeLauncher;
   private readonly degradedAfterMs: number;
+  private readonly delays: OperatorDelays;
+  /** When each tigera-operator Deployment (by uid) was first seen. */
+  private readonly operatorSeen = new Map<string, number>();
+  /** When the current operator started reconciling (0: not yet). */
+  private operatorUpAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private soon: NodeJS.Timeout | undefined;
@@ -99,6 +137,7 @@ export class OperatorStandIn {
     this.launcher = opts.launcher ?? netnsLauncher;
     this.degradedAfterMs =
       opts.degradedAfterMs ?? Number(process.env.PICOCAL_LAB_DEGRADED_AFTER_MS ?? 30_000);
+    this.delays = { ...operatorDelaysFromEnv(), ...(opts.delays ?? {}) };
     mkdirSync(join(dir, CALICO_NODE_DIR), { recursive: true });
     this.killLeftovers();
     this.timer = setInterval(() => this.tick(), opts.tickMs ?? 500);
@@ -170,6 +209,11 @@ export class OperatorStandIn {
     if (!deploy || !inst || !instType) return;
     const { calico: version } = versionsOf(deploy as KubeObject);
     if (!version) return;
+    const uid = String(deploy.metadata.uid ?? deploy.metadata.name);
+    if (!this.operatorSeen.has(uid)) this.operatorSeen.set(uid, Date.now());
+    const upAt = this.operatorSeen.get(uid)! + this.delays.operatorStartMs;
+    if (Date.now() < upAt) return; // the operator pod is still pulling its image and starting
+    if (this.operatorUpAt === 0) this.operatorUpAt = upAt;
 
     const nsType = this.type('', 'namespaces')!;
     if (!this.get('', 'namespaces', undefined, CALICO_NAMESPACE)) {
@@ -184,6 +228,8 @@ export class OperatorStandIn {
     const image = `${registry}calico/node:${version}`;
     const ds = this.ensureDaemonSet(inst, image);
     this.writeNodeConfigs(lab, inst);
+    // The DaemonSet controller has not created the calico-node pods yet.
+    if (Date.now() < this.operatorUpAt + this.delays.podsMs) return;
     const pods = this.rollPods(lab, inst, ds, image, version);
     this.reportStatus(lab, inst, instType, ds, pods, version);
   }
@@ -663,6 +709,9 @@ export class OperatorStandIn {
       if (cur) this.api.remove(t, undefined, name);
       return;
     }
+    // Created when that component's controller first runs: calico first, the others one delay later.
+    const due = this.operatorUpAt + this.delays.tigeraStatusMs * (name === 'calico' ? 1 : 2);
+    if (!cur && Date.now() < due) return;
     const obj = cur ?? this.api.create(t, undefined, { metadata: { name }, spec: {} } as KubeObject, MANAGER);
     this.setStatus(t, undefined, name, {
       conditions: statusConditions(obj.status?.conditions, h, obj.metadata.generation),

@@ -23,16 +23,19 @@ export function describeLab(title: string, body: () => void): void {
   }
 }
 
-/** A lab started before the file's tests and removed after them. */
+/**
+ * A lab started before the file's tests and removed after them. Boards log in as `opts.user`: tests written
+ * for root-login boards keep `root` (the default here); `pi` gives boards as Raspberry Pi OS sets them up.
+ */
 export function useLab(
   name: string,
   nodes: number,
-  opts: { apiServer?: boolean } = {},
+  opts: { apiServer?: boolean; user?: string } = {},
 ): { readonly state: LabState } {
   let state: LabState | undefined;
   beforeAll(async () => {
     await labDown({ name }); // a previous run that was killed mid-way
-    state = (await labUp({ name, nodes, ...opts })).state;
+    state = (await labUp({ name, nodes, ...opts, user: opts.user ?? 'root' })).state;
   });
   afterAll(async () => {
     await labDown({ name });

@@ -33,7 +33,7 @@ export function sshArgs(state: LabState, node: LabNodeState, opts: SshOptions = 
     '-i',
     state.privateKey,
     ...(opts.extra ?? ['-o', 'ControlMaster=no', '-o', 'ControlPath=none']),
-    `root@${node.address}`,
+    `${state.user ?? 'root'}@${node.address}`,
   ];
 }
 

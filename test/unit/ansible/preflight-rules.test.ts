@@ -106,7 +106,7 @@ beforeAll(async () => {
       calico_node_address: '192.168.1.10',
       calico_encapsulation: 'VXLAN',
       ...c.vars,
-      calico_probe: { ...GOOD, hostname: c.name, ...c.probe },
+      calico_preflight_probe: { ...GOOD, hostname: c.name, ...c.probe },
     };
   }
   writeFileSync(

@@ -89,9 +89,8 @@ describe('an unpinned calicoctl is never installed, whatever is in the cache', (
           vars: {
             calico_release_tag: UNPINNED.tag,
             calico_version: UNPINNED.version,
-            calico_probe: { arch: 'x86_64' },
-            calico_calicoctl_dest: dest,
-            calico_calicoctl_lab_only: false,
+            calico_preflight_probe: { arch: 'x86_64' },
+            calico_node_prep_calicoctl_dest: dest,
             ...vars,
           },
           tasks: [
@@ -107,6 +106,44 @@ describe('an unpinned calicoctl is never installed, whatever is in the cache', (
     const r = spawnSync('ansible-playbook', ['-i', 'localhost,', playbook], { encoding: 'utf8' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('this board gets no calicoctl');
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('a run by hand with the cache folder itself installs no unpinned binary (ansible-playbook)', async () => {
+    const cache = join(root, 'cache-by-hand');
+    plant(cache, UNPINNED, 'amd64', '#!/bin/sh\necho planted\n');
+    const dest = join(root, 'dest-by-hand', 'calicoctl');
+    mkdirSync(dirname(dest), { recursive: true });
+    const playbook = join(root, 'calicoctl-by-hand.yml');
+    writeFileSync(
+      playbook,
+      JSON.stringify([
+        {
+          hosts: 'localhost',
+          connection: 'local',
+          gather_facts: false,
+          vars: {
+            calico_release_tag: UNPINNED.tag,
+            calico_version: UNPINNED.version,
+            calico_preflight_probe: { arch: 'x86_64' },
+            calico_node_prep_calicoctl_dest: dest,
+            // What group_vars give a run by hand: the cache folder and the catalog's (absent) pins.
+            calico_node_prep_calicoctl_dir: cache,
+            calico_calicoctl_sha256: { arm64: null, amd64: null },
+          },
+          tasks: [
+            {
+              'ansible.builtin.import_tasks': resolve(
+                'infrastructure/roles/calico_node_prep/tasks/calicoctl.yml',
+              ),
+            },
+          ],
+        },
+      ]),
+    );
+    const r = spawnSync('ansible-playbook', ['-i', 'localhost,', playbook], { encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('has no sha256 pin');
     expect(existsSync(dest)).toBe(false);
   });
 

@@ -138,11 +138,9 @@ describe('YAML injection', () => {
     expect(doc['calico_node_labels']).toEqual({ 'example.com/zone': value, plain: 'ok' });
     expect(Object.keys(doc).sort()).toEqual([
       'calico_node_address',
-      'calico_node_board',
       'calico_node_cmdline_path',
       'calico_node_labels',
       'calico_node_name',
-      'calico_node_role',
     ]);
     // Inventory strings are tagged !unsafe so Ansible never templates them.
     expect(text).toContain(`!unsafe ${JSON.stringify(value).replace(/\u2028/g, '\\u2028')}`);

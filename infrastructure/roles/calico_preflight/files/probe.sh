@@ -59,8 +59,15 @@ cmdline_exists=false
 cmdline=""
 if [ -f "$cmdline_path" ]; then cmdline_exists=true; cmdline=$(head -n 1 "$cmdline_path"); fi
 
+# NetworkManager runs here (its drop-in folder alone proves nothing: node prep creates it).
 nm=false
-[ -d /etc/NetworkManager ] && nm=true
+if command -v NetworkManager >/dev/null 2>&1 || [ -x /usr/sbin/NetworkManager ]; then nm=true; fi
+
+# Node prep loads at once only what the kernel has as a loadable module and has not loaded yet.
+modules=""
+for m in ip_set ip_tables xt_set xt_mark xt_multiport xt_conntrack vxlan ipip; do
+  modules="$modules${modules:+,}\"$m\":\"$(feature "$m" "")\""
+done
 
 printf '{"arch":%s,"kernel":%s,"hostname":%s,"epoch":%s,' \
   "$(json_str "$(uname -m)")" "$(json_str "$kver")" "$(json_str "$(cat /proc/sys/kernel/hostname)")" "$(date +%s)"
@@ -68,5 +75,5 @@ printf '"features":{"vxlan":"%s","ipip":"%s","wireguard":"%s","ip_set":"%s"},' \
   "$(feature vxlan VXLAN)" "$(feature ipip NET_IPIP)" "$(feature wireguard WIREGUARD)" "$(feature ip_set IP_SET)"
 printf '"cgroup_memory":%s,"iptables_backend":"%s","addresses":[%s],"networkmanager":%s,' \
   "$cgroup_memory" "$iptables_backend" "$addr_json" "$nm"
-printf '"overlaps":[%s],' "$overlaps"
+printf '"overlaps":[%s],"modules":{%s},' "$overlaps" "$modules"
 printf '"cmdline_exists":%s,"cmdline":%s}\n' "$cmdline_exists" "$(json_str "$cmdline")"
