@@ -7,6 +7,7 @@ import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
+import { cniGuardPhase } from '../phases/cni-guard-phase.js';
 import { installPhase } from '../phases/install-phase.js';
 import { runPhases, type Phase, type PlanEntry } from '../phases/phase.js';
 import { renderPhase } from '../phases/render-phase.js';
@@ -73,6 +74,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
   const phases: Phase<ProvisionContext>[] = [
     clusterLockPhase(lock, opts.breakLock === true),
     versionGuardPhase(shell, opts.kind),
+    cniGuardPhase(pool, shell),
     renderPhase,
     artifactsPhase,
     ...(reprovision && opts.reset ? [nodeResetPhase] : []),

@@ -19,6 +19,7 @@ import { verifyCommand } from './verify.js';
 import { upgradeCommand } from './upgrade.js';
 import { statusCommand } from './status.js';
 import { policyDenied } from './policy-denied.js';
+import { k3sConfigCommand } from './k3s-config.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
@@ -42,4 +43,5 @@ export const COMMANDS: Command[] = [
   upgradeCommand,
   statusCommand,
   policyDenied,
+  k3sConfigCommand,
 ];
