@@ -1,5 +1,5 @@
-// Read the CNI facts: the fixed script on every board (over the run's SSH pool, as root through `sudo -n`
-// for a non-root login) and two read-only kubectl queries on the control plane (kubeadm-config, nodes).
+// Read the CNI facts: the fixed script on every board (over the run's SSH pool, as the login user, with
+// `sudo -n` only for what that user cannot read) and two read-only kubectl queries on the control plane (kubeadm-config, nodes).
 import { randomBytes } from 'node:crypto';
 import type { Inventory, InventoryHost } from '../inventory/types.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
@@ -17,8 +17,7 @@ export async function readBoardFacts(
 ): Promise<BoardCniFacts> {
   const session = await pool.session(sshTargetFor(inv, host));
   const marker = `@cni${randomBytes(6).toString('hex')}`;
-  const argv = host.ssh.user === 'root' ? ['sh', '-s', marker] : ['sudo', '-n', 'sh', '-s', marker];
-  const r = await session.exec(argv, { stdin: BOARD_FACTS_SCRIPT, timeoutMs });
+  const r = await session.exec(['sh', '-s', marker], { stdin: BOARD_FACTS_SCRIPT, timeoutMs });
   const facts = parseBoardFacts(r.stdout, marker);
   if (!facts.complete)
     throw new Error(`could not read the CNI files on ${host.name}: ${r.stderr.trim() || `exit ${r.code}`}`);

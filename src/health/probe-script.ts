@@ -88,7 +88,7 @@ http_get readiness "http://127.0.0.1:$PORT/readiness"
 http_get liveness "http://127.0.0.1:$PORT/liveness"
 section links ip -o link show
 if command -v calicoctl >/dev/null 2>&1; then
-  section calicoctl limited user calicoctl version
+  section calicoctl limited root calicoctl version
 fi
 if [ "$BGP" = bgp ]; then
   section bgp limited root calicoctl node status

@@ -31,12 +31,17 @@ export function cniGuardPhase(pool: SshPool, shell: ClusterShell): Phase<Provisi
       const facts = Object.fromEntries(
         await Promise.all(hosts.map(async (h) => [h.name, await readBoardFacts(pool, inv, h)] as const)),
       );
+      for (const [name, f] of Object.entries(facts))
+        if (f.unreadable.length > 0)
+          ctx.out.warn(
+            `[${name}] could not read ${f.unreadable.join(', ')} (not as the login user, nor with sudo -n): not checked for another CNI or k3s's settings`,
+          );
       const problems = checkCni(inv, facts, await readClusterCidrs(shell));
       if (problems.length > 0) throw new CniNotReadyError(problems);
       const server = Object.entries(facts).find(([, f]) => k3sSettings(f.k3sFiles).role === 'server');
       if (inv.cluster.kubernetes.flavour === 'k3s' && !server)
         ctx.out.warn(
-          `no board has k3s's server unit or ${'/etc/rancher/k3s/config.yaml'}: could not check flannel-backend and disable-network-policy; make sure k3s runs with the lines \`picocal k3s-config\` prints`,
+          `no board has k3s's server unit or /etc/rancher/k3s/config.yaml: could not check flannel-backend and disable-network-policy; make sure k3s runs with the lines \`picocal k3s-config\` prints`,
         );
       ctx.out.detail(
         `CNI check: no flannel or other CNI on ${hosts.length} board(s); pod CIDRs agree with ${inv.cluster.pod_cidr}`,

@@ -107,7 +107,15 @@ describe('k3sSettings', () => {
 });
 
 function board(over: Partial<BoardCniFacts> = {}): BoardCniFacts {
-  return { cniFiles: [], flannelLink: false, flannelSubnetEnv: false, k3sFiles: {}, complete: true, ...over };
+  return {
+    cniFiles: [],
+    flannelLink: false,
+    flannelSubnetEnv: false,
+    k3sFiles: {},
+    unreadable: [],
+    complete: true,
+    ...over,
+  };
 }
 const READY_SERVER = board({
   k3sFiles: {
@@ -228,6 +236,7 @@ describe('parseBoardFacts', () => {
       flannelLink: true,
       flannelSubnetEnv: false,
       k3sFiles: { '/etc/rancher/k3s/config.yaml': `flannel-backend: none\nnot ${M} a marker` },
+      unreadable: [],
       complete: true,
     });
     expect(parseBoardFacts(out.replace(`${M} done`, ''), M).complete).toBe(false);
