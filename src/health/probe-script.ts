@@ -114,6 +114,7 @@ kc() {
 section pods kc get pods -n calico-system -l k8s-app=calico-node -o json
 section tigerastatus kc get tigerastatus calico -o json
 section installation kc get installation default -o json
+section allpods kc get pods --all-namespaces -o json
 emit done 1
 `;
 

@@ -96,6 +96,8 @@ export async function startFlannelLeftovers(state: LabState): Promise<void> {
         '--target',
         String(init),
         '--mount',
+        // The board's own root (its overlay), where its /run tmpfs is: without it, this would be the host's /run.
+        '--root',
         '--',
         'sh',
         '-c',

@@ -87,4 +87,25 @@ describeLab('bootstrap on a default k3s install (flannel on)', () => {
     expect(r.stderr).not.toMatch(/E_CNI|not ready for Calico/);
     expect(r.code, r.stderr).toBe(0);
   }, 600_000);
+
+  it('calicoctl comes with its datastore config on the control plane and works there; without one it refuses as calicoctl does', async () => {
+    const [n1, n2] = lab.state.nodes;
+    const cfg = await ssh(lab.state, n1!, 'cat /etc/calico/calicoctl.cfg');
+    expect(cfg.stdout).toMatch(/^kind: CalicoAPIConfig$/m);
+    expect(cfg.stdout).toMatch(/^  datastoreType: kubernetes$/m);
+    expect(cfg.stdout).toMatch(/^  kubeconfig: "\/etc\/rancher\/k3s\/k3s\.yaml"$/m);
+    const version = await ssh(lab.state, n1!, 'sudo -n calicoctl version');
+    expect(version.exitCode, version.stderr).toBe(0);
+    expect(version.stdout).toMatch(/^Cluster Version:\s+v3\.32\.1$/m);
+    // As pi the config's kubeconfig (k3s's, root-only) cannot be read: calicoctl says so and fails.
+    const asPi = await ssh(lab.state, n1!, 'calicoctl version');
+    expect(asPi.exitCode).toBe(1);
+    expect(asPi.stderr).toMatch(
+      /Unable to retrieve Cluster Version or Type: open \/etc\/rancher\/k3s\/k3s\.yaml: permission denied/,
+    );
+    // A worker has the binary (node status needs no datastore) but no config: datastore commands refuse.
+    const ipam = await ssh(lab.state, n2!, 'calicoctl ipam show');
+    expect(ipam.exitCode).toBe(1);
+    expect(ipam.stderr).toMatch(/invalid configuration: no configuration has been provided/);
+  }, 120_000);
 });
