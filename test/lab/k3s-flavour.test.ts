@@ -92,8 +92,8 @@ describeLab('bootstrap on a default k3s install (flannel on)', () => {
     const [n1, n2] = lab.state.nodes;
     const cfg = await ssh(lab.state, n1!, 'cat /etc/calico/calicoctl.cfg');
     expect(cfg.stdout).toMatch(/^kind: CalicoAPIConfig$/m);
-    expect(cfg.stdout).toMatch(/^  datastoreType: kubernetes$/m);
-    expect(cfg.stdout).toMatch(/^  kubeconfig: "\/etc\/rancher\/k3s\/k3s\.yaml"$/m);
+    expect(cfg.stdout).toMatch(/^ {2}datastoreType: kubernetes$/m);
+    expect(cfg.stdout).toMatch(/^ {2}kubeconfig: "\/etc\/rancher\/k3s\/k3s\.yaml"$/m);
     const version = await ssh(lab.state, n1!, 'sudo -n calicoctl version');
     expect(version.exitCode, version.stderr).toBe(0);
     expect(version.stdout).toMatch(/^Cluster Version:\s+v3\.32\.1$/m);
