@@ -28,9 +28,18 @@ export function cniGuardPhase(pool: SshPool, shell: ClusterShell): Phase<Provisi
       const inv = ctx.inventory;
       const hosts = targetHosts(ctx);
       if (!hosts.some((h) => h.name === inv.controlPlane.name)) hosts.unshift(inv.controlPlane);
-      const facts = Object.fromEntries(
-        await Promise.all(hosts.map(async (h) => [h.name, await readBoardFacts(pool, inv, h)] as const)),
+      // A board that cannot be reached is left to Ansible, which reports it unreachable (the others go on).
+      const read = await Promise.all(
+        hosts.map(async (h) => {
+          try {
+            return [h.name, await readBoardFacts(pool, inv, h)] as const;
+          } catch (err) {
+            ctx.out.warn(`[${h.name}] CNI not checked: ${(err as Error).message}`);
+            return undefined;
+          }
+        }),
       );
+      const facts = Object.fromEntries(read.filter((x) => x !== undefined));
       for (const [name, f] of Object.entries(facts))
         if (f.unreadable.length > 0)
           ctx.out.warn(
