@@ -9,6 +9,7 @@ export const K3S_DEFAULTS = {
   'disable-network-policy': 'false',
   'cluster-cidr': '10.42.0.0/16',
 } as const;
+const K3S_MAIN = '/etc/rancher/k3s/config.yaml';
 export type K3sKey = keyof typeof K3S_DEFAULTS;
 const KEYS = Object.keys(K3S_DEFAULTS) as K3sKey[];
 
@@ -47,7 +48,8 @@ export function k3sSettings(files: Record<string, string>): K3sSettings {
   const source = Object.fromEntries(KEYS.map((k) => [k, 'k3s default'])) as Record<K3sKey, string>;
   const configs = Object.keys(files)
     .filter((p) => /^\/etc\/rancher\/k3s\/config\.yaml(\.d\/.*\.yaml)?$/.test(p))
-    .sort((a, b) => (a.length === b.length ? a.localeCompare(b) : a.length - b.length));
+    // config.yaml first, then config.yaml.d/*.yaml in name order (later files win).
+    .sort((a, b) => (a === K3S_MAIN ? -1 : b === K3S_MAIN ? 1 : a < b ? -1 : a > b ? 1 : 0));
   for (const path of configs) {
     let doc: unknown;
     try {

@@ -85,6 +85,16 @@ describe('k3sSettings', () => {
       { 'flannel-backend': 'none', 'disable-network-policy': 'true', 'cluster-cidr': '10.244.0.0/16' },
     ],
     [
+      'config.yaml.d files apply in name order (the later one wins)',
+      {
+        '/etc/rancher/k3s/config.yaml.d/9-b.yaml': 'cluster-cidr: 10.2.0.0/16\n',
+        '/etc/rancher/k3s/config.yaml.d/10-a.yaml': 'cluster-cidr: 10.1.0.0/16\n',
+        '/etc/rancher/k3s/config.yaml': 'cluster-cidr: 10.3.0.0/16\n',
+      },
+      'server',
+      { 'cluster-cidr': '10.2.0.0/16' },
+    ],
+    [
       'a unit flag overrides config.yaml',
       {
         '/etc/systemd/system/k3s.service': `${SERVER_DEFAULT}\t'--flannel-backend=vxlan' \\\n`,
