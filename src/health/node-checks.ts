@@ -196,18 +196,27 @@ export function nodeChecks(facts: NodeFacts, inv: Inventory, opts: NodeCheckOpti
  */
 export function calicoctlCheck(ctl: { code: number; text: string }, expectedVersion: string): Check {
   const name = 'calicoctl';
+  // The client's version is printed before calicoctl reaches the datastore: read it whatever the exit code.
   const version = /Client Version:\s*(\S+)/.exec(ctl.text)?.[1];
-  if (ctl.code !== 0 || !version) {
+  if (!version) {
     const first = ctl.text.split('\n').find((l) => l.trim()) ?? `exit code ${ctl.code}`;
     return { name, ok: false, detail: `calicoctl version failed: ${first.trim()}` };
   }
-  return version === expectedVersion
-    ? { name, ok: true, detail: version }
-    : {
-        name,
-        ok: false,
-        detail: `calicoctl ${version}, cluster ${expectedVersion} (calicoctl refuses mismatched versions): reprovision the board`,
-      };
+  if (version !== expectedVersion)
+    return {
+      name,
+      ok: false,
+      detail: `calicoctl ${version}, cluster ${expectedVersion} (calicoctl refuses mismatched versions): reprovision the board`,
+    };
+  // "Unable to retrieve Cluster Version or Type: ..." (exit 1): a datastore is configured but unusable.
+  const unreachable = /Unable to retrieve Cluster Version or Type:?\s*(.*)/.exec(ctl.text);
+  if (ctl.code !== 0 || unreachable)
+    return {
+      name,
+      ok: false,
+      detail: `calicoctl ${version} cannot reach its datastore (${(unreachable?.[1] ?? `exit code ${ctl.code}`).trim()}): check /etc/calico/calicoctl.cfg (datastoreType: kubernetes, kubeconfig: a readable kubeconfig)`,
+    };
+  return { name, ok: true, detail: version };
 }
 
 export function felixState(facts: NodeFacts | undefined): FelixState {

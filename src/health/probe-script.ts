@@ -94,7 +94,7 @@ http_get readiness "http://127.0.0.1:$PORT/readiness"
 http_get liveness "http://127.0.0.1:$PORT/liveness"
 section links ip -o link show
 if command -v calicoctl >/dev/null 2>&1; then
-  section calicoctl limited user calicoctl version
+  section calicoctl limited root calicoctl version
 fi
 if [ "$BGP" = bgp ]; then
   section bgp limited root calicoctl node status
@@ -120,6 +120,7 @@ kc() {
 section pods kc get pods -n calico-system -l k8s-app=calico-node -o json
 section tigerastatus kc get tigerastatus calico -o json
 section installation kc get installation default -o json
+section allpods kc get pods --all-namespaces -o json
 emit done 1
 `;
 

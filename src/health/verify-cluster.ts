@@ -17,6 +17,7 @@ import {
 } from './cluster-checks.js';
 import type { Check, ClusterSide, HealthReport, NodeHealth } from './health-types.js';
 import { felixState, nodeChecks, nodeFacts, type NodeCheckOptions, type NodeFacts } from './node-checks.js';
+import { podAddressCheck } from './pod-address-check.js';
 import { newMarker, parseProbeOutput, type ProbeOutput } from './probe-output.js';
 import { CLUSTER_PROBE_SCRIPT, clusterProbeArgv, NODE_PROBE_SCRIPT, nodeProbeArgv } from './probe-script.js';
 
@@ -207,6 +208,7 @@ async function probeCluster(
     }
   };
   checks.push(section('tigerastatus', 'tigerastatus-calico', tigeraStatusCheck));
+  checks.push(section('allpods', 'pod-addresses', (body) => podAddressCheck(body, [inv.cluster.pod_cidr])));
   let installedVersion: string | null = null;
   checks.push(
     section('installation', 'installation-version', (body) => {

@@ -1,6 +1,7 @@
 // The files a lab hands to its users: picocal inventory, ansible.cfg, known_hosts and the control-plane
 // kubeconfig. Every value here is derived from a validated lab name, so plain templates are safe; strings
 // still go out JSON-quoted (valid YAML). LAB ONLY.
+import { LAB_POD_CIDR } from './k3s-flavour.js';
 import type { LabNodeState } from './lab-state.js';
 
 export const LAB_CALICO_VERSION = '3.32.1';
@@ -30,7 +31,7 @@ all:
       cluster_name: ${q(input.name)}
       calico_version: ${q(LAB_CALICO_VERSION)}
       kubernetes: { flavour: k3s, kubeconfig: /etc/rancher/k3s/k3s.yaml }
-      pod_cidr: 192.168.0.0/16
+      pod_cidr: ${LAB_POD_CIDR}
       block_size: 26
       service_cidr: 10.43.0.0/16
       encapsulation: VXLAN

@@ -25,6 +25,7 @@ import { nodePaths, writeInitScript } from './node-process.js';
 import { writeBootFatScript } from './boot-fat.js';
 import { hostKeyPathIn, prepareNodeRootfs } from './node-rootfs.js';
 import { generateEd25519 } from './ssh-keys.js';
+import { startFlannelLeftovers, writeK3sFiles, type LabFlavour } from './k3s-flavour.js';
 
 export const API_SERVER_PORT = 6443;
 export const DEFAULT_LAB_USER = 'pi';
@@ -37,6 +38,8 @@ export interface LabUpOptions {
   /** Login user on the boards (default `pi`, with passwordless sudo and root login off, as on
    *  Raspberry Pi OS); `root` gives the old root-login boards. */
   user?: string;
+  /** What k3s left on the boards: `calico-ready` (default) or `k3s-default` (flannel on; see k3s-flavour.ts). */
+  flavour?: LabFlavour;
   /** Progress lines for a person (stderr in the CLI). */
   log?: (line: string) => void;
   /** Ctrl-C: checked between phases; an interrupted `up` removes what it made. */
@@ -116,6 +119,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         bootDir: p.bootDir,
         ...(node.role === 'control-plane' ? { kubeconfig } : {}),
       });
+      writeK3sFiles(node.upperDir, node.role, opts.flavour ?? 'calico-ready');
     });
     writeInitScript(lab.dir);
     writeBootFatScript(lab.dir);
@@ -131,6 +135,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     timer.mark('network');
     opts.signal?.throwIfAborted();
     await bootNodes(state, state.nodes);
+    if (opts.flavour === 'k3s-default') await startFlannelLeftovers(state);
     writeLabState(state);
     timer.mark('boot');
     opts.signal?.throwIfAborted();

@@ -50,6 +50,9 @@ export function clusterContext(inv: Inventory, release: CalicoRelease, picocalVe
       autodetection,
       bpf: c.dataplane === 'BPF',
       apiServerHost: inv.controlPlane.address,
+      // k3s's ServiceLB (klipper-lb) pods exit unless ip_forward is 1 inside the pod, and Calico's CNI sets it
+      // to 0 unless told otherwise (k3s-io/klipper-lb#6, projectcalico/calico#6732).
+      containerIPForwarding: inv.cluster.kubernetes.flavour === 'k3s',
     },
     felix: { iptablesBackend: c.iptables_backend },
     policy: {

@@ -10,6 +10,7 @@ import type { ReleaseSource } from '../artifacts/release-source.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
 import { hostKeysPhase } from '../phases/host-keys-phase.js';
+import { cniGuardPhase } from '../phases/cni-guard-phase.js';
 import { installPhase } from '../phases/install-phase.js';
 import { runPhases, type Phase, type PlanEntry } from '../phases/phase.js';
 import { renderPhase } from '../phases/render-phase.js';
@@ -80,6 +81,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     clusterLockPhase(lock, opts.breakLock === true),
     versionGuardPhase(shell, opts.kind),
     ...(hostKeys.acceptNewHostKeys ? [hostKeysPhase(pool)] : []),
+    cniGuardPhase(pool, shell),
     renderPhase,
     artifactsPhase,
     ...(reprovision && opts.reset ? [nodeResetPhase(hostKeys)] : []),

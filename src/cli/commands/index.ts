@@ -22,6 +22,7 @@ import { policyDenied } from './policy-denied.js';
 import { completionCommand } from './completion.js';
 import { runsList, runsShow } from './runs.js';
 import { doctorCommand } from './doctor.js';
+import { k3sConfigCommand } from './k3s-config.js';
 
 export const COMMANDS: Command[] = [
   ...labCommands,
@@ -50,4 +51,5 @@ export const COMMANDS: Command[] = [
   runsShow,
   completionCommand(() => COMMANDS),
   doctorCommand,
+  k3sConfigCommand,
 ];

@@ -4,6 +4,7 @@ import { DEFAULT_LAB_USER, labUp } from '../../lab/lab-up.js';
 import { DEFAULT_LAB_NAME, DEFAULT_NODE_COUNT } from '../../lab/lab-naming.js';
 import { labStatus } from '../../lab/lab-status.js';
 import { stringOption, type Command } from '../command.js';
+import { DEFAULT_LAB_FLAVOUR, LAB_FLAVOURS, parseLabFlavour } from '../../lab/k3s-flavour.js';
 import { printLabStatus } from './lab-status.js';
 
 export const labUpCommand: Command = {
@@ -21,6 +22,12 @@ export const labUpCommand: Command = {
       description:
         'login user on the boards: a user with passwordless sudo and root login off, as on Raspberry Pi OS; root for root-login boards',
     },
+    flavour: {
+      type: 'string',
+      arg: 'FLAVOUR',
+      default: DEFAULT_LAB_FLAVOUR,
+      description: `what k3s left on the boards: ${LAB_FLAVOURS.join(' | ')} (k3s-default: flannel on, as a plain k3s install)`,
+    },
     name: {
       type: 'string',
       arg: 'NAME',
@@ -32,6 +39,7 @@ export const labUpCommand: Command = {
     'picocal lab up',
     'picocal lab up --nodes 3 --name demo',
     'picocal lab up --user root',
+    'picocal lab up --flavour k3s-default',
     'picocal lab status --name demo --output json',
   ],
   async run(ctx) {
@@ -43,6 +51,7 @@ export const labUpCommand: Command = {
       name,
       nodes: Number(raw),
       user,
+      flavour: parseLabFlavour(stringOption(ctx, 'flavour') ?? DEFAULT_LAB_FLAVOUR),
       log: (l) => ctx.out.info(l),
       signal: ctx.signal,
     });

@@ -30,7 +30,7 @@ function alive(pid: number): boolean {
   }
 }
 
-export async function startApiServer(state: LabState, timeoutMs = 15_000): Promise<{ pid: number }> {
+export async function startApiServer(state: LabState, timeoutMs = 60_000): Promise<{ pid: number }> {
   const log = openSync(join(state.dir, LOG_FILE), 'a');
   const [cmd, ...args] = entryArgv('./server-main', ['--dir', state.dir]);
   const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', log, log] });

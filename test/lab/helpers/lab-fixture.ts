@@ -6,6 +6,7 @@ import { labHostProblem } from '../../../src/lab/host-requirements.js';
 import { labDown } from '../../../src/lab/lab-down.js';
 import { labUp } from '../../../src/lab/lab-up.js';
 import type { LabState } from '../../../src/lab/lab-state.js';
+import type { LabFlavour } from '../../../src/lab/k3s-flavour.js';
 
 export function describeLab(title: string, body: () => void): void {
   const problem = labHostProblem();
@@ -30,7 +31,7 @@ export function describeLab(title: string, body: () => void): void {
 export function useLab(
   name: string,
   nodes: number,
-  opts: { apiServer?: boolean; user?: string } = {},
+  opts: { apiServer?: boolean; user?: string; flavour?: LabFlavour } = {},
 ): { readonly state: LabState } {
   let state: LabState | undefined;
   beforeAll(async () => {

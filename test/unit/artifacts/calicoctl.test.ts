@@ -146,7 +146,7 @@ describe('the LAB ONLY calicoctl stand-in', () => {
   });
 
   it('refuses commands it does not stand in for, naming itself', () => {
-    const r = spawnSync(script, ['get', 'nodes'], { encoding: 'utf8' });
+    const r = spawnSync(script, ['node', 'diags'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('LAB ONLY calicoctl stand-in (v3.31.7)');
   });
@@ -180,6 +180,26 @@ describe('verify: calicoctl on the board', () => {
       detail: 'calicoctl version failed: permission denied',
     },
     { code: 0, text: 'garbage', ok: false, detail: 'calicoctl version failed: garbage' },
+    // Review 1.8: a datastore that cannot be reached is named, and the client version is read anyway.
+    {
+      code: 1,
+      text: 'Client Version:    v3.31.7\nGit commit: abc\nUnable to retrieve Cluster Version or Type: open /etc/rancher/k3s/k3s.yaml: permission denied',
+      ok: false,
+      detail:
+        'cannot reach its datastore (open /etc/rancher/k3s/k3s.yaml: permission denied): check /etc/calico/calicoctl.cfg',
+    },
+    {
+      code: 1,
+      text: 'Client Version:    v3.30.7\nUnable to retrieve Cluster Version or Type: x',
+      ok: false,
+      detail: 'calicoctl v3.30.7, cluster v3.31.7',
+    },
+    {
+      code: 0,
+      text: 'Client Version:    v3.31.7\nGit commit: abc\nUnable to detect installed Calico version',
+      ok: true,
+      detail: 'v3.31.7',
+    },
   ])('$text → ok=$ok', ({ code, text, ok, detail }) => {
     const c = calicoctlCheck({ code, text }, 'v3.31.7');
     expect(c.ok).toBe(ok);
