@@ -1,0 +1,76 @@
+// Run the built picocal binary under a real pseudo-terminal, as a person at a terminal does: util-linux
+// `script` allocates the pty and copies our stdin into it, so a 0x03 byte written there is the
+// terminal's Ctrl-C (the line discipline turns it into SIGINT for the whole foreground process group).
+// bash runs picocal and prints its exit status; when picocal dies *of* a signal, bash re-raises it on
+// itself and that line is missing, which is how a test tells "exit 130" from "killed by SIGINT".
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../../src/paths.js';
+
+export const PICOCAL_BIN = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'picocal.js');
+
+export interface PtyRun {
+  /** Everything the terminal showed so far (escape codes included). */
+  text(): string;
+  /** Resolves when the terminal has shown a match (rejects after `ms`). */
+  waitFor(pattern: RegExp, ms?: number): Promise<void>;
+  /** Types Ctrl-C into the terminal. */
+  ctrlC(): void;
+  /** Ends the terminal session (a test that failed half-way must leave nothing running). */
+  kill(): void;
+  /** Resolves when picocal ended: its exit code, or undefined when it died of a signal. */
+  done: Promise<{ code: number | undefined; text: string }>;
+}
+
+const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+
+export function picocalInPty(argv: string[], opts: { cwd: string; cols?: number }): PtyRun {
+  if (!existsSync(PICOCAL_BIN)) throw new Error(`${PICOCAL_BIN} is missing: run npm run build first`);
+  const command = [
+    `stty cols ${opts.cols ?? 120} rows 40`,
+    `${quote(process.execPath)} ${[PICOCAL_BIN, ...argv].map(quote).join(' ')}`,
+    'echo "picocal-exit=$?"',
+  ].join('; ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: opts.cwd,
+    env: { ...process.env, SHELL: '/bin/bash', TERM: 'xterm-256color', CI: '' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters: Array<() => void> = [];
+  const onData = (b: Buffer) => {
+    text += b.toString();
+    for (const w of waiters.splice(0)) w();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const done = new Promise<{ code: number | undefined; text: string }>((resolve) => {
+    child.on('close', () => {
+      child.stdin.end();
+      const m = /picocal-exit=(\d+)/.exec(text);
+      resolve({ code: m ? Number(m[1]) : undefined, text });
+    });
+  });
+  return {
+    text: () => text,
+    waitFor(pattern, ms = 120_000) {
+      const until = Date.now() + ms;
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(text)) return resolve();
+          if (Date.now() > until || child.exitCode !== null)
+            return reject(new Error(`the terminal never showed ${pattern}:\n${text.slice(-2000)}`));
+          waiters.push(check);
+          setTimeout(check, 500);
+        };
+        check();
+      });
+    },
+    ctrlC: () => child.stdin.write('\x03'),
+    kill: () => {
+      if (child.exitCode === null) child.kill('SIGHUP');
+    },
+    done,
+  };
+}
