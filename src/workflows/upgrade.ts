@@ -22,6 +22,7 @@ import { SshPool } from '../ssh/ssh-pool.js';
 import { batchOf, planBatches } from '../upgrade/batches.js';
 import { Changes } from '../upgrade/changes.js';
 import { ClusterShell } from '../upgrade/cluster-shell.js';
+import { writeCalicoVersion } from '../upgrade/inventory-version.js';
 import { ClusterLock, describeOwner, formatAge, ownerHere } from '../upgrade/lock.js';
 import { startGateView } from '../upgrade/progress-view.js';
 import { nodeRecords, type UpgradeReport, type UpgradeResult } from '../upgrade/report.js';
@@ -321,8 +322,13 @@ function finish(
     next.push(
       `${skipped.join(', ')} ${skipped.length === 1 ? 'was' : 'were'} skipped: when back, the operator rolls ${skipped.length === 1 ? 'it' : 'them'} to v${to.replace(/^v/, '')} by itself; check with picocal verify -i ${inv}`,
     );
-  if (result === 'upgraded')
-    next.push(`set calico_version: "${to}" in ${inv}, so that bootstrap and verify expect it`);
+  const bareTo = to.replace(/^v/, '');
+  if (result === 'upgraded' && ctx.inventory.cluster.calico_version.replace(/^v/, '') !== bareTo) {
+    if (ctx.settings.writeInventory) {
+      writeCalicoVersion(inv, bareTo);
+      ctx.out.info(`set calico_version: "${bareTo}" in ${inv}`);
+    } else next.push(`set calico_version: "${bareTo}" in ${inv}, so that bootstrap and verify expect it`);
+  }
   for (const f of ctx.calicoctlFailed ?? [])
     next.push(
       `calicoctl was not updated on ${f.split(':')[0]}: fix it, then picocal reprovision ${f.split(':')[0]} -i ${inv}`,

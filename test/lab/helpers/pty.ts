@@ -4,7 +4,7 @@
 // bash runs picocal and prints its exit status; when picocal dies *of* a signal, bash re-raises it on
 // itself and that line is missing, which is how a test tells "exit 130" from "killed by SIGINT".
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../../src/paths.js';
 
@@ -21,6 +21,25 @@ export interface PtyRun {
   kill(): void;
   /** Resolves when picocal ended: its exit code, or undefined when it died of a signal. */
   done: Promise<{ code: number | undefined; text: string }>;
+}
+
+/** Whether `script` (pid) still has a live child: the shell running picocal. */
+function shellAlive(pid: number): boolean {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    return kids.some((k) => {
+      try {
+        return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${k}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
@@ -45,8 +64,13 @@ export function picocalInPty(argv: string[], opts: { cwd: string; cols?: number 
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  // script keeps reading its (piped) stdin after the shell ended: close it once the shell is gone.
+  const watch = setInterval(() => {
+    if (child.pid !== undefined && !shellAlive(child.pid)) child.stdin.end();
+  }, 200);
   const done = new Promise<{ code: number | undefined; text: string }>((resolve) => {
     child.on('close', () => {
+      clearInterval(watch);
       child.stdin.end();
       const m = /picocal-exit=(\d+)/.exec(text);
       resolve({ code: m ? Number(m[1]) : undefined, text });
