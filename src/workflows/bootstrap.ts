@@ -6,6 +6,7 @@ import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
+import { artifactsCheck, lockCheck, versionCheck } from '../phases/dry-checks.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
 import { installPhase } from '../phases/install-phase.js';
 import { runPhases, type Phase, type PlanEntry } from '../phases/phase.js';
@@ -72,10 +73,16 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     (l) => opts.out.warn(l),
   );
   const phases: Phase<ProvisionContext>[] = [
-    clusterLockPhase(lock, opts.breakLock === true),
-    versionGuardPhase(shell, opts.kind),
+    {
+      ...clusterLockPhase(lock, opts.breakLock === true),
+      dryCheck: async () => [await lockCheck(shell, opts.breakLock === true)],
+    },
+    {
+      ...versionGuardPhase(shell, opts.kind),
+      dryCheck: async (c) => [await versionCheck(shell, c, opts.kind)],
+    },
     renderPhase,
-    artifactsPhase,
+    { ...artifactsPhase, dryCheck: artifactsCheck },
     ...(reprovision && opts.reset ? [nodeResetPhase] : []),
     installPhase,
     ...(reprovision ? [restartPodPhase] : []),

@@ -23,7 +23,8 @@ import { batchOf, planBatches } from '../upgrade/batches.js';
 import { Changes } from '../upgrade/changes.js';
 import { ClusterShell } from '../upgrade/cluster-shell.js';
 import { writeCalicoVersion } from '../upgrade/inventory-version.js';
-import { ClusterLock, describeOwner, formatAge, ownerHere } from '../upgrade/lock.js';
+import { lockCheck } from '../phases/dry-checks.js';
+import { ClusterLock, ownerHere } from '../upgrade/lock.js';
 import { startGateView } from '../upgrade/progress-view.js';
 import { nodeRecords, type UpgradeReport, type UpgradeResult } from '../upgrade/report.js';
 import { rollBack, type RollbackResult } from '../upgrade/rollback.js';
@@ -98,13 +99,11 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
     (l) => opts.out.warn(l),
   );
   try {
+    let lockEntry: PlanEntry | undefined;
     if (opts.dryRun) {
-      const held = await ClusterLock.peek(shell);
-      if (held?.state === 'held' && held.owner) {
-        opts.out.warn(
-          `the cluster is locked by ${describeOwner(held.owner)} (${formatAge(held.ageMs ?? 0)} ago): a real run would be refused now`,
-        );
-      }
+      // Peeked at, not taken: a lock another run holds makes the real run refuse (shown, with its exit code).
+      lockEntry = await lockCheck(shell, settings.breakLock);
+      if (lockEntry.verdict !== 'PASS') opts.out.warn(`a real run would be refused now: ${lockEntry.action}`);
     } else {
       await lock.acquire({ breakLock: settings.breakLock });
       if (resumeOf && !opts.resume) {
@@ -114,7 +113,9 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
       }
     }
     if (rollbackOf) return await rollbackOnly(ctx, rollbackOf.state);
-    return await upgradeRun(ctx, opts.dryRun);
+    const outcome = await upgradeRun(ctx, opts.dryRun);
+    if (lockEntry && 'plan' in outcome) outcome.plan.unshift(lockEntry);
+    return outcome;
   } finally {
     await lock.release().catch((e: Error) => opts.out.warn(`could not release the lock: ${e.message}`));
     pool.close();

@@ -166,16 +166,27 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
       expect(r.stderr).toContain('--break-lock');
       expect(existsSync(join(newestRun('bootstrap'), 'events.jsonl'))).toBe(false);
       expect(readFileSync(lockFile(), 'utf8').trim()).toBe(foreign);
-      // --dry-run takes no lock: it plans the lock and the version check and leaves the cluster alone.
+      // --dry-run takes no lock: it peeks at the lock and reads the version, and exits as the real run would.
       const runsBefore = readdirSync(join(work, '.picocal', 'runs')).length;
       const dry = await bootstrap(inv, '--dry-run', '--output', 'json');
-      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.code, dry.stderr).toBe(1);
       // ... and leaves no run folder behind.
       expect(readdirSync(join(work, '.picocal', 'runs')).length).toBe(runsBefore);
-      const plan = (JSON.parse(dry.stdout) as { plan: { target: string; action: string }[] }).plan;
-      expect(plan.slice(0, 2).map((p) => p.action)).toEqual([
-        expect.stringMatching(/^lock: create \/var\/lib\/picocal\/lock for this run/),
-        expect.stringMatching(/^check: the cluster runs Calico 3\.31\.7 or none yet/),
+      const plan = (JSON.parse(dry.stdout) as { plan: { action: string; verdict?: string }[] }).plan;
+      expect(plan.slice(0, 2)).toEqual([
+        {
+          action: expect.stringMatching(
+            /^lock: another picocal run is changing this cluster: .* held by alice@ops-laptop/,
+          ),
+          target: 'pc-node1',
+          verdict: 'WOULD BE REFUSED',
+          exitCode: 1,
+        },
+        {
+          action: expect.stringMatching(/^version: the cluster runs Calico 3\.31\.7, as calico_version says/),
+          target: 'pc-node1',
+          verdict: 'PASS',
+        },
       ]);
       expect(readFileSync(lockFile(), 'utf8').trim()).toBe(foreign);
     } finally {

@@ -59,9 +59,14 @@ describeLab('Ctrl-C at a terminal', () => {
   async function interruptAt(argv: string[], kind: string, when: RegExp, afterMs = 0): Promise<string> {
     const run = picocalInPty([...argv, '-i', inv, '--artifacts', SHARED_CALICO], { cwd: work });
     try {
-      await run.waitFor(when, 240_000);
+      await run.waitFor(when, 480_000);
     } finally {
-      if (!when.test(run.text())) run.kill();
+      // Never reached the phase: stop the run the same way (it must release the lock for the next test).
+      if (!when.test(run.text())) {
+        run.ctrlC();
+        await Promise.race([run.done, new Promise((r) => setTimeout(r, 60_000))]);
+        run.kill();
+      }
     }
     if (afterMs) await new Promise((r) => setTimeout(r, afterMs));
     run.ctrlC();
@@ -80,7 +85,7 @@ describeLab('Ctrl-C at a terminal', () => {
     ['Ansible (a task running on the boards)', /Installing Calico 3\.31\.7 on 2 board/, 4000],
   ];
   for (const [phase, when, afterMs] of provisionPhases) {
-    it(`bootstrap, during ${phase}`, { timeout: 240_000 }, async () => {
+    it(`bootstrap, during ${phase}`, { timeout: 600_000 }, async () => {
       const text = await interruptAt(['bootstrap'], 'bootstrap', when, afterMs);
       expect(text).toMatch(/hint: nothing more will change; the partial run is recorded in \S+-bootstrap\./);
       const summary = JSON.parse(readFileSync(join(newestRun('bootstrap'), 'summary.json'), 'utf8')) as {
@@ -90,12 +95,12 @@ describeLab('Ctrl-C at a terminal', () => {
     });
   }
 
-  it('bootstrap, during the final verify', { timeout: 400_000 }, async () => {
+  it('bootstrap, during the final verify', { timeout: 600_000 }, async () => {
     await interruptAt(['bootstrap'], 'bootstrap', /==> Verify Calico on every board/);
     expect(readFileSync(join(newestRun('bootstrap'), 'summary.json'), 'utf8')).toContain('"interrupted"');
   });
 
-  it('reprovision, while Ansible runs on the board', { timeout: 240_000 }, async () => {
+  it('reprovision, while Ansible runs on the board', { timeout: 600_000 }, async () => {
     const text = await interruptAt(['reprovision', 'pc-node2'], 'reprovision', /on 1 board/, 4000);
     expect(text).toMatch(/partial run is recorded in \S+-reprovision\./);
   });

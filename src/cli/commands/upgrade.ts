@@ -1,7 +1,7 @@
 // `picocal upgrade --to VERSION`: plan, snapshot, rolling upgrade gated per node, rollback on failure.
 // Parses flags and prints; the work is src/workflows/upgrade.ts.
-import { EXIT, InterruptedError, UsageError } from '../../errors.js';
-import { formatTable } from '../../health/health-table.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import { printDryRun } from './bootstrap.js';
 import { upgradeTarget } from '../../upgrade/inventory-version.js';
 import { reportLines } from '../../upgrade/report.js';
 import { upgrade } from '../../workflows/upgrade.js';
@@ -144,14 +144,7 @@ export const upgradeCommand: Command = {
         skipPreflight: false,
       },
     });
-    if ('plan' in outcome) {
-      ctx.out.json({ dryRun: true, plan: outcome.plan });
-      ctx.out.print('Plan (nothing changed):');
-      ctx.out.print(
-        formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'),
-      );
-      return EXIT.ok;
-    }
+    if ('plan' in outcome) return printDryRun(ctx, 'upgrade', outcome.plan);
     const { report, exitCode } = outcome;
     ctx.out.json(report);
     for (const line of reportLines(report)) ctx.out.print(line);
