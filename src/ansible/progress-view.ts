@@ -113,7 +113,12 @@ export interface BoardRow {
 export interface BoardRows {
   /** The board is done: its row is drawn a last time, as failed when `error` is given. */
   end(name: string, error?: string): void;
-  /** Ends every row still open and resolves when the view has drawn its final state. */
+  /** The board was left alone: its row ends as skipped (listr2's ↓), never with a tick. */
+  skip(name: string, reason: string): void;
+  /**
+   * Ends every row still open, as skipped ("not finished": a board the job never got to is not done),
+   * and resolves when the view has drawn its final state.
+   */
   finish(): Promise<void>;
 }
 
@@ -134,13 +139,16 @@ export function boardRows(
   opts: BoardRowsOptions = {},
 ): BoardRows {
   const stream = (opts.stream ?? process.stderr) as NodeJS.WriteStream;
-  const ended = new Map<string, () => void>();
+  const done = new Map<string, () => void>();
+  /** Rows ended by end() or skip(); finish() skips the others. */
+  const closed = new Set<string>();
   const errors = new Map<string, string>();
-  const waits = new Map(names.map((n) => [n, new Promise<void>((r) => ended.set(n, r))]));
+  const skips = new Map<string, string>();
+  const waits = new Map(names.map((n) => [n, new Promise<void>((r) => done.set(n, r))]));
   const list = new Listr(
     names.map((name) => ({
       title: name,
-      task: async (_ctx: unknown, task: { title: string; output: string }) => {
+      task: async (_ctx: unknown, task: { title: string; output: string; skip(message?: string): void }) => {
         const draw = () => {
           const r = row(name);
           if (task.title !== r.title) task.title = r.title;
@@ -153,6 +161,8 @@ export function boardRows(
         draw();
         const error = errors.get(name);
         if (error !== undefined) throw new Error(error);
+        const skipped = skips.get(name);
+        if (skipped !== undefined) task.skip(skipped);
       },
     })),
     {
@@ -171,10 +181,19 @@ export function boardRows(
   return {
     end(name, error) {
       if (error !== undefined && !errors.has(name)) errors.set(name, error);
-      ended.get(name)?.();
+      closed.add(name);
+      done.get(name)?.();
+    },
+    skip(name, reason) {
+      if (!errors.has(name) && !skips.has(name)) skips.set(name, reason);
+      closed.add(name);
+      done.get(name)?.();
     },
     finish: async () => {
-      for (const f of ended.values()) f();
+      for (const [name, f] of done) {
+        if (!closed.has(name) && !errors.has(name)) skips.set(name, skips.get(name) ?? 'not finished');
+        f();
+      }
       await running;
     },
   };

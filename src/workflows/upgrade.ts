@@ -215,6 +215,7 @@ async function rollBackFrom(
     [...ctx.nodes, ...ctx.settings.skip],
     ctx.out,
     `Rolling calico-node back to ${version}`,
+    { verb: 'rolling back' },
   );
   try {
     return await rollBack({
