@@ -1,19 +1,37 @@
 // Ctrl-C typed at a real terminal (a pseudo-terminal from util-linux `script`) during each phase of
 // bootstrap, reprovision and upgrade: picocal says "interrupted" and how to resume, writes the run's
 // summary, releases the cluster lock, stops ansible-playbook's process group and exits 130 — exactly
-// what it does when its output is piped. One 2-board lab for the file, torn down even on failure.
+// what it does when its output is piped. The first bootstrap, piped, checks the progress a CI log shows
+// (a line at least every 10 s, each board named). One 2-board lab for the file, torn down even on failure.
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readLabState, type LabState } from '../../src/lab/lab-state.js';
-import { runCli } from '../helpers/run-cli.js';
 import { SHARED_CALICO } from '../helpers/shared.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
-import { picocalInPty } from './helpers/pty.js';
+import { PICOCAL_BIN, picocalInPty } from './helpers/pty.js';
 import { nodeOf } from './helpers/ssh.js';
 import { labWorkDir } from './helpers/work-dir.js';
 
 const LAB = 'ctrlc';
+
+/** Runs node ARGV with stdout and stderr piped; every line with the time it arrived. */
+function pipedRun(
+  argv: string[],
+  cwd: string,
+): Promise<{ code: number | null; lines: { at: number; text: string }[] }> {
+  const child = spawn(process.execPath, argv, {
+    cwd,
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: { at: number; text: string }[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream }).on('line', (text) => lines.push({ at: Date.now(), text }));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, lines })));
+}
 
 /** Processes whose command line names `needle` (this file's work folder), e.g. a left-over ansible-playbook. */
 function processesNaming(needle: string, program: string): string[] {
@@ -45,12 +63,31 @@ describeLab('Ctrl-C at a terminal', () => {
     return join(base, id);
   };
 
-  // A converged cluster first (piped, not interrupted), so that every run below reaches each phase soon.
+  // A first bootstrap with stderr piped (as in CI), each line timed as it arrives; it also leaves a
+  // converged cluster, so that every run below reaches each phase soon.
+  let piped: { code: number | null; lines: { at: number; text: string }[] } = { code: null, lines: [] };
   beforeAll(async () => {
     ({ work, inventory: inv } = labWorkDir('pc-ctrlc-', lab.state, '3.31.7'));
-    const r = await runCli(['bootstrap', '-i', inv, '--artifacts', SHARED_CALICO], { cwd: work });
-    if (r.code !== 0) throw new Error(`the first bootstrap failed (${r.code}):\n${r.stderr}`);
-  }, 600_000);
+    piped = await pipedRun([PICOCAL_BIN, 'bootstrap', '-i', inv, '--artifacts', SHARED_CALICO], work);
+    if (piped.code !== 0)
+      throw new Error(
+        `the first bootstrap failed (${piped.code}):\n${piped.lines.map((l) => l.text).join('\n')}`,
+      );
+  }, 900_000);
+
+  it('piped progress: a line at least every 10 s, naming each board', () => {
+    const gaps = piped.lines
+      .slice(1)
+      .map((l, i) => ({ ms: l.at - piped.lines[i]!.at, after: piped.lines[i]!.text }));
+    const longest = gaps.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, after: '' });
+    console.log(
+      `piped bootstrap: ${piped.lines.length} lines, longest silence ${(longest.ms / 1000).toFixed(1)} s after "${longest.after}"`,
+    );
+    expect(longest.ms, `silent after: ${longest.after}`).toBeLessThanOrEqual(10_000);
+    for (const board of ['pc-node1', 'pc-node2'])
+      expect(piped.lines.some((l) => l.text.startsWith(`[${board}] task `))).toBe(true);
+    expect(piped.lines.some((l) => / skipped$/.test(l.text))).toBe(true);
+  });
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -102,6 +139,8 @@ describeLab('Ctrl-C at a terminal', () => {
 
   it('reprovision, while Ansible runs on the board', { timeout: 600_000 }, async () => {
     const text = await interruptAt(['reprovision', 'pc-node2'], 'reprovision', /on 1 board/, 4000);
+    // The terminal rows: the board, its task n/N and the task running.
+    expect(text).toMatch(/pc-node2 {2}task \d+\/\d+ {2}\S/);
     expect(text).toMatch(/partial run is recorded in \S+-reprovision\./);
   });
 });
