@@ -343,7 +343,7 @@ function finish(
   if (result === 'failed' && applyFailure)
     next.push(
       `roll back: ${cmd} --rollback ${ctx.run.id}`,
-      `or fix the cause above and run the upgrade again: ${cmd} --to ${to.replace(/^v/, '')}`,
+      `or fix the cause above and run the upgrade again: ${cmd}${ctx.inventory.cluster.calico_version.replace(/^v/, '') === to.replace(/^v/, '') ? '' : ` --to ${to.replace(/^v/, '')} --write-inventory`}`,
     );
   else if (result === 'failed')
     next.push(
