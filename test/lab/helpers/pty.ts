@@ -57,10 +57,8 @@ export function picocalInPty(argv: string[], opts: { cwd: string; cols?: number 
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let text = '';
-  const waiters: Array<() => void> = [];
   const onData = (b: Buffer) => {
     text += b.toString();
-    for (const w of waiters.splice(0)) w();
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
@@ -81,14 +79,16 @@ export function picocalInPty(argv: string[], opts: { cwd: string; cols?: number 
     waitFor(pattern, ms = 120_000) {
       const until = Date.now() + ms;
       return new Promise((resolve, reject) => {
-        const check = () => {
-          if (pattern.test(text)) return resolve();
-          if (Date.now() > until || child.exitCode !== null)
-            return reject(new Error(`the terminal never showed ${pattern}:\n${text.slice(-2000)}`));
-          waiters.push(check);
-          setTimeout(check, 500);
-        };
-        check();
+        // One poll per wait (the terminal redraws often: checking on every chunk would pile up checks).
+        const poll = setInterval(() => {
+          if (pattern.test(text)) {
+            clearInterval(poll);
+            resolve();
+          } else if (Date.now() > until || child.exitCode !== null) {
+            clearInterval(poll);
+            reject(new Error(`the terminal never showed ${pattern}:\n${text.slice(-2000)}`));
+          }
+        }, 100);
       });
     },
     ctrlC: () => child.stdin.write('\x03'),
