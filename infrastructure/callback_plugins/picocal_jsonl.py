@@ -66,10 +66,40 @@ class CallbackModule(CallbackBase):
         return str(msg).strip()
 
     def v2_playbook_on_start(self, playbook):
+        self._playbook = playbook
+        self._planned = False
         self._emit("playbook_start", playbook=playbook._file_name)
+
+    @classmethod
+    def _count_tasks(cls, block):
+        # The tasks a board goes through (rescue blocks only run on failure; meta tasks report nothing).
+        n = 0
+        for t in list(getattr(block, "block", [])) + list(getattr(block, "always", [])):
+            if hasattr(t, "block"):
+                n += cls._count_tasks(t)
+            elif getattr(t, "action", "") not in ("meta", "ansible.builtin.meta"):
+                n += 1
+        return n
+
+    def _emit_plan(self, first_play):
+        # How many tasks each board will go through in the whole playbook, for "task n/N" (best effort:
+        # a playbook picocal cannot count still runs, only without a total).
+        try:
+            inventory = first_play.get_variable_manager()._inventory
+            totals = {}
+            for play in self._playbook.get_plays():
+                n = sum(self._count_tasks(b) for b in play.compile())
+                for host in inventory.get_hosts(play.hosts):
+                    totals[host.get_name()] = totals.get(host.get_name(), 0) + n
+            self._emit("plan", tasks=totals)
+        except Exception:  # noqa: BLE001 - progress reporting never fails the play
+            pass
 
     def v2_playbook_on_play_start(self, play):
         self._emit("play_start", play=play.get_name())
+        if not getattr(self, "_planned", True):
+            self._planned = True
+            self._emit_plan(play)
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._emit("task_start", **self._task_fields(task))

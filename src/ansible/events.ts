@@ -10,6 +10,8 @@ interface TaskFields {
 export type AnsibleEvent =
   | { event: 'playbook_start'; playbook: string; time: number }
   | { event: 'play_start'; play: string; time: number }
+  /** Tasks each board will go through in the whole playbook (best effort: may be absent). */
+  | { event: 'plan'; tasks: Record<string, number>; time: number }
   | ({ event: 'task_start'; handler?: boolean } & TaskFields)
   | ({ event: 'host_task_start'; host: string } & TaskFields)
   | ({ event: 'ok'; host: string; changed: boolean } & TaskFields)
@@ -31,6 +33,7 @@ export interface HostStats {
 const KNOWN = new Set([
   'playbook_start',
   'play_start',
+  'plan',
   'task_start',
   'host_task_start',
   'ok',

@@ -7,7 +7,14 @@ export type NodeStatus = 'pending' | 'running' | 'ok' | 'failed' | 'unreachable'
 export interface NodeProgress {
   name: string;
   status: NodeStatus;
+  /** The task running on the board now; undefined between tasks (a skipped task is never current). */
   currentTask: string | undefined;
+  /** Tasks finished on the board (ok, changed, skipped or failed-and-ignored). */
+  done: number;
+  /** Tasks the board goes through in the playbook, when Ansible could count them. */
+  total: number | undefined;
+  /** The last task that finished on the board, and how. */
+  lastTask: { task: string; outcome: string } | undefined;
   ok: number;
   changed: number;
   failed: number;
@@ -30,6 +37,9 @@ export class ProgressTracker {
         name,
         status: 'pending',
         currentTask: undefined,
+        done: 0,
+        total: undefined,
+        lastTask: undefined,
         ok: 0,
         changed: 0,
         failed: 0,
@@ -66,6 +76,10 @@ export class ProgressTracker {
       }
       return;
     }
+    if (e.event === 'plan') {
+      for (const n of this.nodes.values()) n.total = e.tasks[n.name] ?? n.total;
+      return;
+    }
     if (!('host' in e)) return;
     const n = this.nodes.get(e.host);
     if (!n || n.status === 'failed' || n.status === 'unreachable') return;
@@ -78,12 +92,17 @@ export class ProgressTracker {
       case 'ok':
         n.ok++;
         if (e.changed) n.changed++;
+        this.finished(n, e.task, e.changed ? 'changed' : 'ok');
         break;
       case 'skipped':
         n.skipped++;
+        this.finished(n, e.task, 'skipped');
         break;
       case 'failed':
-        if (e.ignored) break;
+        if (e.ignored) {
+          this.finished(n, e.task, 'failed (ignored)');
+          break;
+        }
         if (isConnectionFailure(e.message)) {
           n.unreachable++;
           n.status = 'unreachable';
@@ -102,6 +121,12 @@ export class ProgressTracker {
         break;
     }
     this.emit(n, e);
+  }
+
+  private finished(n: NodeProgress, task: string, outcome: string): void {
+    n.done++;
+    n.lastTask = { task, outcome };
+    if (n.currentTask === task) n.currentTask = undefined;
   }
 
   private emit(n: NodeProgress, e: AnsibleEvent): void {

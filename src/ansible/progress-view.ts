@@ -1,5 +1,6 @@
 // Live progress, one row per board. On a terminal: listr2 rows (current task, counts, elapsed). Otherwise
-// (a pipe, CI, --output json): one plain line per finished task per board, on stderr. The listr2 rows
+// (a pipe, CI, --output json): one plain line per finished task per board (skipped ones included), on
+// stderr, and a heartbeat naming the running task when Ansible is quiet for a while. The listr2 rows
 // (boardRows) are shared with the upgrade's gate view (src/upgrade/progress-view.ts).
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { Output } from '../cli/output.js';
@@ -28,25 +29,68 @@ export function startProgressView(tracker: ProgressTracker, out: Output, title: 
   return useInteractiveView(out) ? listrView(tracker, title) : lineView(tracker, out);
 }
 
+/** "task 12/51" (or "task 12" when Ansible could not count them): the board's next or current task. */
+export function taskNumber(n: NodeProgress, running: boolean): string {
+  const at = n.done + (running ? 1 : 0);
+  return n.total !== undefined ? `task ${Math.min(at, n.total)}/${n.total}` : `task ${at}`;
+}
+
+/** Off a terminal, a line at least this often while Ansible runs (CI logs must never look hung). */
+export const HEARTBEAT_MS = 5000;
+
 function lineView(tracker: ProgressTracker, out: Output): ProgressView {
+  let lastLine = Date.now();
+  const say = (line: string) => {
+    lastLine = Date.now();
+    out.info(line);
+  };
+  const taskSince = new Map<string, number>();
   tracker.onUpdate((n, e) => {
-    if (e.event === 'ok' && (e.changed || out.verbose))
-      out.info(`[${n.name}] ${e.task}: ${e.changed ? 'changed' : 'ok'}`);
-    else if (e.event === 'failed' && !e.ignored) out.info(`[${n.name}] ${e.task}: FAILED: ${e.message}`);
-    else if (e.event === 'unreachable' || (e.event === 'failed' && n.status === 'unreachable')) {
-      out.info(`[${n.name}] ${e.task}: UNREACHABLE: ${'message' in e ? e.message : ''}`);
-    } else if (e.event === 'stats') out.info(`[${n.name}] done: ${counts(n)} in ${elapsed(n)}`);
-    else if (e.event === 'host_task_start' && out.verbose) out.info(`[${n.name}] ${e.task} ...`);
+    if (e.event === 'ok' || e.event === 'skipped' || (e.event === 'failed' && e.ignored)) {
+      // One line per finished task per board, skipped ones included with their outcome.
+      say(`[${n.name}] ${taskNumber(n, false)} ${e.task}: ${n.lastTask?.outcome ?? e.event}`);
+    } else if (e.event === 'failed' && n.status === 'unreachable') {
+      say(`[${n.name}] ${e.task}: UNREACHABLE: ${e.message}`);
+    } else if (e.event === 'failed') say(`[${n.name}] ${e.task}: FAILED: ${e.message}`);
+    else if (e.event === 'unreachable') say(`[${n.name}] ${e.task}: UNREACHABLE: ${e.message}`);
+    else if (e.event === 'stats') say(`[${n.name}] done: ${counts(n)} in ${elapsed(n)}`);
+    else if (e.event === 'host_task_start') {
+      taskSince.set(n.name, Date.now());
+      if (out.verbose) say(`[${n.name}] ${taskNumber(n, true)} ${e.task} ...`);
+    }
   });
-  return { finish: async () => undefined };
+  // A heartbeat when a task runs long: which task, on which board, for how long.
+  const timer = setInterval(() => {
+    if (Date.now() - lastLine < HEARTBEAT_MS) return;
+    const running = [...tracker.nodes.values()].filter((n) => n.status === 'running');
+    if (running.length === 0) return;
+    for (const n of running) {
+      const since = taskSince.get(n.name);
+      say(
+        n.currentTask
+          ? `[${n.name}] still running ${taskNumber(n, true)} ${n.currentTask} (${since ? ((Date.now() - since) / 1000).toFixed(0) : '?'}s)`
+          : `[${n.name}] waiting for its next task (${taskNumber(n, false)} done)`,
+      );
+    }
+  }, 1000);
+  timer.unref();
+  return {
+    finish: async () => {
+      clearInterval(timer);
+    },
+  };
 }
 
 function listrView(tracker: ProgressTracker, title: string): ProgressView {
   const rows = boardRows([...tracker.nodes.keys()], title, (name) => {
     const node = tracker.nodes.get(name)!;
-    if (node.status === 'pending' || node.status === 'running')
+    if (node.status === 'pending') return { title: `${name}  waiting`, output: '' };
+    if (node.status === 'running')
       return {
-        title: `${name}  ${node.currentTask ?? (node.status === 'pending' ? 'waiting' : '')}`,
+        // The task running now; between tasks (after a skipped one, say) the last one and its outcome.
+        title: node.currentTask
+          ? `${name}  ${taskNumber(node, true)}  ${node.currentTask}`
+          : `${name}  ${taskNumber(node, false)} done${node.lastTask ? `  (last: ${node.lastTask.task}: ${node.lastTask.outcome})` : ''}`,
         output: `${counts(node)}  ${elapsed(node)}`,
       };
     return {
@@ -70,7 +114,12 @@ export interface BoardRow {
 export interface BoardRows {
   /** The board is done: its row is drawn a last time, as failed when `error` is given. */
   end(name: string, error?: string): void;
-  /** Ends every row still open and resolves when the view has drawn its final state. */
+  /** The board was left alone: its row ends as skipped (listr2's ↓), never with a tick. */
+  skip(name: string, reason: string): void;
+  /**
+   * Ends every row still open, as skipped ("not finished": a board the job never got to is not done),
+   * and resolves when the view has drawn its final state.
+   */
   finish(): Promise<void>;
 }
 
@@ -91,13 +140,16 @@ export function boardRows(
   opts: BoardRowsOptions = {},
 ): BoardRows {
   const stream = (opts.stream ?? process.stderr) as NodeJS.WriteStream;
-  const ended = new Map<string, () => void>();
+  const done = new Map<string, () => void>();
+  /** Rows ended by end() or skip(); finish() skips the others. */
+  const closed = new Set<string>();
   const errors = new Map<string, string>();
-  const waits = new Map(names.map((n) => [n, new Promise<void>((r) => ended.set(n, r))]));
+  const skips = new Map<string, string>();
+  const waits = new Map(names.map((n) => [n, new Promise<void>((r) => done.set(n, r))]));
   const list = new Listr(
     names.map((name) => ({
       title: name,
-      task: async (_ctx: unknown, task: { title: string; output: string }) => {
+      task: async (_ctx: unknown, task: { title: string; output: string; skip(message?: string): void }) => {
         const draw = () => {
           const r = row(name);
           // Task names and messages come from the boards: no terminal controls in a row.
@@ -113,6 +165,8 @@ export function boardRows(
         draw();
         const error = errors.get(name);
         if (error !== undefined) throw new Error(terminalSafe(error, { oneLine: true }));
+        const skipped = skips.get(name);
+        if (skipped !== undefined) task.skip(skipped);
       },
     })),
     {
@@ -131,10 +185,19 @@ export function boardRows(
   return {
     end(name, error) {
       if (error !== undefined && !errors.has(name)) errors.set(name, error);
-      ended.get(name)?.();
+      closed.add(name);
+      done.get(name)?.();
+    },
+    skip(name, reason) {
+      if (!errors.has(name) && !skips.has(name)) skips.set(name, reason);
+      closed.add(name);
+      done.get(name)?.();
     },
     finish: async () => {
-      for (const f of ended.values()) f();
+      for (const [name, f] of done) {
+        if (!closed.has(name) && !errors.has(name)) skips.set(name, skips.get(name) ?? 'not finished');
+        f();
+      }
       await running;
     },
   };

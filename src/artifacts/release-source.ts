@@ -25,6 +25,8 @@ export interface ReleaseSource {
     arches: readonly CalicoctlArch[],
     log?: (line: string) => void,
   ): Promise<CalicoctlSet>;
+  /** The same source, never downloading (for --dry-run's checks: what is at hand, sha256-checked). */
+  readOnly(): ReleaseSource;
   /** Would calicoctl be installed, and from where (for --dry-run; reads, never downloads). */
   planCalicoctl(
     release: CalicoRelease,
@@ -41,10 +43,11 @@ export function folderSource(dir: string, origin: Exclude<SourceOrigin, 'cache' 
       : origin === 'PICOCAL_ARTIFACTS'
         ? `PICOCAL_ARTIFACTS=${abs}`
         : `the inventory's artifacts_dir (${abs})`;
-  return {
+  const source: ReleaseSource = {
     origin,
     dir: abs,
     description,
+    readOnly: () => source,
     manifests: (release, log) => resolveArtifacts(release, { artifactsDir: abs, ...(log ? { log } : {}) }),
     calicoctl: (release, arches, log) =>
       resolveCalicoctl(release, arches, { artifactsDir: abs, ...(log ? { log } : {}) }),
@@ -61,6 +64,7 @@ export function folderSource(dir: string, origin: Exclude<SourceOrigin, 'cache' 
       };
     },
   };
+  return source;
 }
 
 /** picocal's download cache: only catalog-pinned files, downloaded when missing unless `download` is false. */
@@ -77,6 +81,7 @@ export function cacheSource(
     origin: 'cache',
     dir,
     description: `the download cache (${dir})`,
+    readOnly: () => cacheSource({ ...opts, download: false }),
     manifests: (release, log) => resolveArtifacts(release, { ...common, ...(log ? { log } : {}) }),
     calicoctl: (release, arches, log) =>
       resolveCalicoctl(release, arches, { ...common, ...(log ? { log } : {}) }),

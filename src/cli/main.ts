@@ -80,7 +80,11 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted (Ctrl-C)'));
   opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason));
-  process.once('SIGINT', onSigint);
+  // `on`, not `once`: with `once` our listener is gone by the time signal-exit's (loaded by execa's
+  // child cleanup) counts the SIGINT listeners, finds only its own and re-raises the signal, so the
+  // process died of SIGINT on a terminal before releasing the cluster lock. A second Ctrl-C while
+  // picocal stops at its safe point changes nothing.
+  process.on('SIGINT', onSigint);
   const ctx: CommandContext = {
     positionals: parsed.positionals,
     options: values,
@@ -91,7 +95,12 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   };
   try {
     const code = await command.run(ctx);
-    return controller.signal.aborted && code === EXIT.ok ? EXIT.interrupted : code;
+    if (controller.signal.aborted && code !== EXIT.interrupted) {
+      // The command reached its end after Ctrl-C: say so, as an interruption always does.
+      out.error(`${program.name}: interrupted`);
+      return EXIT.interrupted;
+    }
+    return code;
   } catch (err) {
     if (controller.signal.aborted) {
       out.error(`${program.name}: interrupted`);

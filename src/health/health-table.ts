@@ -40,7 +40,7 @@ export function healthTable(report: HealthReport): string[] {
   const healthy = report.nodes.length - bad.length;
   lines.push(
     bad.length === 0
-      ? `${healthy}/${report.nodes.length} nodes healthy (Calico ${report.expectedVersion})`
+      ? `${healthy}/${report.nodes.length} nodes healthy (Calico ${report.runningVersion ?? report.expectedVersion})`
       : `${healthy}/${report.nodes.length} nodes healthy; unhealthy: ${bad
           .map((n) => (n.reachable ? n.name : `${n.name} (unreachable)`))
           .join(', ')}`,

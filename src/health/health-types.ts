@@ -48,6 +48,8 @@ export interface HealthReport {
   healthy: boolean;
   /** `v` + the inventory's calico_version. */
   expectedVersion: string;
+  /** Set when verify found the cluster on another version than the inventory's (boards judged against it). */
+  runningVersion?: string;
   cluster: ClusterSide;
   nodes: NodeHealth[];
   durationMs: number;

@@ -37,6 +37,12 @@ export interface VerifyOptions {
   calicoctlVersion?: string | null;
   /** Felix's health port; only tests change it (a loopback sshd shares the host's 9099). */
   felixPort?: number;
+  /**
+   * `picocal verify`: when the Installation reports another version than the inventory's, judge the boards
+   * against the version the cluster runs and report the difference once, as a cluster-level finding
+   * (`inventory-version`), not as every board broken. The upgrade gate and bootstrap leave this off.
+   */
+  versionDrift?: boolean;
   onNewHostKey?: (info: NewHostKey) => void;
   /** Told as each node finishes, for progress lines. */
   onNode?: (node: NodeHealth) => void;
@@ -78,12 +84,14 @@ export async function verifyCluster(inv: Inventory, opts: VerifyOptions): Promis
     // Node results wait for the cluster answer only at the end: pods are matched once both are in.
     const nodeRuns = pool.forEach(targets, (t) => probeNode(pool, t, inv, opts.timeoutMs, felixPort));
     const [cluster, answers] = await Promise.all([clusterRun, nodeRuns]);
+    const drift = opts.versionDrift ? versionDrift(cluster, inv) : undefined;
+    const boardVersion = drift?.running ?? expectedVersion;
     const nodes = answers.map((a, i) => {
       const host = hosts[i]!;
       const answer: NodeAnswer = a.ok ? a.value : { error: a.error };
-      const result = nodeResult(host.name, a.target, host.role, answer, cluster, inv, expectedVersion, {
+      const result = nodeResult(host.name, a.target, host.role, answer, cluster, inv, boardVersion, {
         felixPort,
-        calicoctlVersion: opts.calicoctlVersion === undefined ? expectedVersion : opts.calicoctlVersion,
+        calicoctlVersion: opts.calicoctlVersion === undefined ? boardVersion : opts.calicoctlVersion,
       });
       opts.onNode?.(result);
       return result;
@@ -92,11 +100,44 @@ export async function verifyCluster(inv: Inventory, opts: VerifyOptions): Promis
     const side: ClusterSide = { ...cluster.side, advisory };
     const healthy =
       nodes.every((n) => n.healthy) && side.queried && (advisory || side.checks.every((c) => c.ok));
-    return { healthy, expectedVersion, cluster: side, nodes, durationMs: Date.now() - started };
+    return {
+      healthy,
+      expectedVersion,
+      ...(drift ? { runningVersion: drift.running } : {}),
+      cluster: side,
+      nodes,
+      durationMs: Date.now() - started,
+    };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     pool.close();
   }
+}
+
+/**
+ * The cluster runs another Calico than the inventory names: one finding, in place of the Installation's
+ * version check (the boards are then judged against the running version).
+ */
+function versionDrift(cluster: ClusterAnswer, inv: Inventory): { running: string } | undefined {
+  const installed = cluster.side.installedVersion;
+  const wanted = inv.cluster.calico_version.replace(/^v/, '');
+  if (!installed || installed.replace(/^v/, '') === wanted) return undefined;
+  const running = `v${installed.replace(/^v/, '')}`;
+  const checks = cluster.side.checks.map((c) =>
+    c.name === 'installation-version'
+      ? {
+          name: 'inventory-version',
+          ok: false,
+          detail: `the cluster runs Calico ${running}; the inventory's calico_version is ${wanted}`,
+        }
+      : c,
+  );
+  cluster.side = {
+    ...cluster.side,
+    checks,
+    problems: checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+  };
+  return { running };
 }
 
 async function runProbe(

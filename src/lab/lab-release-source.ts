@@ -52,6 +52,7 @@ export function labReleaseSource(base: ReleaseSource, opts: LabSourceOptions): R
     description: opts.standInManifests
       ? 'the LAB-ONLY stand-in manifests'
       : `${base.description} (calicoctl: the LAB-ONLY stand-in unless it is there)`,
+    readOnly: () => labReleaseSource(base.readOnly(), opts),
     async manifests(release, log) {
       if (opts.standInManifests) return standInManifests(release, opts.workDir);
       try {

@@ -5,6 +5,10 @@ export interface PlanEntry {
   /** Board name, or "cluster" for cluster-wide steps. */
   target: string;
   action: string;
+  /** --dry-run evaluated this check: PASS, or what the real run would do instead. */
+  verdict?: 'PASS' | 'WOULD BE REFUSED' | 'WOULD FAIL' | 'WOULD DOWNLOAD';
+  /** The exit code the real run would have because of this check (refused: 2, or the failure's). */
+  exitCode?: number;
 }
 
 export interface Phase<C> {
@@ -12,6 +16,8 @@ export interface Phase<C> {
   /** Skip the phase for this run (e.g. nothing to do). */
   shouldRun?(ctx: C): boolean;
   plan(ctx: C): PlanEntry[] | Promise<PlanEntry[]>;
+  /** --dry-run: the phase's read-only checks, evaluated (in place of `plan`). */
+  dryCheck?(ctx: C): Promise<PlanEntry[]>;
   run(ctx: C): Promise<void>;
 }
 
@@ -27,7 +33,7 @@ export async function runPhases<C>(phases: Phase<C>[], ctx: C, opts: PhaseRunOpt
     if (opts.signal.aborted) break;
     if (phase.shouldRun && !phase.shouldRun(ctx)) continue;
     if (opts.dryRun) {
-      plan.push(...(await phase.plan(ctx)));
+      plan.push(...(await (phase.dryCheck ? phase.dryCheck(ctx) : phase.plan(ctx))));
       continue;
     }
     opts.log(`==> ${phase.title}`);

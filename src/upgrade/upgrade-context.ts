@@ -15,6 +15,8 @@ import type { VersionStep } from './version-step.js';
 
 export interface UpgradeSettings {
   to: string;
+  /** After a successful upgrade, set calico_version in the inventory file to `to`. */
+  writeInventory?: boolean;
   maxUnavailable: number;
   nodeTimeoutMs: number;
   skip: string[];

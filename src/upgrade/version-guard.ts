@@ -51,8 +51,8 @@ export function guardProvisionVersion(input: GuardInput): GuardNote {
           ? `${input.kind} would downgrade Calico from ${running} to ${wanted} on a running cluster`
           : `${input.kind} would change Calico from ${running} to ${wanted} on every board at once, without the upgrade's health gate and rollback`,
         hint: older
-          ? `set calico_version: "${running}" in ${inv}, or downgrade on purpose: picocal upgrade -i ${inv} --to ${wanted} --allow-downgrade`
-          : `upgrade with picocal upgrade -i ${inv} --to ${wanted} (rolling, gated, rolled back on failure), or set calico_version: "${running}" in ${inv}`,
+          ? `set calico_version: "${running}" in ${inv}, or downgrade on purpose: picocal upgrade -i ${inv} --allow-downgrade (it goes to calico_version)`
+          : `upgrade with picocal upgrade -i ${inv} (to calico_version ${wanted}: rolling, gated, rolled back on failure), or set calico_version: "${running}" in ${inv}`,
       },
     ],
   );

@@ -92,7 +92,7 @@ export function checkVersionStep(input: VersionStepInput): VersionStep {
       field: '--to',
       message: `that crosses ${minorDistance} minor versions; Calico supports ${MAX_MINOR_STEP} per ${kind}`,
       hint: via
-        ? `${kind} to ${via.version} first (picocal upgrade --to ${via.version}), then to ${target.version}`
+        ? `${kind} to ${via.version} first (picocal upgrade --to ${via.version} --write-inventory), then to ${target.version}`
         : `${kind} through ${cur[0]}.${nextMinor}.x first; picocal's catalog has no release of that minor`,
     });
   }

@@ -8,6 +8,7 @@ import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
+import { artifactsCheck, lockCheck, versionCheck } from '../phases/dry-checks.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
 import { hostKeysPhase } from '../phases/host-keys-phase.js';
 import { cniGuardPhase } from '../phases/cni-guard-phase.js';
@@ -20,13 +21,14 @@ import { restartPodPhase } from '../phases/restart-pod-phase.js';
 import { versionGuardPhase } from '../phases/version-guard-phase.js';
 import { verifyPhase, type VerifySettings } from '../phases/verify-phase.js';
 import { rmdirSync } from 'node:fs';
+import { InterruptedError } from '../errors.js';
 import { createRunFolder } from '../runs/run-folder.js';
 import { describeNewHostKey } from '../ssh/host-verifier.js';
 import { SshPool, type HostKeyPolicy } from '../ssh/ssh-pool.js';
 import { ClusterShell } from '../upgrade/cluster-shell.js';
 import { ClusterLock, ownerHere } from '../upgrade/lock.js';
 import type { ProvisionContext } from './provision-context.js';
-import { exitCodeFor, nodeReport, type ProvisionReport } from './provision-report.js';
+import { exitCodeFor, nodeReport, type NodeReport, type ProvisionReport } from './provision-report.js';
 
 export interface ProvisionOptions {
   inventory: Inventory;
@@ -78,12 +80,18 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     (l) => opts.out.warn(l),
   );
   const phases: Phase<ProvisionContext>[] = [
-    clusterLockPhase(lock, opts.breakLock === true),
-    versionGuardPhase(shell, opts.kind),
+    {
+      ...clusterLockPhase(lock, opts.breakLock === true),
+      dryCheck: async () => [await lockCheck(shell, opts.breakLock === true)],
+    },
+    {
+      ...versionGuardPhase(shell, opts.kind),
+      dryCheck: async (c) => [await versionCheck(shell, c, opts.kind)],
+    },
     ...(hostKeys.acceptNewHostKeys ? [hostKeysPhase(pool)] : []),
     cniGuardPhase(pool, shell),
     renderPhase,
-    artifactsPhase,
+    { ...artifactsPhase, dryCheck: artifactsCheck },
     ...(reprovision && opts.reset ? [nodeResetPhase(hostKeys)] : []),
     installPhase,
     ...(reprovision ? [restartPodPhase(hostKeys)] : []),
@@ -95,6 +103,23 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
       dryRun: opts.dryRun,
       signal: opts.signal,
       log: (l) => opts.out.info(l),
+    });
+    // Ctrl-C between two phases, or in one that finished its step: stop here, as an interruption.
+    if (opts.signal.aborted) throw new InterruptedError();
+  } catch (err) {
+    if (opts.dryRun) throw err;
+    const interrupted = opts.signal.aborted;
+    // However the run ends, its summary says how far each board got.
+    run.writeJson('summary.json', {
+      runId: run.id,
+      runDir: run.dir,
+      outcome: interrupted ? 'interrupted' : 'failed',
+      error: err instanceof Error ? err.message : String(err),
+      nodes: boardReports(opts, ctx),
+    });
+    if (!interrupted) throw err;
+    throw new InterruptedError(`${opts.kind} interrupted`, {
+      hint: `nothing more will change; the partial run is recorded in ${run.dir}. Re-run the same command to converge.`,
     });
   } finally {
     await lock.release().catch((e: Error) => opts.out.warn(`could not release the lock: ${e.message}`));
@@ -110,8 +135,15 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     return { plan };
   }
 
+  const nodes = boardReports(opts, ctx);
+  const report: ProvisionReport = { runId: run.id, runDir: run.dir, nodes, exitCode: exitCodeFor(nodes) };
+  run.writeJson('summary.json', { ...report, outcome: 'done', health: ctx.health });
+  return { report, health: ctx.health };
+}
+
+function boardReports(opts: ProvisionOptions, ctx: ProvisionContext): NodeReport[] {
   const names = opts.inventory.hosts.map((h) => h.name).filter((n) => !opts.limit || opts.limit.includes(n));
-  const nodes = names.map((name) => {
+  return names.map((name) => {
     const h = ctx.health?.nodes.find((x) => x.name === name);
     return nodeReport(
       ctx.tracker?.nodes.get(name),
@@ -126,7 +158,4 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
         : undefined,
     );
   });
-  const report: ProvisionReport = { runId: run.id, runDir: run.dir, nodes, exitCode: exitCodeFor(nodes) };
-  run.writeJson('summary.json', { ...report, health: ctx.health });
-  return { report, health: ctx.health };
 }

@@ -23,7 +23,9 @@ import { SshPool } from '../ssh/ssh-pool.js';
 import { batchOf, planBatches } from '../upgrade/batches.js';
 import { Changes } from '../upgrade/changes.js';
 import { ClusterShell } from '../upgrade/cluster-shell.js';
-import { ClusterLock, describeOwner, formatAge, ownerHere } from '../upgrade/lock.js';
+import { writeCalicoVersion } from '../upgrade/inventory-version.js';
+import { lockCheck } from '../phases/dry-checks.js';
+import { ClusterLock, ownerHere } from '../upgrade/lock.js';
 import { startGateView } from '../upgrade/progress-view.js';
 import { nodeRecords, type UpgradeReport, type UpgradeResult } from '../upgrade/report.js';
 import { rollBack, type RollbackResult } from '../upgrade/rollback.js';
@@ -101,13 +103,11 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
     (l) => opts.out.warn(l),
   );
   try {
+    let lockEntry: PlanEntry | undefined;
     if (opts.dryRun) {
-      const held = await ClusterLock.peek(shell);
-      if (held?.state === 'held' && held.owner) {
-        opts.out.warn(
-          `the cluster is locked by ${describeOwner(held.owner)} (${formatAge(held.ageMs ?? 0)} ago): a real run would be refused now`,
-        );
-      }
+      // Peeked at, not taken: a lock another run holds makes the real run refuse (shown, with its exit code).
+      lockEntry = await lockCheck(shell, settings.breakLock);
+      if (lockEntry.verdict !== 'PASS') opts.out.warn(`a real run would be refused now: ${lockEntry.action}`);
     } else {
       await lock.acquire({ breakLock: settings.breakLock });
       if (resumeOf && !opts.resume) {
@@ -117,7 +117,9 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
       }
     }
     if (rollbackOf) return await rollbackOnly(ctx, rollbackOf.state);
-    return await upgradeRun(ctx, opts.dryRun);
+    const outcome = await upgradeRun(ctx, opts.dryRun);
+    if (lockEntry && 'plan' in outcome) outcome.plan.unshift(lockEntry);
+    return outcome;
   } finally {
     await lock.release().catch((e: Error) => opts.out.warn(`could not release the lock: ${e.message}`));
     pool.close();
@@ -217,6 +219,7 @@ async function rollBackFrom(
     [...ctx.nodes, ...ctx.settings.skip],
     ctx.out,
     `Rolling calico-node back to ${version}`,
+    { verb: 'rolling back' },
   );
   try {
     return await rollBack({
@@ -326,8 +329,13 @@ function finish(
     next.push(
       `${skipped.join(', ')} ${skipped.length === 1 ? 'was' : 'were'} skipped: when back, the operator rolls ${skipped.length === 1 ? 'it' : 'them'} to v${to.replace(/^v/, '')} by itself; check with picocal verify -i ${inv}`,
     );
-  if (result === 'upgraded')
-    next.push(`set calico_version: "${to}" in ${inv}, so that bootstrap and verify expect it`);
+  const bareTo = to.replace(/^v/, '');
+  if (result === 'upgraded' && ctx.inventory.cluster.calico_version.replace(/^v/, '') !== bareTo) {
+    if (ctx.settings.writeInventory) {
+      writeCalicoVersion(inv, bareTo);
+      ctx.out.info(`set calico_version: "${bareTo}" in ${inv}`);
+    } else next.push(`set calico_version: "${bareTo}" in ${inv}, so that bootstrap and verify expect it`);
+  }
   for (const f of ctx.calicoctlFailed ?? [])
     next.push(
       `calicoctl was not updated on ${f.split(':')[0]}: fix it, then picocal reprovision ${f.split(':')[0]} -i ${inv}`,
@@ -340,7 +348,7 @@ function finish(
   if (result === 'failed' && applyFailure)
     next.push(
       `roll back: ${cmd} --rollback ${ctx.run.id}`,
-      `or fix the cause above and run the upgrade again: ${cmd} --to ${to.replace(/^v/, '')}`,
+      `or fix the cause above and run the upgrade again: ${cmd}${ctx.inventory.cluster.calico_version.replace(/^v/, '') === to.replace(/^v/, '') ? '' : ` --to ${to.replace(/^v/, '')} --write-inventory`}`,
     );
   else if (result === 'failed')
     next.push(

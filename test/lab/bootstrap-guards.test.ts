@@ -84,7 +84,12 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
       const owner = JSON.parse(await waitForLock()) as { command: string; runId: string; pid: number };
       expect(owner).toMatchObject({ command: 'bootstrap', pid: process.pid });
       const [up, again] = await Promise.all([
-        runCli(['upgrade', '-i', inv, '--to', '3.32.1', '--artifacts', SHARED_CALICO], { cwd: work }),
+        runCli(
+          ['upgrade', '-i', inventoryWith('3.32.1', 'inventory.next.yaml'), '--artifacts', SHARED_CALICO],
+          {
+            cwd: work,
+          },
+        ),
         bootstrap(),
       ]);
       for (const r of [up, again]) {
@@ -112,7 +117,7 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
       'refusing to bootstrap: calico_version 3.30.7 is older than the Calico 3.31.7 the cluster runs',
     );
     expect(r.stderr).toMatch(/inventory\.older\.yaml:\d+:\d+ all\.vars\.picocal\.calico_version:/);
-    expect(r.stderr).toContain(`picocal upgrade -i ${older} --to 3.30.7 --allow-downgrade`);
+    expect(r.stderr).toContain(`picocal upgrade -i ${older} --allow-downgrade`);
     expect(r.stderr).toContain('set calico_version: "3.31.7"');
     expect(existsSync(join(newestRun('bootstrap'), 'events.jsonl'))).toBe(false);
     expect(await operatorImage()).toBe(image);
@@ -129,7 +134,7 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
     expect(r.stderr).toContain(
       'refusing to reprovision: calico_version 3.32.1 is newer than the Calico 3.31.7 the cluster runs',
     );
-    expect(r.stderr).toContain(`picocal upgrade -i ${newer} --to 3.32.1`);
+    expect(r.stderr).toContain(`picocal upgrade -i ${newer} (to calico_version 3.32.1`);
     expect(existsSync(join(newestRun('reprovision'), 'events.jsonl'))).toBe(false);
     expect(await installedVersion()).toBe('v3.31.7');
     expect(existsSync(lockFile())).toBe(false);
@@ -161,16 +166,27 @@ describeLab('bootstrap and reprovision guards on the virtual PicoCluster', () =>
       expect(r.stderr).toContain('--break-lock');
       expect(existsSync(join(newestRun('bootstrap'), 'events.jsonl'))).toBe(false);
       expect(readFileSync(lockFile(), 'utf8').trim()).toBe(foreign);
-      // --dry-run takes no lock: it plans the lock and the version check and leaves the cluster alone.
+      // --dry-run takes no lock: it peeks at the lock and reads the version, and exits as the real run would.
       const runsBefore = readdirSync(join(work, '.picocal', 'runs')).length;
       const dry = await bootstrap(inv, '--dry-run', '--output', 'json');
-      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.code, dry.stderr).toBe(1);
       // ... and leaves no run folder behind.
       expect(readdirSync(join(work, '.picocal', 'runs')).length).toBe(runsBefore);
-      const plan = (JSON.parse(dry.stdout) as { plan: { target: string; action: string }[] }).plan;
-      expect(plan.slice(0, 2).map((p) => p.action)).toEqual([
-        expect.stringMatching(/^lock: create \/var\/lib\/picocal\/lock for this run/),
-        expect.stringMatching(/^check: the cluster runs Calico 3\.31\.7 or none yet/),
+      const plan = (JSON.parse(dry.stdout) as { plan: { action: string; verdict?: string }[] }).plan;
+      expect(plan.slice(0, 2)).toEqual([
+        {
+          action: expect.stringMatching(
+            /^lock: another picocal run is changing this cluster: .* held by alice@ops-laptop/,
+          ),
+          target: 'pc-node1',
+          verdict: 'WOULD BE REFUSED',
+          exitCode: 1,
+        },
+        {
+          action: expect.stringMatching(/^version: the cluster runs Calico 3\.31\.7, as calico_version says/),
+          target: 'pc-node1',
+          verdict: 'PASS',
+        },
       ]);
       expect(readFileSync(lockFile(), 'utf8').trim()).toBe(foreign);
     } finally {

@@ -28,7 +28,9 @@ describeLab('picocal upgrade flows on the virtual PicoCluster', () => {
 
   const current = (): LabState => readLabState(lab.state.dir) ?? lab.state;
   const upgrade = async (...args: string[]) => {
-    const r = await runCli(['upgrade', '-i', inv, '--output', 'json', ...args], { cwd: work });
+    // --to V names a version other than the inventory's: --write-inventory sets it there once upgraded.
+    const extra = args.includes('--to') ? ['--write-inventory'] : [];
+    const r = await runCli(['upgrade', '-i', inv, '--output', 'json', ...args, ...extra], { cwd: work });
     const report = r.stdout ? (JSON.parse(r.stdout) as UpgradeReport) : undefined;
     return { ...r, report };
   };

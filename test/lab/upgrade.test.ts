@@ -26,8 +26,20 @@ describeLab('picocal upgrade on the virtual PicoCluster', () => {
   let kubeconfig = '';
 
   const current = (): LabState => readLabState(lab.state.dir) ?? lab.state;
+  // --to V names a version other than the inventory's: --write-inventory sets it there once upgraded.
   const upgrade = (...args: string[]) =>
-    runCli(['upgrade', '-i', inv, '--artifacts', SHARED_CALICO, ...args], { cwd: work });
+    runCli(
+      [
+        'upgrade',
+        '-i',
+        inv,
+        '--artifacts',
+        SHARED_CALICO,
+        ...args,
+        ...(args.includes('--to') ? ['--write-inventory'] : []),
+      ],
+      { cwd: work },
+    );
   const kubectl = async (...args: string[]) => {
     const r = await execa('kubectl', ['--kubeconfig', kubeconfig, ...args], { reject: false });
     return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };

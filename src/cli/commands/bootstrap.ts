@@ -1,9 +1,11 @@
 // `picocal bootstrap` and `picocal reprovision NODE`: the provisioning workflows, their plan (--dry-run),
 // the per-board outcome table, and the exit code (0 all healthy, 3 some boards failed, 1 none succeeded).
 import { healthTable } from '../../health/health-table.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { provision, type ProvisionOutcome } from '../../workflows/bootstrap.js';
 import { formatTable } from '../../health/health-table.js';
+import { dryRunExitCode } from '../../phases/dry-checks.js';
+import type { PlanEntry } from '../../phases/phase.js';
 import { flag, stringOption, type Command, type CommandContext, type OptionSpec } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';
@@ -74,14 +76,7 @@ async function runProvision(
       acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
     },
   });
-  if ('plan' in outcome) {
-    ctx.out.json({ dryRun: true, plan: outcome.plan });
-    ctx.out.print(`Plan (${kind}, nothing changed):`);
-    ctx.out.print(
-      formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'),
-    );
-    return EXIT.ok;
-  }
+  if ('plan' in outcome) return printDryRun(ctx, kind, outcome.plan);
   const { report, health } = outcome;
   ctx.out.json({ ...report, health });
   ctx.out.print(
@@ -146,3 +141,22 @@ export const reprovisionCommand: Command = {
     return runProvision(ctx, 'reprovision', [node]);
   },
 };
+
+/** The checks (PASS / WOULD BE REFUSED ...) and the plan; the exit code is the one the real run would have. */
+export function printDryRun(ctx: CommandContext, what: string, plan: readonly PlanEntry[]): number {
+  const exitCode = dryRunExitCode(plan);
+  ctx.out.json({ dryRun: true, exitCode, plan });
+  ctx.out.print(`Plan (${what}, nothing changed):`);
+  ctx.out.print(
+    formatTable([
+      ['TARGET', 'CHECK', 'ACTION'],
+      ...plan.map((p) => [p.target, p.verdict ?? '-', p.action]),
+    ]).join('\n'),
+  );
+  const refused = plan.filter((p) => p.verdict === 'WOULD BE REFUSED' || p.verdict === 'WOULD FAIL');
+  if (refused.length)
+    ctx.out.error(
+      `picocal: a real ${what} would stop here (exit ${exitCode}): ${refused.map((p) => p.action).join('; ')}`,
+    );
+  return exitCode;
+}

@@ -1,7 +1,8 @@
 // `picocal upgrade --to VERSION`: plan, snapshot, rolling upgrade gated per node, rollback on failure.
 // Parses flags and prints; the work is src/workflows/upgrade.ts.
-import { EXIT, InterruptedError, UsageError } from '../../errors.js';
-import { formatTable } from '../../health/health-table.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import { printDryRun } from './bootstrap.js';
+import { upgradeTarget } from '../../upgrade/inventory-version.js';
 import { reportLines } from '../../upgrade/report.js';
 import { upgrade } from '../../workflows/upgrade.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
@@ -24,7 +25,8 @@ export const upgradeCommand: Command = {
   name: 'upgrade',
   summary: 'upgrade Calico node by node, each gated on health, rolled back on failure',
   description:
-    'Checks first and changes nothing until every check passes: the version step (no downgrade without\n' +
+    "Upgrades to the inventory's calico_version: the inventory is the desired state (--to must agree\n" +
+    'with it, or come with --write-inventory). Checks first and changes nothing until every check passes: the version step (no downgrade without\n' +
     '--allow-downgrade, at most one minor at a time), every node healthy on the running version, the\n' +
     "target's manifests sha256-verified, the target's preflight on every board. Then snapshots the running\n" +
     'version into the run folder, applies the new CRDs, operator and custom resources (server-side), and\n' +
@@ -34,7 +36,16 @@ export const upgradeCommand: Command = {
     'Exit 0 upgraded (or rolled back on request with --rollback), 3 upgraded except the --skip-node boards\n' +
     '(or calicoctl not updated on some), 1 failed (rolled back or not), 2 bad input, 130 Ctrl-C.',
   options: {
-    to: { type: 'string', arg: 'VERSION', description: 'Calico version to upgrade to, e.g. 3.32.1' },
+    to: {
+      type: 'string',
+      arg: 'VERSION',
+      description:
+        "must equal the inventory's calico_version (the version upgraded to), unless --write-inventory",
+    },
+    'write-inventory': {
+      type: 'boolean',
+      description: 'with --to: set calico_version in the inventory file after a successful upgrade',
+    },
     'max-unavailable': {
       type: 'string',
       arg: 'N',
@@ -68,9 +79,10 @@ export const upgradeCommand: Command = {
     },
   },
   examples: [
-    'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1 --dry-run',
-    'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1',
-    'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1 --max-unavailable 2 --skip-node pc-node5',
+    'picocal upgrade -i inventory/picocluster.yaml --dry-run',
+    'picocal upgrade -i inventory/picocluster.yaml',
+    'picocal upgrade -i inventory/picocluster.yaml --to 3.32.1 --write-inventory',
+    'picocal upgrade -i inventory/picocluster.yaml --max-unavailable 2 --skip-node pc-node5',
     'picocal upgrade -i inventory/picocluster.yaml --resume 20260101-120000-ab12-upgrade',
   ],
   async run(ctx) {
@@ -83,13 +95,11 @@ export const upgradeCommand: Command = {
     const rollbackRun = stringOption(ctx, 'rollback');
     const to = stringOption(ctx, 'to');
     if (resume && rollbackRun) throw new UsageError('--resume and --rollback exclude each other');
-    if (!to && !resume && !rollbackRun) {
-      throw new UsageError(
-        'no target version',
-        'pass --to VERSION, e.g. --to 3.32.1 (or --resume RUN / --rollback RUN)',
-      );
-    }
+    const writeInventory = flag(ctx, 'write-inventory');
+    if (writeInventory && !to) throw new UsageError('--write-inventory needs --to VERSION');
     const inventory = await requireInventory(ctx);
+    // The inventory is the desired state: without --resume/--rollback, upgrade to its calico_version.
+    const target = resume || rollbackRun ? (to ?? '') : upgradeTarget(inventory, to, writeInventory);
     const names = inventory.hosts.map((h) => h.name);
     const skip = listOption(ctx, 'skip-node');
     for (const n of skip) {
@@ -116,7 +126,8 @@ export const upgradeCommand: Command = {
       resume,
       rollbackRun,
       settings: {
-        to: to ?? '',
+        to: target,
+        writeInventory: writeInventory && !resume && !rollbackRun,
         maxUnavailable,
         nodeTimeoutMs: nodeTimeoutS * 1000,
         skip,
@@ -130,14 +141,7 @@ export const upgradeCommand: Command = {
         skipPreflight: false,
       },
     });
-    if ('plan' in outcome) {
-      ctx.out.json({ dryRun: true, plan: outcome.plan });
-      ctx.out.print('Plan (nothing changed):');
-      ctx.out.print(
-        formatTable([['TARGET', 'ACTION'], ...outcome.plan.map((p) => [p.target, p.action])]).join('\n'),
-      );
-      return EXIT.ok;
-    }
+    if ('plan' in outcome) return printDryRun(ctx, 'upgrade', outcome.plan);
     const { report, exitCode } = outcome;
     ctx.out.json(report);
     for (const line of reportLines(report)) ctx.out.print(line);

@@ -4,9 +4,25 @@ import { InterruptedError, UsageError } from '../../errors.js';
 import { exitCodeFor, healthTable } from '../../health/health-table.js';
 import { verifyCluster } from '../../health/verify-cluster.js';
 import { describeNewHostKey } from '../../ssh/host-verifier.js';
+import type { Inventory } from '../../inventory/types.js';
+import { checkVersionStep } from '../../upgrade/version-step.js';
 import { flag, stringOption, type Command } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';
+
+/** What to do when the cluster runs another version than the inventory names: never a refused command. */
+export function driftAdvice(running: string, inv: Inventory): string {
+  const have = running.replace(/^v/, '');
+  const want = inv.cluster.calico_version.replace(/^v/, '');
+  const keep = `set calico_version: "${have}" in ${inv.file} to keep the running version`;
+  try {
+    const step = checkVersionStep({ current: have, target: want, allowDowngrade: true });
+    const cmd = `picocal upgrade -i ${inv.file}${step.kind === 'downgrade' ? ' --allow-downgrade' : ''}`;
+    return `${cmd} to move the cluster to ${want} as the inventory says, or ${keep}`;
+  } catch (err) {
+    return `${keep} (picocal upgrade would refuse ${have} → ${want}: ${(err as Error).message})`;
+  }
+}
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -46,6 +62,7 @@ export const verifyCommand: Command = {
       ...(wanted.length > 0 ? { nodes: wanted } : {}),
       timeoutMs: timeoutS * 1000,
       acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+      versionDrift: true,
       signal: ctx.signal,
       onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
       onNode: (n) => ctx.out.detail(`${n.name}: ${n.healthy ? 'healthy' : n.problems.join('; ')}`),
@@ -58,6 +75,7 @@ export const verifyCommand: Command = {
     for (const n of report.nodes) {
       if (n.error?.hint) ctx.out.info(`${n.name}: hint: ${n.error.hint}`);
     }
+    if (report.runningVersion) ctx.out.print(`next: ${driftAdvice(report.runningVersion, inv)}`);
     return exitCodeFor(report);
   },
 };

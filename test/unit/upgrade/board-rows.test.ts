@@ -61,12 +61,13 @@ describe('boardRows', () => {
     ]);
   });
 
-  it('finish ends the rows still open, so a stopped run does not hang', async () => {
+  it('finish ends the rows still open as skipped (never ticked), so a stopped run does not hang', async () => {
     const out = capture();
     const rows = boardRows(['a', 'b'], 'Installing', (n) => ({ title: `${n}  running`, output: 'ok=1' }), {
       renderer: 'test',
       stream: out.stream,
     });
+    rows.skip('b', 'untouched (v3.31.7)');
     await rows.finish();
     const events = out
       .text()
@@ -77,10 +78,11 @@ describe('boardRows', () => {
     const states = events.filter((e) => e.event === 'STATE').map((e) => [e.task.path[0], e.data]);
     expect(states).toEqual(
       expect.arrayContaining([
-        ['a', 'COMPLETED'],
-        ['b', 'COMPLETED'],
+        ['a', 'SKIPPED'],
+        ['b', 'SKIPPED'],
       ]),
     );
+    expect(states.filter(([, s]) => s === 'COMPLETED')).toEqual([]);
     expect(events.some((e) => e.event === 'TITLE' && e.data === 'a  running')).toBe(true);
   });
 });

@@ -54,7 +54,7 @@ describe('guardProvisionVersion: bootstrap and reprovision never change the runn
       wanted: '3.31.7',
       summary:
         'refusing to bootstrap: calico_version 3.31.7 is older than the Calico 3.32.1 the cluster runs',
-      hint: `set calico_version: "3.32.1" in ${INV}, or downgrade on purpose: picocal upgrade -i ${INV} --to 3.31.7 --allow-downgrade`,
+      hint: `set calico_version: "3.32.1" in ${INV}, or downgrade on purpose: picocal upgrade -i ${INV} --allow-downgrade (it goes to calico_version)`,
     },
     {
       kind: 'reprovision',
@@ -62,7 +62,7 @@ describe('guardProvisionVersion: bootstrap and reprovision never change the runn
       wanted: '3.32.1',
       summary:
         'refusing to reprovision: calico_version 3.32.1 is newer than the Calico 3.31.7 the cluster runs',
-      hint: `upgrade with picocal upgrade -i ${INV} --to 3.32.1 (rolling, gated, rolled back on failure), or set calico_version: "3.31.7" in ${INV}`,
+      hint: `upgrade with picocal upgrade -i ${INV} (to calico_version 3.32.1: rolling, gated, rolled back on failure), or set calico_version: "3.31.7" in ${INV}`,
     },
   ];
   for (const c of refused) {

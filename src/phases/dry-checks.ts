@@ -1,0 +1,143 @@
+// What --dry-run of bootstrap and reprovision evaluates: every check a real run makes before it changes
+// anything, run read-only (the lock is peeked at, the running version read, the release files looked up
+// and sha256-checked without downloading). Each says PASS or what the real run would do instead, with the
+// exit code the real run would have.
+import { calicoctlArches } from '../artifacts/calicoctl.js';
+import { requireRelease } from '../catalog/versions.js';
+import { EXIT, InputError, PicocalError } from '../errors.js';
+import type { ClusterShell } from '../upgrade/cluster-shell.js';
+import { ClusterLock, LOCK_FILE, describeOwner, lockHeld } from '../upgrade/lock.js';
+import { readRunningVersion } from '../upgrade/running-version.js';
+import { guardProvisionVersion } from '../upgrade/version-guard.js';
+import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
+import type { PlanEntry } from './phase.js';
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const codeOf = (err: unknown) => (err instanceof PicocalError ? err.exitCode : EXIT.failed);
+
+export async function lockCheck(shell: ClusterShell, breakLock: boolean): Promise<PlanEntry> {
+  const target = shell.node;
+  try {
+    const v = await ClusterLock.peek(shell);
+    if (!v) return { target, action: `lock: ${LOCK_FILE} is free: the run takes it`, verdict: 'PASS' };
+    if (v.state === 'dead-owner')
+      return {
+        target,
+        action: `lock: left by ${describeOwner(v.owner)}, no longer running: the run takes it over`,
+        verdict: 'PASS',
+      };
+    if (breakLock)
+      return { target, action: `lock: held (${v.why}): --break-lock removes it first`, verdict: 'PASS' };
+    const refused = lockHeld(target, v);
+    return {
+      target,
+      action: `lock: ${refused.message}`,
+      verdict: 'WOULD BE REFUSED',
+      exitCode: refused.exitCode,
+    };
+  } catch (err) {
+    return {
+      target,
+      action: `lock: cannot read ${LOCK_FILE}: ${message(err)}`,
+      verdict: 'WOULD FAIL',
+      exitCode: codeOf(err),
+    };
+  }
+}
+
+export async function versionCheck(
+  shell: ClusterShell,
+  ctx: ProvisionContext,
+  kind: 'bootstrap' | 'reprovision',
+): Promise<PlanEntry> {
+  const target = shell.node;
+  try {
+    const note = guardProvisionVersion({
+      kind,
+      wanted: ctx.inventory.cluster.calico_version,
+      running: await readRunningVersion(shell),
+      inventoryFile: ctx.inventory.file,
+    });
+    return { target, action: `version: ${note.line}`, verdict: 'PASS' };
+  } catch (err) {
+    const hint = err instanceof InputError ? err.problems[0]?.hint : undefined;
+    return {
+      target,
+      action: `version: ${message(err)}${hint ? ` (${hint})` : ''}`,
+      verdict: err instanceof InputError ? 'WOULD BE REFUSED' : 'WOULD FAIL',
+      exitCode: codeOf(err),
+    };
+  }
+}
+
+/** The release manifests and calicoctl: where they are, sha256-checked; nothing is downloaded. */
+export async function artifactsCheck(ctx: ProvisionContext): Promise<PlanEntry[]> {
+  const release = requireRelease(ctx.inventory.cluster.calico_version);
+  if (ctx.releaseSource.origin === 'lab')
+    return [
+      {
+        target: 'local',
+        action: `manifests: the LAB-ONLY stand-in set for ${release.version}`,
+        verdict: 'PASS',
+      },
+    ];
+  // The run's own source, never downloading: what is at hand now, checked as the run checks it.
+  const source = ctx.releaseSource.readOnly();
+  const fromCache = ctx.releaseSource.origin === 'cache';
+  const entries: PlanEntry[] = [];
+  try {
+    const set = await source.manifests(release);
+    entries.push({
+      target: 'local',
+      action: `manifests: Calico ${release.version}'s ${set.files.length} files in ${set.dir}${set.labOnly ? ' (LAB-ONLY stand-ins: the real ones are not at hand)' : ''}, sha256 match`,
+      verdict: 'PASS',
+    });
+  } catch (err) {
+    const missingFromCache = fromCache && /is missing from/.test(message(err));
+    entries.push(
+      missingFromCache
+        ? {
+            target: 'local',
+            action: `manifests: not in the download cache (${message(err)}): the run downloads them from GitHub, sha256-pinned (needs the network)`,
+            verdict: 'WOULD DOWNLOAD',
+          }
+        : {
+            target: 'local',
+            action: `manifests: ${message(err)}`,
+            verdict: 'WOULD FAIL',
+            exitCode: codeOf(err),
+          },
+    );
+  }
+  if (ctx.inventory.cluster.lab.enabled) {
+    entries.push({
+      target: 'local',
+      action: `calicoctl ${release.tag}: ${source.planCalicoctl(release, calicoctlArches(targetHosts(ctx))).text}`,
+      verdict: 'PASS',
+    });
+    return entries;
+  }
+  const ctl = await source.calicoctl(release, calicoctlArches(targetHosts(ctx)));
+  for (const f of ctl.files)
+    entries.push({
+      target: 'local',
+      action: `calicoctl-linux-${f.arch}: in ${ctl.dir}, sha256 ${f.source}`,
+      verdict: 'PASS',
+    });
+  for (const m of ctl.missing) {
+    const downloads = fromCache && release.calicoctl[m.arch] !== undefined;
+    entries.push({
+      target: 'local',
+      action: downloads
+        ? `calicoctl-linux-${m.arch}: not in the download cache: the run downloads it, sha256-pinned (needs the network)`
+        : `calicoctl-linux-${m.arch}: ${m.reason}: the run installs no calicoctl on ${m.arch} boards (${m.hint})`,
+      verdict: downloads ? 'WOULD DOWNLOAD' : 'PASS',
+    });
+  }
+  return entries;
+}
+
+/** The exit code the real run would have: the first refusal's or failure's, else 0. */
+export function dryRunExitCode(plan: readonly PlanEntry[]): number {
+  return plan.find((p) => p.exitCode !== undefined && p.exitCode !== 0)?.exitCode ?? EXIT.ok;
+}
