@@ -10,6 +10,8 @@ export interface CnpIssue {
   path: PathSegment[];
   message: string;
   hint?: string;
+  /** A missing required field: the message names it; point at the key of `path`, not its value. */
+  missing?: true;
 }
 
 type Json = Record<string, unknown>;
@@ -223,12 +225,22 @@ export function validateClusterNetworkPolicy(value: Json): CnpIssue[] {
   if (!isRecord(spec)) return [{ path: [], message: 'spec is required (tier, priority, subject)' }];
   const tier = spec['tier'];
   if (tier === undefined)
-    out.push({ path: ['spec'], message: 'spec.tier is required', hint: 'tier: Admin or tier: Baseline' });
+    out.push({
+      path: ['spec'],
+      message: 'spec.tier is required',
+      missing: true,
+      hint: 'tier: Admin or tier: Baseline',
+    });
   else if (tier !== 'Admin' && tier !== 'Baseline')
     out.push({ path: ['spec', 'tier'], message: `tier '${String(tier)}' must be Admin or Baseline` });
   const priority = spec['priority'];
   if (priority === undefined)
-    out.push({ path: ['spec'], message: 'spec.priority is required', hint: 'a number 0..1000, lower first' });
+    out.push({
+      path: ['spec'],
+      message: 'spec.priority is required',
+      missing: true,
+      hint: 'a number 0..1000, lower first',
+    });
   else if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0 || priority > 1000)
     out.push({
       path: ['spec', 'priority'],
@@ -239,6 +251,7 @@ export function validateClusterNetworkPolicy(value: Json): CnpIssue[] {
     out.push({
       path: ['spec'],
       message: 'spec.subject is required',
+      missing: true,
       hint: 'subject: {namespaces: {...}} or subject: {pods: {...}}',
     });
   else {
