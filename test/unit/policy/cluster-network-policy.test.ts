@@ -12,7 +12,9 @@
 import { describe, expect, it } from 'vitest';
 import { Evaluator } from '../../../src/policy/evaluate/evaluate.js';
 import { directionJson, explainFlow } from '../../../src/policy/explain/explain.js';
-import { e2eClusterYaml, peerOf, policySetFrom } from './policy-test-kit.js';
+import { e2eClusterYaml, peerOf, policySetFrom, Reachability } from './policy-test-kit.js';
+import { computeMatrix } from '../../../src/policy/matrix/matrix.js';
+import { scaffoldYaml, defaultScaffoldOptions } from '../../../src/policy/scaffold/index.js';
 import { InputError } from '../../../src/errors.js';
 
 const CLUSTER = e2eClusterYaml();
@@ -526,4 +528,69 @@ describe('ClusterNetworkPolicy input errors and the removed v1alpha1 kinds', () 
       ]);
     },
   );
+});
+
+describe('ClusterNetworkPolicy over every pair (conformance-style truth tables)', () => {
+  it('Admin Deny y→x over a Calico allow-all: only y→x is denied (matrix agrees with the evaluator)', () => {
+    const set = policySetFrom(CLUSTER, ADMIN_DENY_X_FROM_Y, CALICO_ALLOW_X);
+    const expected = new Reachability().set('y/*', 'x/*', false);
+    expect(expected.diff(set)).toEqual([]);
+    const m = computeMatrix(set, set.cluster.pods, [{ protocol: 6, port: 80 }]);
+    const names = m.pods.map((p) => `${p.namespace}/${p.name}`);
+    const denied: string[] = [];
+    const plane = m.planes[0]!;
+    names.forEach((s, i) =>
+      names.forEach((d, j) => {
+        if (!plane.allowed[i * names.length + j]) denied.push(`${s}>${d}`);
+      }),
+    );
+    expect(denied).toEqual([
+      'y/a>x/a',
+      'y/a>x/b',
+      'y/a>x/c',
+      'y/b>x/a',
+      'y/b>x/b',
+      'y/b>x/c',
+      'y/c>x/a',
+      'y/c>x/b',
+      'y/c>x/c',
+    ]);
+    const cell = m.explain(plane, names.indexOf('y/b'), names.indexOf('x/a'));
+    expect(cell.ingress.hit?.tier.name).toBe('kube-admin');
+  });
+
+  it('Baseline deny of x, Kubernetes policy of x allowing z: z→x allowed, the rest into x denied', () => {
+    const k8sAllowZ = K8S_ALLOW_X_FROM_Y.replace('allow-from-y', 'allow-from-z').replace(
+      '{ns: y}',
+      '{ns: z}',
+    );
+    const set = policySetFrom(CLUSTER, BASELINE_DENY_X, k8sAllowZ);
+    // Pods of x talk to each other: the Kubernetes policy selects them and allows only z.
+    const expected = new Reachability().set('*/*', 'x/*', false).set('z/*', 'x/*', true);
+    expect(expected.diff(set)).toEqual([]);
+  });
+
+  it('policy new admin-protect: other namespaces cannot reach it, its own pods go on to its own policies', () => {
+    const scaffold = scaffoldYaml('admin-protect', defaultScaffoldOptions({ namespace: 'x' }));
+    expect(
+      new Reachability()
+        .set('y/*', 'x/*', false)
+        .set('z/*', 'x/*', false)
+        .diff(policySetFrom(CLUSTER, scaffold)),
+    ).toEqual([]);
+    // With x's own default-deny, the Pass of same-namespace traffic meets it.
+    const withDeny = policySetFrom(CLUSTER, scaffold, K8S_DENY_X);
+    expect(new Reachability().set('*/*', 'x/*', false).diff(withDeny)).toEqual([]);
+    const v = new Evaluator(withDeny).evaluate({
+      src: peerOf(withDeny, 'y/a'),
+      dst: peerOf(withDeny, 'x/a'),
+      protocol: 6,
+      port: 80,
+    });
+    expect(directionJson(v.ingress)).toMatchObject({
+      tier: 'kube-admin',
+      policy: { name: 'admin-protect-x' },
+      rule: { index: 1, name: 'deny-other-namespaces' },
+    });
+  });
 });
