@@ -32,7 +32,7 @@ const POSITIONAL_VALUES: Record<string, string[]> = {
     'namespace-isolation',
     'three-tier',
     'internet-egress',
-    'admin-protect',
+    'protect-namespace',
   ],
 };
 

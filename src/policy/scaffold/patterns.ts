@@ -156,7 +156,7 @@ function adminProtect(o: ScaffoldOptions): Json[] {
     {
       apiVersion: 'policy.networking.k8s.io/v1alpha2',
       kind: 'ClusterNetworkPolicy',
-      metadata: { name: `admin-protect-${o.namespace}` },
+      metadata: { name: `protect-${o.namespace}` },
       spec: {
         tier: 'Admin',
         priority: 100,
@@ -192,7 +192,7 @@ export const PATTERNS = {
     summary: 'frontend pods reach the internet on 80/443 (ipBlock 0.0.0.0/0 minus cluster CIDRs)',
     build: internetEgress,
   },
-  'admin-protect': {
+  'protect-namespace': {
     summary:
       'ClusterNetworkPolicy (tier Admin): pods of other namespaces cannot reach the namespace, whatever their policies say',
     build: adminProtect,

@@ -570,8 +570,8 @@ describe('ClusterNetworkPolicy over every pair (conformance-style truth tables)'
     expect(expected.diff(set)).toEqual([]);
   });
 
-  it('policy new admin-protect: other namespaces cannot reach it, its own pods go on to its own policies', () => {
-    const scaffold = scaffoldYaml('admin-protect', defaultScaffoldOptions({ namespace: 'x' }));
+  it('policy new protect-namespace: other namespaces cannot reach it, its own pods go on to its own policies', () => {
+    const scaffold = scaffoldYaml('protect-namespace', defaultScaffoldOptions({ namespace: 'x' }));
     expect(
       new Reachability()
         .set('y/*', 'x/*', false)
@@ -589,7 +589,7 @@ describe('ClusterNetworkPolicy over every pair (conformance-style truth tables)'
     });
     expect(directionJson(v.ingress)).toMatchObject({
       tier: 'kube-admin',
-      policy: { name: 'admin-protect-x' },
+      policy: { name: 'protect-x' },
       rule: { index: 1, name: 'deny-other-namespaces' },
     });
   });
