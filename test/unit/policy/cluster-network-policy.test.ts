@@ -5,7 +5,8 @@
 //         rule actions Accept/Deny/Pass, peers, networks, ports)
 //  [TIER] docs.tigera.io/calico/latest/network-policy/policy-tiers/tiered-policy (tigera/docs#2416):
 //         kube-admin order 1,000 and kube-baseline order 10,000,000, both default action Pass
-//  [CT-*] conformance/tests/ of network-policy-api: admin-network-policy-core-integration.go (INT),
+//  [CT-*] conformance/tests/ of network-policy-api (written for the v1alpha1 ANP/BANP pair whose Admin and
+//         Baseline semantics ClusterNetworkPolicy's two tiers keep): admin-network-policy-core-integration.go (INT),
 //         admin-network-policy-core-priority.go (PRIO), baseline-admin-network-policy-core-gress-rules.go
 //         (BGRESS), admin-network-policy-standard-egress-inline-cidr-rules.go (CIDR),
 //         admin-network-policy-standard-port-range-rules.go (RANGE), ...-core-egress-tcp-rules.go (NAMED)
@@ -258,6 +259,30 @@ const ROWS: Row[] = [
     allowed: true,
     tier: 'default',
     policy: 'allow-all-in',
+    rule: 0,
+    reason: 'rule',
+  },
+  {
+    name: 'Admin Pass, then the Kubernetes NetworkPolicy allow takes effect',
+    source:
+      '[CT-INT] "Should support a \'pass-ingress\' policy for ANP and respect the match for network policy" (ANP Deny changed to Pass; the NP allow decides)',
+    policies: [ADMIN_PASS_X_FROM_Y, K8S_ALLOW_X_FROM_Y, BASELINE_DENY_X],
+    flow: ['y/b', 'x/a', 'TCP', 80],
+    allowed: true,
+    tier: 'default',
+    policy: 'allow-from-y',
+    rule: 0,
+    reason: 'rule',
+  },
+  {
+    name: 'Admin Pass with no Kubernetes policy: the Baseline Deny takes effect',
+    source:
+      '[CT-INT] "Should support a \'pass-ingress\' policy for ANP and respect the match for baseline admin network policy" (NP deleted, BANP deny decides)',
+    policies: [ADMIN_PASS_X_FROM_Y, BASELINE_DENY_X],
+    flow: ['y/b', 'x/a', 'TCP', 80],
+    allowed: false,
+    tier: 'kube-baseline',
+    policy: 'baseline-deny-x',
     rule: 0,
     reason: 'rule',
   },
