@@ -26,7 +26,14 @@ const OPTION_VALUES: Record<string, string[]> = {
 const POSITIONAL_VALUES: Record<string, string[]> = {
   completion: [...SHELLS],
   'ci init': ['github', 'gitlab'],
-  'policy new': ['default-deny', 'allow-dns', 'namespace-isolation', 'three-tier', 'internet-egress'],
+  'policy new': [
+    'default-deny',
+    'allow-dns',
+    'namespace-isolation',
+    'three-tier',
+    'internet-egress',
+    'protect-namespace',
+  ],
 };
 
 function optionWords(specs: Record<string, OptionSpec>): string[] {

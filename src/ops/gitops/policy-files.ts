@@ -5,12 +5,9 @@ import { join, relative } from 'node:path';
 import { InputError } from '../../errors.js';
 import { parseYamlDocuments } from '../../yaml/source-map.js';
 import { checkYamlFileSizeSync } from '../../yaml/yaml-limits.js';
-import { CALICO_KINDS } from '../../policy/model/calico-kinds.js';
+import { POLICY_OBJECT_KINDS } from '../../policy/model/calico-kinds.js';
 
-const POLICY_KINDS = new Set([
-  'networking.k8s.io/v1 NetworkPolicy',
-  ...CALICO_KINDS.map((k) => `projectcalico.org/v3 ${k}`),
-]);
+const POLICY_KINDS = new Set(POLICY_OBJECT_KINDS);
 
 export interface FolderScan {
   /** Relative to the folder, `/`-separated, sorted: what kustomization.yaml lists. */

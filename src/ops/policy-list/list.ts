@@ -2,6 +2,8 @@
 // the Kubernetes ones), in the order Calico evaluates them: by tier, then by order within the tier.
 import { formatLocation, type SourceLocation } from '../../errors.js';
 import { readSources } from '../../policy/lint/sources.js';
+import { CNP_TIERS } from '../../policy/kubernetes/cluster-network-policy-schema.js';
+import { isClusterNetworkPolicy } from '../../policy/model/calico-kinds.js';
 
 /** One object of a file; documents that are no Kubernetes object (policy tests) are passed over. */
 export interface ListedObject {
@@ -80,10 +82,32 @@ function typesOf(spec: Json, field: 'types' | 'policyTypes'): string[] {
   return egress ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
+/** ClusterNetworkPolicy: Calico 3.32's kube-admin / kube-baseline tier, `priority` as order. */
+function clusterNetworkPolicyRow(o: ListedObject, name: string, spec: Json): PolicyRow {
+  const subject = isRecord(spec['subject']) ? spec['subject'] : {};
+  const pods = isRecord(subject['pods']) ? subject['pods'] : undefined;
+  const types = (['ingress', 'egress'] as const)
+    .filter((d) => Array.isArray(spec[d]) && spec[d].length > 0)
+    .map((d) => (d === 'ingress' ? 'Ingress' : 'Egress'));
+  return {
+    kind: o.kind,
+    apiGroup: o.apiVersion.split('/')[0] ?? o.apiVersion,
+    name,
+    namespace: undefined,
+    location: o.location,
+    tier: spec['tier'] === 'Baseline' ? CNP_TIERS.Baseline : CNP_TIERS.Admin,
+    order: typeof spec['priority'] === 'number' ? spec['priority'] : undefined,
+    selector: pods ? labelSelectorText(pods['podSelector']) : 'all()',
+    namespaceSelector: labelSelectorText(pods ? pods['namespaceSelector'] : subject['namespaces']),
+    types,
+  };
+}
+
 function rowOf(o: ListedObject): PolicyRow | undefined {
   const meta = isRecord(o.value['metadata']) ? o.value['metadata'] : {};
   const spec = isRecord(o.value['spec']) ? o.value['spec'] : {};
   const name = String(meta['name'] ?? '?');
+  if (isClusterNetworkPolicy(o)) return clusterNetworkPolicyRow(o, name, spec);
   const nsText = typeof meta['namespace'] === 'string' ? meta['namespace'] : undefined;
   const kubernetesShape =
     o.kind === 'StagedKubernetesNetworkPolicy' || o.apiVersion === 'networking.k8s.io/v1';
@@ -120,7 +144,12 @@ function rowOf(o: ListedObject): PolicyRow | undefined {
 }
 
 function tierOrders(objects: readonly ListedObject[]): Map<string, number> {
-  const orders = new Map<string, number>([['default', DEFAULT_TIER_ORDER]]);
+  // Calico 3.32's built-in tiers: kube-admin before, kube-baseline after the default tier.
+  const orders = new Map<string, number>([
+    [CNP_TIERS.Admin, 1_000],
+    ['default', DEFAULT_TIER_ORDER],
+    [CNP_TIERS.Baseline, 10_000_000],
+  ]);
   for (const o of objects) {
     if (o.apiVersion !== 'projectcalico.org/v3' || o.kind !== 'Tier') continue;
     const meta = isRecord(o.value['metadata']) ? o.value['metadata'] : {};

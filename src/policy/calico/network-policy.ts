@@ -158,7 +158,7 @@ function defaultTypes(spec: Record<string, unknown>): Set<Direction> {
 
 export function compileCalicoPolicy(
   obj: LoadedObject,
-  kind: Exclude<PolicyKind, 'KubernetesNetworkPolicy'>,
+  kind: Exclude<PolicyKind, 'KubernetesNetworkPolicy' | 'ClusterNetworkPolicy'>,
   cluster: Cluster,
   problems: Problems,
   staged?: { action: 'Set' | 'Delete' },

@@ -2,7 +2,7 @@
 // every policy and rule named with its file:line.
 import type { SourceLocation } from '../../errors.js';
 import { peerName, type Flow } from '../model/flow.js';
-import type { CompiledPolicy, PolicyRef } from '../model/policy.js';
+import type { CompiledPolicy, CompiledRule, PolicyRef } from '../model/policy.js';
 import { protocolName } from '../net/protocol.js';
 import type { DirectionVerdict, FlowVerdict, RuleHit } from '../evaluate/evaluate.js';
 
@@ -16,7 +16,8 @@ export function policyName(ref: PolicyRef): string {
 }
 
 function ruleText(hit: RuleHit, direction: string): string {
-  return `${direction} rule ${hit.rule.index} (${hit.rule.action}) of ${policyName(hit.policy.ref)} in tier '${hit.tier.name}' at ${where(hit.rule.location)}`;
+  const name = hit.rule.name ? ` '${hit.rule.name}'` : '';
+  return `${direction} rule ${hit.rule.index}${name} (${hit.rule.sourceAction ?? hit.rule.action}) of ${policyName(hit.policy.ref)} in tier '${hit.tier.name}' at ${where(hit.rule.location)}`;
 }
 
 export function flowText(flow: Flow): string {
@@ -77,11 +78,21 @@ function refJson(ref: PolicyRef) {
   };
 }
 
+function ruleJson(r: CompiledRule) {
+  return {
+    index: r.index,
+    action: r.action,
+    ...(r.name ? { name: r.name } : {}),
+    ...(r.sourceAction ? { sourceAction: r.sourceAction } : {}),
+    location: where(r.location),
+  };
+}
+
 function hitJson(h: RuleHit) {
   return {
     tier: h.tier.name,
     policy: refJson(h.policy.ref),
-    rule: { index: h.rule.index, action: h.rule.action, location: where(h.rule.location) },
+    rule: ruleJson(h.rule),
   };
 }
 
@@ -92,9 +103,7 @@ export function directionJson(v: DirectionVerdict) {
     reason: v.reason,
     tier: v.hit?.tier.name ?? v.endOfTier?.tier.name ?? null,
     policy: v.hit ? refJson(v.hit.policy.ref) : null,
-    rule: v.hit
-      ? { index: v.hit.rule.index, action: v.hit.rule.action, location: where(v.hit.rule.location) }
-      : null,
+    rule: v.hit ? ruleJson(v.hit.rule) : null,
     selectingPolicies: (v.endOfTier?.policies ?? []).map((p: CompiledPolicy) => refJson(p.ref)),
     passed: v.passed.map((p) => (p.hit ? hitJson(p.hit) : { tier: p.tier.name, policy: null, rule: null })),
     logged: v.logged.map(hitJson),

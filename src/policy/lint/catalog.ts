@@ -22,6 +22,11 @@ export const RULES = {
     'error',
     "crd.projectcalico.org/v1 is Calico's internal storage group; write projectcalico.org/v3",
   ),
+  removedKind: rule(
+    'removed-in-calico-3-32',
+    'error',
+    'AdminNetworkPolicy and BaselineAdminNetworkPolicy were removed in Calico 3.32: write ClusterNetworkPolicy',
+  ),
   missingNamespace: rule(
     'missing-namespace',
     'info',

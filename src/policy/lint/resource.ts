@@ -10,7 +10,7 @@ export const CALICO_GROUP = 'projectcalico.org/v3';
 export const CALICO_STORAGE_GROUP = 'crd.projectcalico.org/v1';
 export const KUBERNETES_NETWORKING = 'networking.k8s.io/v1';
 
-import type { CalicoKind } from '../model/calico-kinds.js';
+import { isClusterNetworkPolicy, type CalicoKind } from '../model/calico-kinds.js';
 export { CALICO_KINDS, type CalicoKind } from '../model/calico-kinds.js';
 
 export interface Resource {
@@ -91,7 +91,10 @@ export function isCalicoPolicy(r: Resource): boolean {
 }
 
 export function isGlobal(r: Resource): boolean {
-  return isCalicoKind(r, 'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy', 'GlobalNetworkSet', 'Tier');
+  return (
+    isClusterNetworkPolicy(r) ||
+    isCalicoKind(r, 'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy', 'GlobalNetworkSet', 'Tier')
+  );
 }
 
 /** The namespace the object lands in: kubectl puts an object without one in `default`. */

@@ -12,6 +12,8 @@ interface Resource {
   namespaced: boolean;
   /** Only served by the Calico API server: absence is a warning, not an error. */
   optional: boolean;
+  /** Why it may be absent, for the warning (default: no Calico API server). */
+  absent?: string;
 }
 
 const CALICO = (plural: string, namespaced: boolean): Resource => ({
@@ -32,6 +34,13 @@ export const LIVE_RESOURCES: readonly Resource[] = [
   CALICO('stagednetworkpolicies', true),
   CALICO('stagedglobalnetworkpolicies', false),
   CALICO('stagedkubernetesnetworkpolicies', true),
+  // Calico 3.32 enforces ClusterNetworkPolicy (network-policy-api's CRD, installed with Calico).
+  {
+    resource: 'clusternetworkpolicies.policy.networking.k8s.io',
+    namespaced: false,
+    optional: true,
+    absent: 'no ClusterNetworkPolicy CRD: Calico before 3.32?',
+  },
 ];
 
 export interface LiveSnapshot {
@@ -50,7 +59,7 @@ async function fetchOne(t: KubectlTarget, r: Resource): Promise<{ items: unknown
     if (r.optional && NOT_SERVED.test(res.stderr))
       return {
         items: [],
-        warning: `${r.resource} is not served (no Calico API server?): skipped`,
+        warning: `${r.resource} is not served (${r.absent ?? 'no Calico API server?'}): skipped`,
       };
     throw kubectlFailure(args, res, t);
   }
@@ -65,7 +74,7 @@ async function fetchOne(t: KubectlTarget, r: Resource): Promise<{ items: unknown
 
 /** One snapshot of the cluster; the kinds are fetched concurrently (each is a separate list call). */
 export async function fetchLive(t: KubectlTarget): Promise<LiveSnapshot> {
-  // The first call alone, so an unreachable cluster gives one error rather than eleven.
+  // The first call alone, so an unreachable cluster gives one error rather than twelve.
   const first = await fetchOne(t, LIVE_RESOURCES[0]!);
   const rest = await Promise.all(LIVE_RESOURCES.slice(1).map((r) => fetchOne(t, r)));
   const results = [first, ...rest];

@@ -9,7 +9,13 @@ import { compileKubernetesPolicy } from '../kubernetes/network-policy.js';
 import { buildCluster } from './cluster.js';
 import { isRecord, Problems } from './problems.js';
 import { collectFiles, readObjects, type LoadedObject } from './read-objects.js';
-import { isCalicoKind } from '../model/calico-kinds.js';
+import {
+  isCalicoKind,
+  isClusterNetworkPolicy,
+  isRemovedAdminPolicy,
+  removedAdminPolicyMessage,
+} from '../model/calico-kinds.js';
+import { compileClusterNetworkPolicy } from '../kubernetes/cluster-network-policy.js';
 
 export interface PolicySet {
   cluster: Cluster;
@@ -23,11 +29,13 @@ export interface PolicySet {
 
 const CALICO_GROUPS = new Set(['projectcalico.org/v3', 'crd.projectcalico.org/v1']);
 
-type Family = 'cluster' | 'k8s-policy' | 'calico' | 'ignored';
+type Family = 'cluster' | 'k8s-policy' | 'cnp' | 'removed' | 'calico' | 'ignored';
 
 function familyOf(obj: LoadedObject): Family {
   if (obj.apiVersion === 'v1' && ['Namespace', 'Pod', 'ServiceAccount'].includes(obj.kind)) return 'cluster';
   if (obj.apiVersion === 'networking.k8s.io/v1' && obj.kind === 'NetworkPolicy') return 'k8s-policy';
+  if (isClusterNetworkPolicy(obj)) return 'cnp';
+  if (isRemovedAdminPolicy(obj.apiVersion, obj.kind)) return 'removed';
   if (CALICO_GROUPS.has(obj.apiVersion) && isCalicoKind(obj.kind)) return 'calico';
   return 'ignored';
 }
@@ -71,9 +79,14 @@ export function buildPolicySet(objects: readonly LoadedObject[]): PolicySet {
     problems,
   );
 
-  const enforced: CompiledPolicy[] = byFamily('k8s-policy').map((o) =>
-    compileKubernetesPolicy(o, cluster, problems),
-  );
+  for (const o of byFamily('removed')) {
+    const { message, hint } = removedAdminPolicyMessage(o.kind);
+    problems.add(o, ['kind'], message, hint);
+  }
+  const enforced: CompiledPolicy[] = [
+    ...byFamily('k8s-policy').map((o) => compileKubernetesPolicy(o, cluster, problems)),
+    ...byFamily('cnp').map((o) => compileClusterNetworkPolicy(o, cluster, problems)),
+  ];
   const staged: CompiledPolicy[] = [];
   for (const o of calico) {
     switch (o.kind) {

@@ -8,7 +8,8 @@ export type Direction = 'ingress' | 'egress';
 export type RuleAction = 'Allow' | 'Deny' | 'Pass' | 'Log';
 
 /** The kind a policy is enforced as (a staged policy names the kind it would become). */
-export type PolicyKind = 'KubernetesNetworkPolicy' | 'NetworkPolicy' | 'GlobalNetworkPolicy';
+export type PolicyKind =
+  'KubernetesNetworkPolicy' | 'NetworkPolicy' | 'GlobalNetworkPolicy' | 'ClusterNetworkPolicy';
 
 export interface PolicyRef {
   kind: PolicyKind;
@@ -26,6 +27,10 @@ export interface CompiledRule {
   /** Index in the policy's `ingress` / `egress` list, as the user counts them (0-based). */
   index: number;
   location: SourceLocation | undefined;
+  /** The rule's own `name` (ClusterNetworkPolicy rules have one). */
+  name?: string;
+  /** The action as the policy's API spells it, when not Calico's (ClusterNetworkPolicy `Accept`). */
+  sourceAction?: string;
   matches(flow: Flow): boolean;
   /** Ports this rule names (range starts and ends+1), so an any-port query can try one port per range. */
   portPoints: readonly number[];

@@ -148,6 +148,29 @@ function threeTier(o: ScaffoldOptions): Json[] {
   ];
 }
 
+function adminProtect(o: ScaffoldOptions): Json[] {
+  // Calico 3.32 puts `tier: Admin` ClusterNetworkPolicies in its kube-admin tier (order 1,000), before
+  // every Calico and Kubernetes policy: no policy of any namespace can open what this denies.
+  const self = { matchLabels: { 'kubernetes.io/metadata.name': o.namespace } };
+  return [
+    {
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: `protect-${o.namespace}` },
+      spec: {
+        tier: 'Admin',
+        priority: 100,
+        subject: { namespaces: self },
+        ingress: [
+          // The namespace's own traffic stays with its own policies (Pass: on to the next tier).
+          { name: 'same-namespace', action: 'Pass', from: [{ namespaces: self }] },
+          { name: 'deny-other-namespaces', action: 'Deny', from: [{ namespaces: {} }] },
+        ],
+      },
+    },
+  ];
+}
+
 export const PATTERNS = {
   'default-deny': {
     summary: 'deny all ingress and egress in a namespace, with DNS allowed',
@@ -168,6 +191,11 @@ export const PATTERNS = {
   'internet-egress': {
     summary: 'frontend pods reach the internet on 80/443 (ipBlock 0.0.0.0/0 minus cluster CIDRs)',
     build: internetEgress,
+  },
+  'protect-namespace': {
+    summary:
+      'ClusterNetworkPolicy (tier Admin): pods of other namespaces cannot reach the namespace, whatever their policies say',
+    build: adminProtect,
   },
 } as const;
 

@@ -98,3 +98,41 @@ describe('picocal policy list', () => {
     expect((await runCli(['policy', 'list'])).code).toBe(2);
   });
 });
+
+describe('listing ClusterNetworkPolicy (Calico 3.32 tiers kube-admin / kube-baseline)', () => {
+  // docs.tigera.io/calico/latest/network-policy/policy-tiers/tiered-policy: kube-admin order 1,000,
+  // default 1,000,000, kube-baseline 10,000,000; `priority` is the order within the tier.
+  it('puts Admin before every Calico and Kubernetes policy and Baseline after them, priority as order', () => {
+    const cnp = (name: string, spec: object) =>
+      obj('policy.networking.k8s.io/v1alpha2', 'ClusterNetworkPolicy', { name }, spec);
+    const rows = listPolicies([
+      cnp('base', { tier: 'Baseline', priority: 5, subject: { namespaces: {} }, ingress: [{}] }),
+      obj('networking.k8s.io/v1', 'NetworkPolicy', { name: 'k', namespace: 'shop' }, { podSelector: {} }),
+      cnp('admin-20', {
+        tier: 'Admin',
+        priority: 20,
+        subject: {
+          pods: {
+            namespaceSelector: { matchLabels: { team: 'a' } },
+            podSelector: { matchLabels: { app: 'db' } },
+          },
+        },
+        egress: [{}],
+      }),
+      cnp('admin-10', {
+        tier: 'Admin',
+        priority: 10,
+        subject: { namespaces: { matchLabels: { team: 'a' } } },
+        ingress: [{}],
+      }),
+    ]);
+    expect(
+      rows.map((r) => [r.tier, r.order, r.name, r.namespace, r.selector, r.namespaceSelector, r.types]),
+    ).toEqual([
+      ['kube-admin', 10, 'admin-10', undefined, 'all()', "team == 'a'", ['Ingress']],
+      ['kube-admin', 20, 'admin-20', undefined, "app == 'db'", "team == 'a'", ['Egress']],
+      ['default', 1000, 'k', 'shop', 'all()', undefined, ['Ingress']],
+      ['kube-baseline', 5, 'base', undefined, 'all()', 'all()', ['Ingress']],
+    ]);
+  });
+});

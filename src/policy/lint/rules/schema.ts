@@ -13,6 +13,12 @@ import {
 } from '../resource.js';
 import type { LintContext } from '../rule.js';
 import { validateKubernetesNetworkPolicy } from '../schema-kubernetes.js';
+import { validateClusterNetworkPolicy } from '../../kubernetes/cluster-network-policy-schema.js';
+import {
+  isClusterNetworkPolicy,
+  isRemovedAdminPolicy,
+  removedAdminPolicyMessage,
+} from '../../model/calico-kinds.js';
 import { kubernetesUnknownFields, validateCalico, type SchemaIssue } from '../schema-validators.js';
 
 function plural(kind: string): string {
@@ -28,6 +34,7 @@ function isCalicoKindName(kind: string): kind is CalicoKind {
 export function isPolicyObject(r: Resource): boolean {
   return (
     (r.apiVersion === KUBERNETES_NETWORKING && r.kind === 'NetworkPolicy') ||
+    isClusterNetworkPolicy(r) ||
     (isCalicoGroup(r.apiVersion) && isCalicoKindName(r.kind))
   );
 }
@@ -65,6 +72,11 @@ export function checkSchemas(ctx: LintContext): void {
         `use apiVersion: projectcalico.org/v3 (served by the Calico API server, 'kubectl get ${plural(r.kind)}.projectcalico.org')`,
       );
     }
+    if (isRemovedAdminPolicy(r.apiVersion, r.kind)) {
+      const { message, hint } = removedAdminPolicyMessage(r.kind);
+      ctx.report(RULES.removedKind, r, ['kind'], `${describe(r)}: ${message}`, hint);
+      continue;
+    }
     if (!isPolicyObject(r)) continue;
     if (!r.name)
       ctx.report(
@@ -74,7 +86,18 @@ export function checkSchemas(ctx: LintContext): void {
         `${r.kind} has no metadata.name`,
         'every object needs a name',
       );
-    if (isCalicoGroup(r.apiVersion) && isCalicoKindName(r.kind)) {
+    if (isClusterNetworkPolicy(r)) {
+      // Its CRD's OpenAPI and CEL rules, the same checks the loader makes (exit 2 there).
+      for (const issue of validateClusterNetworkPolicy(r.value))
+        ctx.report(
+          RULES.schema,
+          r,
+          issue.path,
+          `${describe(r)}: ${issue.path.length && !issue.missing ? `${issue.path.join('.')} ` : ''}${issue.message}`,
+          issue.hint,
+          { key: !!issue.missing },
+        );
+    } else if (isCalicoGroup(r.apiVersion) && isCalicoKindName(r.kind)) {
       if (ctx.calico) reportIssues(ctx, r, validateCalico(ctx.calico, r.kind, r.value));
     } else {
       // Kubernetes' types come with picocal; its field list is Calico's StagedKubernetesNetworkPolicy's.

@@ -4,10 +4,15 @@
 import { RULES } from '../catalog.js';
 import { asString, describe, isCalicoKind, isCalicoPolicy, isObject } from '../resource.js';
 import type { LintContext } from '../rule.js';
+import { isClusterNetworkPolicy } from '../../model/calico-kinds.js';
 import { calicoRules, policySpec } from '../walk.js';
 
 /** Tiers Calico creates itself, with their fixed orders. */
-const BUILTIN_TIER_ORDER: Record<string, number> = { 'kube-admin': 1_000, default: 1_000_000 };
+const BUILTIN_TIER_ORDER: Record<string, number> = {
+  'kube-admin': 1_000,
+  default: 1_000_000,
+  'kube-baseline': 10_000_000,
+};
 
 export function checkTiers(ctx: LintContext): void {
   // YAML reads `.nan` and `.inf` as numbers; a NaN order makes every comparison false and changes verdicts.
@@ -35,6 +40,9 @@ export function checkTiers(ctx: LintContext): void {
   const tierOf = (p: (typeof policies)[number]) => asString(policySpec(p)['tier']) ?? 'default';
   let last = BUILTIN_TIER_ORDER['default'] ?? 0;
   for (const p of policies) last = Math.max(last, order.get(tierOf(p)) ?? 0);
+  // A Baseline ClusterNetworkPolicy puts policies in kube-baseline, after every Calico tier.
+  if (ctx.resources.some((r) => isClusterNetworkPolicy(r) && policySpec(r)['tier'] === 'Baseline'))
+    last = Math.max(last, BUILTIN_TIER_ORDER['kube-baseline'] ?? 0);
   for (const p of policies) {
     const tier = tierOf(p);
     const tierOrder = order.get(tier);
@@ -48,6 +56,24 @@ export function checkTiers(ctx: LintContext): void {
         `${describe(p)}: Pass in tier '${tier}', the last tier with policies: the packet goes on to the namespace profile, which allows it`,
         'write Allow or Deny here, or move the policy to a tier that comes before the one that should decide',
       );
+    }
+  }
+  // kube-baseline is always the last tier: a Baseline Pass reaches the profile, which allows.
+  for (const r of ctx.resources) {
+    if (!isClusterNetworkPolicy(r) || policySpec(r)['tier'] !== 'Baseline') continue;
+    for (const dir of ['ingress', 'egress'] as const) {
+      const rules = policySpec(r)[dir];
+      if (!Array.isArray(rules)) continue;
+      rules.forEach((rule: unknown, i) => {
+        if (!isObject(rule) || rule['action'] !== 'Pass') return;
+        ctx.report(
+          RULES.passInLastTier,
+          r,
+          ['spec', dir, i, 'action'],
+          `${describe(r)}: Pass in tier 'kube-baseline', the last tier: the packet goes on to the namespace profile, which allows it`,
+          'write Accept or Deny here (Pass in a Baseline policy acts as Accept)',
+        );
+      });
     }
   }
 }
