@@ -14,6 +14,10 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v curl >/dev/null || need+=(curl)
 # nc: the lab's `kubectl exec` stand-in runs host programs, and calico-validate --probe's default probe is nc.
 command -v nc >/dev/null || need+=(netcat-openbsd)
+# ipset, conntrack, nft: the real Felix of the real dataplane tier (issue 16) executes them in each board.
+command -v ipset >/dev/null || need+=(ipset)
+command -v conntrack >/dev/null || need+=(conntrack)
+command -v nft >/dev/null || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "picocal: missing packages: ${need[*]}; install them as root: apt-get install ${need[*]}" >&2
