@@ -2,7 +2,9 @@
 // Nothing here is vendored: scripts/build-real-tier.sh runs `go build` on the main packages of these
 // published modules. k8s.io/kubernetes requires its staging modules at v0.0.0 and fixes that with
 // local replace lines that do not apply downstream, so every staging module is replaced with its
-// published v0.35.4 tag (the pattern of kubernetes/kubernetes#79384, golang/go#35878).
+// published v0.35.4 tag (the pattern of kubernetes/kubernetes#79384, golang/go#35878). v1.35.4, not the
+// v1.35.6 that Calico v3.32.1 builds with: the Go module proxy serves k8s.io/kubernetes v1.35.6 but
+// refuses k8s.io/kube-proxy and k8s.io/externaljwt v0.35.6 ("403 This module version is not available").
 module github.com/picocal/lab-real/k8s
 
 go 1.25.0
