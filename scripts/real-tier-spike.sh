@@ -11,6 +11,10 @@
 # a listener), it reports pod status (here the pod stays Pending; Calico takes the pod IP from the
 # cni.projectcalico.org/podIP annotation that its CNI plugin writes), node heartbeats and volumes.
 #
+# DATASTORE=etcdv3 is a reduced variant without kube-apiserver: calico-node, Felix, the CNI plugin and
+# calicoctl use etcd directly (Calico's etcd datastore), pods are CNI-orchestrated (no Pod objects) and the
+# policies are Calico GlobalNetworkPolicies on the pods' addresses, applied with the real calicoctl.
+#
 # Usage: scripts/real-tier-spike.sh up|probe|down   (root; binaries from scripts/build-real-tier.sh in
 # ${PICOCAL_REAL_TIER_DIR:-/var/cache/picocal/real-tier}; CALICO_VERSION picks calico-<version>/)
 # Addresses: the board link is 10.78.0.0/24 (host 10.78.0.1, board 10.78.0.11), pods 10.247.0.0/16;
@@ -29,6 +33,7 @@ node=rt-node1
 host_ip=10.78.0.1
 node_ip=10.78.0.11
 pool=10.247.0.0/16
+datastore="${DATASTORE:-kubernetes}"
 export KUBECONFIG="$lab/admin.kubeconfig"
 
 log() { printf '[real-spike %(%H:%M:%S)T] %s\n' -1 "$*"; }
@@ -84,7 +89,9 @@ wait_for() { # seconds description command...
 
 up() {
   [[ $(id -u) -eq 0 ]] || die "run as root (network namespaces)"
-  for b in "$etcd_bin" "$kas_bin" "$calico_dir/calico-node" "$calico_dir/calico" "$calico_dir/calicoctl"; do
+  local need=("$etcd_bin" "$calico_dir/calico-node" "$calico_dir/calico" "$calico_dir/calicoctl")
+  [[ $datastore == kubernetes ]] && need+=("$kas_bin")
+  for b in "${need[@]}"; do
     [[ -x "$b" ]] || die "missing $b: run scripts/build-real-tier.sh"
   done
   [[ -f "$crds" ]] || die "missing Calico CRDs $crds"
@@ -107,11 +114,13 @@ up() {
   ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1
 
   setsid "$etcd_bin" --name spike --data-dir "$lab/etcd" \
-    --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
+    --listen-client-urls "http://127.0.0.1:23790$([[ $datastore == etcdv3 ]] && echo ",http://$host_ip:23790")" \
+    --advertise-client-urls http://127.0.0.1:23790 \
     --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 \
     --initial-cluster spike=http://127.0.0.1:23800 >"$lab/logs/etcd.log" 2>&1 &
   echo $! >"$lab/etcd.pid"
-  local d="$lab/pki"
+  local d="$lab/pki" t_api
+  if [[ $datastore == kubernetes ]]; then
   setsid "$kas_bin" --etcd-servers=http://127.0.0.1:23790 --bind-address="$host_ip" \
     --advertise-address="$host_ip" --secure-port=6443 \
     --tls-cert-file="$d/apiserver.crt" --tls-private-key-file="$d/apiserver.key" \
@@ -123,7 +132,6 @@ up() {
   echo $! >"$lab/kube-apiserver.pid"
   wait_for 120 "kube-apiserver /readyz" k get --raw /readyz
   log "kube-apiserver ready: $(k version -o json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["serverVersion"]["gitVersion"])')"
-  local t_api
   t_api=$(date +%s.%N)
 
   k apply --server-side -f "$crds" >"$lab/logs/crds.log"
@@ -140,6 +148,12 @@ metadata:
 spec: {}
 EOF
 
+  else
+    wait_for 60 "etcd" curl -fsS http://127.0.0.1:23790/health
+    t_api=$(date +%s.%N)
+    log "etcd ready (etcdv3 datastore: no kube-apiserver)"
+  fi
+
   # calico-node -startup, then -felix, inside the board's own network + mount namespaces so that
   # /var/lib/calico and /var/run/calico are the board's own folders.
   cp "$lab/admin.kubeconfig" "$lab/node1/kubeconfig"
@@ -149,12 +163,13 @@ set -e
 mkdir -p /var/lib/calico /var/run/calico
 mount --bind "$lab/node1/var-lib-calico" /var/lib/calico
 mount --bind "$lab/node1/var-run-calico" /var/run/calico
-export DATASTORE_TYPE=kubernetes KUBECONFIG="$lab/node1/kubeconfig" NODENAME=$node
+export DATASTORE_TYPE=$datastore KUBECONFIG="$lab/node1/kubeconfig" NODENAME=$node
+export ETCD_ENDPOINTS=http://$host_ip:23790 FELIX_ETCDENDPOINTS=http://$host_ip:23790
 export CALICO_NETWORKING_BACKEND=none CLUSTER_TYPE=k8s CALICO_MANAGE_CNI=false IP=$node_ip
 export CALICO_IPV4POOL_CIDR=$pool CALICO_IPV4POOL_IPIP=Never CALICO_IPV4POOL_VXLAN=Never
 export CALICO_IPV4POOL_BLOCK_SIZE=26 WAIT_FOR_DATASTORE=true CALICO_DISABLE_FILE_LOGGING=true
 "$calico_dir/calico-node" -startup >"$lab/logs/calico-node-startup.log" 2>&1
-export FELIX_DATASTORETYPE=kubernetes FELIX_FELIXHOSTNAME=$node FELIX_HEALTHENABLED=true
+export FELIX_DATASTORETYPE=$datastore FELIX_FELIXHOSTNAME=$node FELIX_HEALTHENABLED=true
 export FELIX_USAGEREPORTINGENABLED=false FELIX_IPV6SUPPORT=false FELIX_LOGFILEPATH=none
 export FELIX_LOGSEVERITYSCREEN=info FELIX_IPTABLESBACKEND=NFT FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT
 export FELIX_IPTABLESFILTERDENYACTION=REJECT
@@ -174,18 +189,26 @@ EOF
   # Pods: Pod objects, a network namespace each, and the real CNI plugin run inside the board.
   ln -sf "$calico_dir/calico" "$lab/cni-bin/calico"
   ln -sf "$calico_dir/calico" "$lab/cni-bin/calico-ipam"
-  cat >"$lab/node1/netconf.json" <<EOF
+  if [[ $datastore == kubernetes ]]; then
+    cat >"$lab/node1/netconf.json" <<EOF
 {"cniVersion": "0.3.1", "name": "k8s-pod-network", "type": "calico", "log_level": "info",
  "log_file_path": "$lab/logs/cni.log", "datastore_type": "kubernetes", "nodename": "$node", "mtu": 1450,
  "ipam": {"type": "calico-ipam"}, "policy": {"type": "k8s"},
  "kubernetes": {"kubeconfig": "$lab/node1/kubeconfig"}}
 EOF
+  else
+    cat >"$lab/node1/netconf.json" <<EOF
+{"cniVersion": "0.3.1", "name": "k8s-pod-network", "type": "calico", "log_level": "info",
+ "log_file_path": "$lab/logs/cni.log", "datastore_type": "etcdv3", "etcd_endpoints": "http://$host_ip:23790",
+ "nodename": "$node", "mtu": 1450, "ipam": {"type": "calico-ipam"}}
+EOF
+  fi
   local pid
   pid=$(pgrep -f -n "calico-node -felix" || true)
   [[ -n "$pid" ]] || die "no calico-node -felix process"
   echo "$pid" >"$lab/felix.pid"
   for p in a b; do
-    k apply -f - >/dev/null <<EOF
+    [[ $datastore == kubernetes ]] && k apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Pod
 metadata: {name: pod-$p, namespace: default, labels: {app: $p}}
@@ -194,10 +217,12 @@ spec:
   containers: [{name: main, image: ignore, ports: [{name: http, containerPort: 8080}]}]
 EOF
     ip netns add "rt-pod-$p"
-    local id="spike-pod-$p-0000000000000000"
+    local id="spike-pod-$p-0000000000000000" args
+    args="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod-$p;K8S_POD_INFRA_CONTAINER_ID=$id"
+    [[ $datastore == kubernetes ]] || args=""
     nsenter -t "$pid" -m -n env CNI_COMMAND=ADD CNI_CONTAINERID="$id" CNI_NETNS="/run/netns/rt-pod-$p" \
       CNI_IFNAME=eth0 CNI_PATH="$lab/cni-bin" \
-      CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod-$p;K8S_POD_INFRA_CONTAINER_ID=$id" \
+      CNI_ARGS="$args" \
       "$lab/cni-bin/calico" <"$lab/node1/netconf.json" >"$lab/node1/cni-add-$p.json" 2>>"$lab/logs/cni-stderr.log" ||
       die "CNI ADD for pod-$p failed: $(cat "$lab/node1/cni-add-$p.json") (see $lab/logs/cni.log)"
     log "pod-$p: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ips"][0]["address"])' "$lab/node1/cni-add-$p.json")"
@@ -233,6 +258,27 @@ probe() {
   echo "== no policy (Calico's default for a pod with no policy: allow)"
   converge a b 8080 allow || true
   for f in "${flows[@]}"; do set -- $f; echo "pod-$1 -> pod-$2:$3 $(probe1 "$1" "$2" "$3")"; done
+  if [[ $datastore == etcdv3 ]]; then
+    DATASTORE_TYPE=etcdv3 ETCD_ENDPOINTS=http://127.0.0.1:23790 "$calico_dir/calicoctl" apply -f - <<EOF
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: default-deny}
+spec: {order: 1000, selector: all(), types: [Ingress]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: allow-a-to-b-8080}
+spec:
+  order: 100
+  selector: all()
+  types: [Ingress]
+  ingress:
+    - action: Allow
+      protocol: TCP
+      source: {nets: [$(pod_ip a)/32]}
+      destination: {nets: [$(pod_ip b)/32], ports: [8080]}
+EOF
+  else
   k apply -f - >/dev/null <<EOF
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -247,6 +293,7 @@ spec:
   policyTypes: [Ingress]
   ingress: [{from: [{podSelector: {matchLabels: {app: a}}}], ports: [{protocol: TCP, port: 8080}]}]
 EOF
+  fi
   echo "== default-deny + allow app=a -> app=b TCP 8080"
   converge a b 9090 deny || echo "(did not converge within 30 s)"
   for f in "${flows[@]}"; do set -- $f; echo "pod-$1 -> pod-$2:$3 $(probe1 "$1" "$2" "$3")"; done
