@@ -18,8 +18,9 @@
 # dataplane tier: phase 0 spike"). The script checks that once per run and says so; the lab test skips
 # the real tier with that message while the binaries are missing.
 #
-# Usage: scripts/build-real-tier.sh [--list]
-#   --list   print each component, its cache folder and whether it is built; build nothing
+# Usage: scripts/build-real-tier.sh [--list] [COMPONENT...]
+#   --list      print each component, its cache folder and whether it is built; build nothing
+#   COMPONENT   only these (etcd, kube-apiserver); default all
 # Exit: 0 all buildable components built (or already built); 1 a build failed (the failing command and
 # the tail of its log are printed); 2 bad usage or Go missing.
 set -euo pipefail
@@ -28,11 +29,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${PICOCAL_REAL_TIER_DIR:-/var/cache/picocal/real-tier}"
 jobs="${PICOCAL_BUILD_JOBS:-1}"
 list_only=0
-case "${1:-}" in
-  "") ;;
-  --list) list_only=1 ;;
-  *) echo "usage: $0 [--list]" >&2; exit 2 ;;
-esac
+only=()
+for arg in "$@"; do
+  case "$arg" in
+    --list) list_only=1 ;;
+    etcd | kube-apiserver) only+=("$arg") ;;
+    *) echo "usage: $0 [--list] [etcd|kube-apiserver ...]" >&2; exit 2 ;;
+  esac
+done
 
 if ! command -v go >/dev/null 2>&1; then
   echo "build-real-tier: Go is not installed (the real tier needs Go >= 1.25 and the Go module proxy)" >&2
@@ -63,6 +67,7 @@ stamp_for() { # module-folder package ldflags
 failed=0
 for row in "${components[@]}"; do
   IFS='|' read -r name version module pkg bin extra <<<"$row"
+  if ((${#only[@]})) && [[ " ${only[*]} " != *" $name "* ]]; then continue; fi
   dir="$cache/$name-$version"
   ldflags="-s -w $extra"
   want="$(stamp_for "$module" "$pkg" "$ldflags")"
