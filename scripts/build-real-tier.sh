@@ -84,20 +84,20 @@ for row in "${components[@]}"; do
   rm -rf "$tmp" && mkdir -p "$tmp"
   log="$cache/logs/$name-$version.log"
   timer=()
-  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -v)
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -v -o "$log.time")
   cmd=(nice -n 19 go build -trimpath -ldflags "$ldflags" -o "$tmp/$bin" "$pkg")
   start=$(date +%s)
   if (cd "$here/lab-real/$module" && CGO_ENABLED=0 GOFLAGS="-mod=readonly -p=$jobs" GOTOOLCHAIN=local \
     "${timer[@]}" "${cmd[@]}") >"$log" 2>&1; then
     rm -rf "$dir" && mv "$tmp" "$dir"
     printf '%s\n' "$want" >"$dir/stamp"
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log.time" 2>/dev/null || true)
     echo "[real-tier] $name $version: built in $(($(date +%s) - start)) s, peak RSS ${rss:-?} KiB," \
       "$(stat -c %s "$dir/$bin") bytes"
   else
     rm -rf "$tmp"
     echo "[real-tier] $name $version: BUILD FAILED" >&2
-    echo "  command: (cd lab-real/$module && CGO_ENABLED=0 GOFLAGS=-mod=readonly ${cmd[*]})" >&2
+    echo "  command: (cd lab-real/$module && CGO_ENABLED=0 GOFLAGS=-mod=readonly$(printf ' %q' "${cmd[@]}"))" >&2
     echo "  log: $log (last lines below)" >&2
     tail -n 20 "$log" | sed 's/^/    /' >&2
     failed=1
