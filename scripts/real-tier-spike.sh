@@ -172,7 +172,12 @@ export CALICO_IPV4POOL_BLOCK_SIZE=26 WAIT_FOR_DATASTORE=true CALICO_DISABLE_FILE
 export FELIX_DATASTORETYPE=$datastore FELIX_FELIXHOSTNAME=$node FELIX_HEALTHENABLED=true
 export FELIX_USAGEREPORTINGENABLED=false FELIX_IPV6SUPPORT=false FELIX_LOGFILEPATH=none
 export FELIX_LOGSEVERITYSCREEN=info FELIX_IPTABLESBACKEND=NFT FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT
-export FELIX_IPTABLESFILTERDENYACTION=REJECT
+# Deny stays Felix's default DROP: with FELIX_IPTABLESFILTERDENYACTION=REJECT, v3.32.1 writes its
+# reverse-path check into the raw table with -j REJECT, which iptables refuses there ("RULE_APPEND failed").
+# Felix built with CGO_ENABLED=0 (no libbpf) panics "LIBBPF syscall stub" in its start-up clean-up of
+# BPF connect-time load balancing (felix/bpf/nat/connecttime.go, called even with BPF off); Calico's FV
+# switch below skips that clean-up. There is no BPF state to clean in a lab board.
+export FELIX_DebugSkipCTLBCleanup=true
 exec "$calico_dir/calico-node" -felix
 EOF
   chmod +x "$lab/node1/run.sh"
@@ -305,7 +310,11 @@ down() {
     while read -r p; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done <"$f"
   done
   [[ -f "$lab/felix.pid" ]] && kill "$(cat "$lab/felix.pid")" 2>/dev/null || true
-  sleep 1
+  # kube-apiserver shuts down gracefully over several seconds: wait so a next `up` can bind its ports.
+  for f in "$lab"/kube-apiserver.pid "$lab"/etcd.pid "$lab"/felix.pid; do
+    [[ -f "$f" ]] || continue
+    for ((i = 0; i < 60; i++)); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.5; done
+  done
   for n in rt-pod-a rt-pod-b "$node"; do ip netns del "$n" 2>/dev/null || true; done
   ip link del rt-h1 2>/dev/null || true
   rm -rf "$lab"
