@@ -112,6 +112,10 @@ up() {
   ip -n "$node" addr add "$node_ip/24" dev eth0 && ip -n "$node" link set eth0 up
   # A board forwards between its pods' veths (on a Pi the kubelet/containerd setup does this).
   ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1
+  # Pods use 169.254.1.1 as their gateway, answered by proxy ARP on the cali veth; the kernel answers
+  # only for an address it has a route to through another interface. A Pi has its default route for
+  # that; the board has none (pod traffic must not leave it), so a /32 route stands in.
+  ip -n "$node" route add 169.254.1.1/32 dev eth0
 
   setsid "$etcd_bin" --name spike --data-dir "$lab/etcd" \
     --listen-client-urls "http://127.0.0.1:23790$([[ $datastore == etcdv3 ]] && echo ",http://$host_ip:23790")" \
