@@ -25,6 +25,10 @@ command -v sudo >/dev/null || need+=(sudo)
 /usr/bin/python3 -c 'import fusepy' 2>/dev/null || need+=(python3-fusepy)
 command -v fusermount >/dev/null || need+=(fuse)
 /usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
+# ipset, conntrack, nft: the real Felix of the real dataplane tier (issue 16) executes them in each board.
+command -v ipset >/dev/null || need+=(ipset)
+command -v conntrack >/dev/null || need+=(conntrack)
+command -v nft >/dev/null || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "picocal: missing packages: ${need[*]}; install them as root: apt-get install ${need[*]}" >&2
