@@ -105,7 +105,12 @@ describe.skipIf(skip !== undefined)(
         await execa('ip', ['-n', NETNS[i]!, 'addr', 'add', `${ip}/16`, 'dev', VETH[i]!]);
         await execa('ip', ['-n', NETNS[i]!, 'link', 'set', VETH[i]!, 'up']);
       }
-      h = await startHarness(NETNS.map((netns) => ({ netns })));
+      // The lab's kubelet stand-in reports a pod's board address as its podIP (hostNetwork-like): the
+      // boards carry the pods' addresses.
+      h = await startHarness([
+        { netns: NETNS[0]!, address: FRONTEND_IP },
+        { netns: NETNS[1]!, address: BACKEND_IP },
+      ]);
       kubeconfig = join(h.state.dir, 'kubeconfig');
       const c = await h.kubectl(['create', '-f', '-'], CLUSTER);
       expect(c.exitCode, c.stderr).toBe(0);
