@@ -314,7 +314,10 @@ describeLab('lab up and down', () => {
     if (!n1) throw new Error('no node');
     const up = await leftovers(name);
     expect(up.netns).toHaveLength(2);
-    expect(up.rules).toHaveLength(2);
+    // The guard: DROP into and out of the bridge, and the bridge-to-bridge ACCEPT before them (br_netfilter).
+    expect(up.rules).toHaveLength(3);
+    expect(up.rules.filter((r) => r.includes('DROP'))).toHaveLength(2);
+    expect(up.rules.filter((r) => r.includes('ACCEPT'))).toHaveLength(1);
     // What the operator stand-in and Ansible leave running: a process in a node, an SSH control master.
     const inNode = runInNode(state, n1, ['sleep', '600'], { detached: true });
     const master = await execa(
