@@ -22,15 +22,15 @@ export const LAB_PINS: Record<string, { crds?: string; operator?: string; calico
   'v3.32.1': {
     crds: '3ff871a59805ca85d992a902ed17baccbbf345bb8e7dc2c5aff724e50c646fdd',
     operator: '0be100ad43fa3d2a1a8c0278faa331483adc460513d13f7488431d91f6e00810',
-    calicoctl: 'f18c450d867103d46afa8cb43062e4f8fb216bc165aeb8140a920ad2962e6137',
+    calicoctl: 'aa2d14185f5226457ce38377251375de88c25513d82fb7a2f3fdeae3da50dadf',
   },
   'v3.31.7': {
     crds: '9fbea9d0c50678d15837bec9ce255aa085e7d8cbdabb1e0303ec40de514d5103',
     operator: 'fc1223e79c07bc467442f43b54454ee97bcae6794f3512d7f07a232c2131f165',
-    calicoctl: 'd17752f0eb65e8a041f3815081d1ac5d75107575dd859312352a42b6fb6c2459',
+    calicoctl: '02f837267f6cafbf64e4ff3f1ea531586ab47202615a25978e6aac5b9c0e160d',
   },
-  'v3.30.7': { calicoctl: '6aea1fd4c485a20e25712361589ea2de362faf5e21c686e9e36da9408b517f52' },
-  'v3.29.7': { calicoctl: '683934d876097a3a430b4d673e97a61fbf9c55a79f326b73c37ad86b2ad78477' },
+  'v3.30.7': { calicoctl: '64d2ee0bbee97d34608cac347c2e5e10984e4bcefdab67165fa3c97f2bc0c7cf' },
+  'v3.29.7': { calicoctl: '8a7426ee6d2c58de1640bec83a467a41ff54b29f118332f45cd440571a6b5d3e' },
 };
 
 export interface LabSourceOptions {
