@@ -150,17 +150,28 @@ describeLab('Ctrl-C at a terminal', () => {
     expect(text).toMatch(/partial run is recorded in \S+-reprovision\./);
   });
 
-  // Last: it leaves the cluster on 3.32.1. The inventory copy names the target version, as a user edits it.
-  it(
-    'upgrade 3.31.7 → 3.32.1, during the gate; --resume then finishes it',
-    { timeout: 900_000 },
-    async () => {
+  // Last: they leave the cluster on 3.32.1. The inventory copy names the target version, as a user edits it.
+  // Before the snapshot nothing has changed: the hint is to run the same command again. From the
+  // snapshot on, the run is resumable: the hint names --resume RUN and --rollback RUN.
+  const upgradePhases: Array<[string, RegExp, number]> = [
+    ['the preflight (Ansible on the boards)', /Preflight for Calico 3\.32\.1 on 2 board/, 0],
+    ['the gate', /==> Gate every node/, 0],
+  ];
+  for (const [phase, when, afterMs] of upgradePhases)
+    it(`upgrade 3.31.7 → 3.32.1, during ${phase}`, { timeout: 900_000 }, async () => {
       const target = join(work, 'inventory-3.32.1.yaml');
       writeFileSync(
         target,
         readFileSync(inv, 'utf8').replace(/calico_version: "[^"]+"/, 'calico_version: "3.32.1"'),
       );
-      const text = await interruptAt(['upgrade'], 'upgrade', /==> Gate every node/, 0, target);
+      const text = await interruptAt(['upgrade'], 'upgrade', when, afterMs, target);
+      if (phase !== 'the gate') {
+        expect(text).toMatch(
+          /hint: nothing more will change; the partial run is recorded in \S+-upgrade\. Re-run the same command/,
+        );
+        expect(text).not.toContain('--resume');
+        return;
+      }
       const runId = /--resume (\S+-upgrade)\b/.exec(text)?.[1];
       expect(runId, `no resume hint:\n${text}`).toBeDefined();
       expect(text).toContain('--rollback');
@@ -174,6 +185,5 @@ describeLab('Ctrl-C at a terminal', () => {
       const out = resumed.lines.map((l) => l.text).join('\n');
       expect(resumed.code, out).toBe(0);
       expect(existsSync(lockFile()), out).toBe(false);
-    },
-  );
+    });
 });
