@@ -43,6 +43,8 @@ export interface PlaybookRun {
   limit?: string[];
   /** Run only the tasks with these tags (ansible --tags). */
   tags?: string[];
+  /** Check mode (ansible --check): tasks report what they would change and change nothing. */
+  check?: boolean;
   tracker: ProgressTracker;
   run: RunFolder;
   signal: AbortSignal;
@@ -113,6 +115,7 @@ async function runWithSockets(opts: PlaybookRun, sockets: ControlSockets): Promi
   ];
   if (opts.limit?.length) args.push('--limit', opts.limit.join(','));
   if (opts.tags?.length) args.push('--tags', opts.tags.join(','));
+  if (opts.check) args.push('--check');
   const command = ansiblePlaybookCommand({ ...process.env, ...opts.env });
   const log = opts.run.stream('ansible.log');
   const events = opts.run.stream('events.jsonl');

@@ -2,12 +2,18 @@
 // anything, run read-only (the lock is peeked at, the running version read, the release files looked up
 // and sha256-checked without downloading). Each says PASS or what the real run would do instead, with the
 // exit code the real run would have.
+import { join } from 'node:path';
+import { ProgressTracker } from '../ansible/node-progress.js';
+import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
 import { calicoctlArches } from '../artifacts/calicoctl.js';
 import { requireRelease } from '../catalog/versions.js';
 import { EXIT, InputError, PicocalError } from '../errors.js';
 import type { ClusterShell } from '../upgrade/cluster-shell.js';
 import { ClusterLock, LOCK_FILE, describeOwner, lockHeld } from '../upgrade/lock.js';
 import { readRunningVersion } from '../upgrade/running-version.js';
+import { renderInventory } from '../render/render.js';
+import { writeTreeAtomically } from '../render/write-tree.js';
+import { sshTargetFor } from '../ssh/ssh-target.js';
 import { guardProvisionVersion } from '../upgrade/version-guard.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { PlanEntry } from './phase.js';
@@ -135,6 +141,63 @@ export async function artifactsCheck(ctx: ProvisionContext): Promise<PlanEntry[]
     });
   }
   return entries;
+}
+
+/**
+ * The Ansible preflight, run as the install runs it but in check mode and alone (`ansible-playbook --check
+ * --tags preflight`): its probes are read-only (check_mode: false on them), so each board's verdict is the
+ * real one. The cluster's files are rendered into the dry run's own folder, which is removed afterwards.
+ */
+export async function preflightCheck(ctx: ProvisionContext): Promise<PlanEntry[]> {
+  const hosts = targetHosts(ctx).map((h) => h.name);
+  const renderDir = join(ctx.run.dir, 'render');
+  const tracker = new ProgressTracker(hosts);
+  let exitCode: number;
+  try {
+    await writeTreeAtomically(await renderInventory(ctx.inventory), renderDir);
+    exitCode = (
+      await runPlaybook({
+        playbook: PLAYBOOKS.install,
+        inventory: ctx.inventory.file,
+        targets: ctx.inventory.hosts.map((h) => sshTargetFor(ctx.inventory, h)),
+        extraVars: { calico_rendered_vars_dir: renderDir },
+        tags: ['preflight'],
+        check: true,
+        ...(ctx.limit ? { limit: ctx.limit } : {}),
+        tracker,
+        run: ctx.run,
+        signal: ctx.signal,
+        ...(ctx.env ? { env: ctx.env } : {}),
+      })
+    ).exitCode;
+  } catch (err) {
+    return [
+      {
+        target: 'local',
+        action: `preflight (ansible-playbook --check --tags preflight): ${message(err)}`,
+        verdict: 'WOULD FAIL',
+        exitCode: codeOf(err),
+      },
+    ];
+  }
+  return hosts.map((name) => {
+    const n = tracker.nodes.get(name);
+    if (n?.status === 'ok')
+      return {
+        target: name,
+        action: 'preflight (ansible-playbook --check --tags preflight): passed',
+        verdict: 'PASS',
+      };
+    const why = n?.failure
+      ? `${n.status} at '${n.failure.task}': ${n.failure.message}`
+      : `ansible-playbook exited ${exitCode}`;
+    return {
+      target: name,
+      action: `preflight (ansible-playbook --check --tags preflight): ${why}`,
+      verdict: 'WOULD BE REFUSED',
+      exitCode: EXIT.failed,
+    };
+  });
 }
 
 /** The exit code the real run would have: the first refusal's or failure's, else 0. */

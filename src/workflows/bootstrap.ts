@@ -8,7 +8,7 @@ import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
 import { artifactsPhase } from '../phases/artifacts-phase.js';
-import { artifactsCheck, lockCheck, versionCheck } from '../phases/dry-checks.js';
+import { artifactsCheck, lockCheck, preflightCheck, versionCheck } from '../phases/dry-checks.js';
 import { clusterLockPhase } from '../phases/cluster-lock-phase.js';
 import { hostKeysPhase } from '../phases/host-keys-phase.js';
 import { cniGuardPhase } from '../phases/cni-guard-phase.js';
@@ -20,7 +20,7 @@ import { nodeResetPhase } from '../phases/node-reset-phase.js';
 import { restartPodPhase } from '../phases/restart-pod-phase.js';
 import { versionGuardPhase } from '../phases/version-guard-phase.js';
 import { verifyPhase, type VerifySettings } from '../phases/verify-phase.js';
-import { rmdirSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { InterruptedError } from '../errors.js';
 import { createRunFolder } from '../runs/run-folder.js';
 import { describeNewHostKey } from '../ssh/host-verifier.js';
@@ -93,7 +93,10 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     renderPhase,
     { ...artifactsPhase, dryCheck: artifactsCheck },
     ...(reprovision && opts.reset ? [nodeResetPhase(hostKeys)] : []),
-    installPhase,
+    {
+      ...installPhase,
+      dryCheck: async (c) => [...(await installPhase.plan(c)), ...(await preflightCheck(c))],
+    },
     ...(reprovision ? [restartPodPhase(hostKeys)] : []),
     verifyPhase(opts.verify),
   ];
@@ -107,7 +110,10 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     // Ctrl-C between two phases, or in one that finished its step: stop here, as an interruption.
     if (opts.signal.aborted) throw new InterruptedError();
   } catch (err) {
-    if (opts.dryRun) throw err;
+    if (opts.dryRun) {
+      rmSync(run.dir, { recursive: true, force: true });
+      throw err;
+    }
     const interrupted = opts.signal.aborted;
     // However the run ends, its summary says how far each board got.
     run.writeJson('summary.json', {
@@ -126,12 +132,8 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     pool.close();
   }
   if (opts.dryRun) {
-    // A plan leaves nothing behind: not even an empty run folder.
-    try {
-      rmdirSync(run.dir);
-    } catch {
-      // Not empty: something was written there after all; keep it.
-    }
+    // A plan leaves nothing behind: not even the run folder its Ansible preflight (check mode) wrote to.
+    rmSync(run.dir, { recursive: true, force: true });
     return { plan };
   }
 

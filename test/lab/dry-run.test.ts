@@ -148,6 +148,13 @@ describeLab('--dry-run evaluates the checks of a real run', () => {
           const deciding =
             out.plan.find((p) => p.verdict && p.verdict !== 'PASS') ?? out.plan.find((p) => p.verdict);
           expect(deciding?.verdict ?? '').toMatch(c.verdict);
+          // The Ansible preflight ran in check mode on each targeted board (the lab's boards pass it).
+          const targeted = c.argv[0] === 'reprovision' ? [c.argv[1]] : ['pc-node1', 'pc-node2'];
+          expect(
+            out.plan
+              .filter((p) => p.action.startsWith('preflight (ansible-playbook --check'))
+              .map((p) => [p.target, p.verdict]),
+          ).toEqual(targeted.map((b) => [b, 'PASS']));
           // Every read-only check was evaluated, not only listed.
           expect(
             out.plan.filter((p) => /^(lock|version|manifests):/.test(p.action)).every((p) => p.verdict),
@@ -183,6 +190,34 @@ describeLab('--dry-run evaluates the checks of a real run', () => {
       } finally {
         if (saved === undefined) delete process.env['XDG_CACHE_HOME'];
         else process.env['XDG_CACHE_HOME'] = saved;
+      }
+    },
+  );
+
+  it(
+    'the Ansible preflight in check mode: a board that would fail it is named with the task (exit 1)',
+    { timeout: 180_000 },
+    async () => {
+      // Two boards with one hostname: the real preflight stops every board (see calico_preflight).
+      const node2 = nodeOf(current(), 'pc-node2');
+      const set = await ssh(current(), node2, 'hostname pc-node1');
+      expect(set.exitCode, set.stderr).toBe(0);
+      try {
+        const r = await runCli(
+          ['bootstrap', '--artifacts', SHARED_CALICO, '-i', inv, '--dry-run', '--output', 'json'],
+          { cwd: work },
+        );
+        expect(r.code, r.stderr).toBe(1);
+        const out = JSON.parse(r.stdout) as DryPlan;
+        const refused = out.plan.filter((p) => p.verdict === 'WOULD BE REFUSED');
+        expect(refused.map((p) => p.target)).toEqual(['pc-node1', 'pc-node2']);
+        for (const p of refused) {
+          expect(p.action).toContain("at 'calico_preflight : Calico | Fail preflight'");
+          expect(p.action).toContain('hostname pc-node1 is used by another board');
+        }
+        expect(existsSync(lockFile())).toBe(false);
+      } finally {
+        await ssh(current(), node2, 'hostname pc-node2');
       }
     },
   );

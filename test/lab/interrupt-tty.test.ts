@@ -3,7 +3,7 @@
 // summary, releases the cluster lock, stops ansible-playbook's process group and exits 130 — exactly
 // what it does when its output is piped. The first bootstrap, piped, checks the progress a CI log shows
 // (a line at least every 10 s, each board named). One 2-board lab for the file, torn down even on failure.
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -93,8 +93,14 @@ describeLab('Ctrl-C at a terminal', () => {
   });
 
   /** Starts `argv` in a pty, types Ctrl-C once `when` shows (plus `afterMs`), and checks the promises. */
-  async function interruptAt(argv: string[], kind: string, when: RegExp, afterMs = 0): Promise<string> {
-    const run = picocalInPty([...argv, '-i', inv, '--artifacts', SHARED_CALICO], { cwd: work });
+  async function interruptAt(
+    argv: string[],
+    kind: string,
+    when: RegExp,
+    afterMs = 0,
+    inventory = inv,
+  ): Promise<string> {
+    const run = picocalInPty([...argv, '-i', inventory, '--artifacts', SHARED_CALICO], { cwd: work });
     try {
       await run.waitFor(when, 480_000);
     } finally {
@@ -143,4 +149,41 @@ describeLab('Ctrl-C at a terminal', () => {
     expect(text).toMatch(/pc-node2 {2}task \d+\/\d+ {2}\S/);
     expect(text).toMatch(/partial run is recorded in \S+-reprovision\./);
   });
+
+  // Last: they leave the cluster on 3.32.1. The inventory copy names the target version, as a user edits it.
+  // Before the snapshot nothing has changed: the hint is to run the same command again. From the
+  // snapshot on, the run is resumable: the hint names --resume RUN and --rollback RUN.
+  const upgradePhases: Array<[string, RegExp, number]> = [
+    ['the preflight (Ansible on the boards)', /Preflight for Calico 3\.32\.1 on 2 board/, 0],
+    ['the gate', /==> Gate every node/, 0],
+  ];
+  for (const [phase, when, afterMs] of upgradePhases)
+    it(`upgrade 3.31.7 → 3.32.1, during ${phase}`, { timeout: 900_000 }, async () => {
+      const target = join(work, 'inventory-3.32.1.yaml');
+      writeFileSync(
+        target,
+        readFileSync(inv, 'utf8').replace(/calico_version: "[^"]+"/, 'calico_version: "3.32.1"'),
+      );
+      const text = await interruptAt(['upgrade'], 'upgrade', when, afterMs, target);
+      if (phase !== 'the gate') {
+        expect(text).toMatch(
+          /hint: nothing more will change; the partial run is recorded in \S+-upgrade\. Re-run the same command/,
+        );
+        expect(text).not.toContain('--resume');
+        return;
+      }
+      const runId = /--resume (\S+-upgrade)\b/.exec(text)?.[1];
+      expect(runId, `no resume hint:\n${text}`).toBeDefined();
+      expect(text).toContain('--rollback');
+      expect(readFileSync(join(newestRun('upgrade'), 'report.json'), 'utf8')).toContain(
+        '"result": "interrupted"',
+      );
+      const resumed = await pipedRun(
+        [PICOCAL_BIN, 'upgrade', '-i', target, '--artifacts', SHARED_CALICO, '--resume', runId!],
+        work,
+      );
+      const out = resumed.lines.map((l) => l.text).join('\n');
+      expect(resumed.code, out).toBe(0);
+      expect(existsSync(lockFile()), out).toBe(false);
+    });
 });

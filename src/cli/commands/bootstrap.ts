@@ -2,6 +2,7 @@
 // the per-board outcome table, and the exit code (0 all healthy, 3 some boards failed, 1 none succeeded).
 import { healthTable } from '../../health/health-table.js';
 import { UsageError } from '../../errors.js';
+import { closest } from '../../schema/did-you-mean.js';
 import { provision, type ProvisionOutcome } from '../../workflows/bootstrap.js';
 import { formatTable } from '../../health/health-table.js';
 import { dryRunExitCode } from '../../phases/dry-checks.js';
@@ -48,9 +49,11 @@ async function runProvision(
   if (limit) {
     for (const n of limit) {
       if (!inventory.hosts.some((h) => h.name === n)) {
+        const boards = inventory.hosts.map((h) => h.name);
+        const guess = closest(n, boards);
         throw new UsageError(
           `no board named '${n}' in ${inventory.file}`,
-          `boards: ${inventory.hosts.map((h) => h.name).join(', ')}`,
+          `${guess ? `did you mean '${guess}'? ` : ''}boards: ${boards.join(', ')}`,
         );
       }
     }
