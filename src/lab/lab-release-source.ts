@@ -41,6 +41,8 @@ export interface LabSourceOptions {
   standInManifests: boolean;
   /** Where the stand-ins are written (a folder of the lab's own). */
   workDir: string;
+  /** Never fall back to the stand-in manifests (a dry run's read-only view). */
+  noFallback?: boolean;
 }
 
 export function labReleaseSource(base: ReleaseSource, opts: LabSourceOptions): ReleaseSource {
@@ -52,7 +54,9 @@ export function labReleaseSource(base: ReleaseSource, opts: LabSourceOptions): R
     description: opts.standInManifests
       ? 'the LAB-ONLY stand-in manifests'
       : `${base.description} (calicoctl: the LAB-ONLY stand-in unless it is there)`,
-    readOnly: () => labReleaseSource(base.readOnly(), opts),
+    // A dry run reports what the base source has (an empty cache: the run would download); the fallback
+    // to the stand-ins is the real run's, when that download fails.
+    readOnly: () => labReleaseSource(base.readOnly(), { ...opts, noFallback: true }),
     async manifests(release, log) {
       if (opts.standInManifests) return standInManifests(release, opts.workDir);
       try {
@@ -60,7 +64,7 @@ export function labReleaseSource(base: ReleaseSource, opts: LabSourceOptions): R
       } catch (err) {
         // Nothing named and the cache cannot have them (offline): the lab still runs, on its stand-ins,
         // and says so. A folder the user named is never silently replaced.
-        if (!(err instanceof ArtifactError) || base.origin !== 'cache') throw err;
+        if (!(err instanceof ArtifactError) || base.origin !== 'cache' || opts.noFallback) throw err;
         log?.(
           `Calico ${release.version}'s manifests are not at hand (${err.message}): the lab uses its stand-ins`,
         );

@@ -79,10 +79,17 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     ownerHere(run.id, reprovision ? `reprovision ${(opts.limit ?? []).join(' ')}` : 'bootstrap'),
     (l) => opts.out.warn(l),
   );
+  // A dry run whose lock check could not reach the control plane does not wait on Ansible's preflight
+  // against the same unreachable boards: its verdict is already the failure.
+  let controlPlaneReached = true;
   const phases: Phase<ProvisionContext>[] = [
     {
       ...clusterLockPhase(lock, opts.breakLock === true),
-      dryCheck: async () => [await lockCheck(shell, opts.breakLock === true)],
+      dryCheck: async () => {
+        const entry = await lockCheck(shell, opts.breakLock === true);
+        if (entry.verdict === 'WOULD FAIL') controlPlaneReached = false;
+        return [entry];
+      },
     },
     {
       ...versionGuardPhase(shell, opts.kind),
@@ -95,7 +102,19 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     ...(reprovision && opts.reset ? [nodeResetPhase(hostKeys)] : []),
     {
       ...installPhase,
-      dryCheck: async (c) => [...(await installPhase.plan(c)), ...(await preflightCheck(c))],
+      dryCheck: async (c) => [
+        ...(await installPhase.plan(c)),
+        ...(controlPlaneReached
+          ? await preflightCheck(c)
+          : [
+              {
+                target: 'local',
+                action:
+                  'preflight (ansible-playbook --check): not run, the control plane could not be reached',
+                verdict: 'WOULD FAIL' as const,
+              },
+            ]),
+      ],
     },
     ...(reprovision ? [restartPodPhase(hostKeys)] : []),
     verifyPhase(opts.verify),
