@@ -132,7 +132,10 @@ describeLab('lab faults', () => {
 describe('lab fault without a lab', () => {
   it('names the missing lab and how to start it', async () => {
     const r = await runCli(['lab', 'fault', 'pc-node1', 'power-off', '--name', 'no-such-lab']);
-    expect(r.code).toBe(labHostProblem() ? 2 : 1);
+    // A name that matches no lab is bad input (exit 2): the message lists the labs there are, or how to start one.
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no lab named 'no-such-lab'|needs Linux|needs root/);
+    if (!labHostProblem())
+      expect(r.stderr).toMatch(/labs here: |start one with `picocal lab up --name no-such-lab`/);
   });
 });
