@@ -77,7 +77,12 @@ describeLab('the README walk-through offline, after the quick start', () => {
         ['bootstrap', ['bootstrap', '-i', inv, '--out', join(work, 'build')]],
         ['reprovision', ['reprovision', 'pc-node2', '-i', inv, '--out', join(work, 'build')]],
         ['verify', ['verify', '-i', inv]],
-        ['upgrade --dry-run', ['upgrade', '-i', inv, '--to', '3.31.7', '--allow-downgrade', '--dry-run']],
+        // --to other than the inventory's version needs --write-inventory (the inventory is the desired state);
+        // a dry run writes nothing.
+        [
+          'upgrade --dry-run',
+          ['upgrade', '-i', inv, '--to', '3.31.7', '--write-inventory', '--allow-downgrade', '--dry-run'],
+        ],
         ['doctor', ['doctor', '-i', inv]],
       ];
       for (const [what, args] of steps) {
