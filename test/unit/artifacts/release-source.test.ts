@@ -57,6 +57,39 @@ function inventory(
   return { file, cluster: { lab: { enabled: false }, ...cluster } } as unknown as Inventory;
 }
 
+/** The real calico_node_prep calicoctl tasks on localhost, for an x86_64 board, with these variables. */
+function runCalicoctlTasks(name: string, vars: Record<string, unknown>) {
+  const dest = join(root, `dest-${name}`, 'calicoctl');
+  mkdirSync(dirname(dest), { recursive: true });
+  const playbook = join(root, `calicoctl-${name}.yml`);
+  writeFileSync(
+    playbook,
+    JSON.stringify([
+      {
+        hosts: 'localhost',
+        connection: 'local',
+        gather_facts: false,
+        vars: {
+          calico_release_tag: UNPINNED.tag,
+          calico_version: UNPINNED.version,
+          calico_preflight_probe: { arch: 'x86_64' },
+          calico_node_prep_calicoctl_dest: dest,
+          ...vars,
+        },
+        tasks: [
+          {
+            'ansible.builtin.import_tasks': resolve(
+              'infrastructure/roles/calico_node_prep/tasks/calicoctl.yml',
+            ),
+          },
+        ],
+      },
+    ]),
+  );
+  const r = spawnSync('ansible-playbook', ['-i', 'localhost,', playbook], { encoding: 'utf8' });
+  return { r, dest };
+}
+
 describe('an unpinned calicoctl is never installed, whatever is in the cache', () => {
   it('the cache source lists it as missing and the role is given an empty folder and null pins', async () => {
     const cache = join(root, 'cache-planted');
@@ -76,34 +109,7 @@ describe('an unpinned calicoctl is never installed, whatever is in the cache', (
     plant(cache, UNPINNED, 'amd64', '#!/bin/sh\necho planted\n');
     const set = await cacheSource({ dir: cache, download: false }).calicoctl(UNPINNED, ['arm64', 'amd64']);
     const vars = await releaseFileVars(undefined, set, join(root, 'stage-ansible'));
-    const dest = join(root, 'dest-ansible', 'calicoctl');
-    mkdirSync(dirname(dest), { recursive: true });
-    const playbook = join(root, 'calicoctl-play.yml');
-    writeFileSync(
-      playbook,
-      JSON.stringify([
-        {
-          hosts: 'localhost',
-          connection: 'local',
-          gather_facts: false,
-          vars: {
-            calico_release_tag: UNPINNED.tag,
-            calico_version: UNPINNED.version,
-            calico_preflight_probe: { arch: 'x86_64' },
-            calico_node_prep_calicoctl_dest: dest,
-            ...vars,
-          },
-          tasks: [
-            {
-              'ansible.builtin.import_tasks': resolve(
-                'infrastructure/roles/calico_node_prep/tasks/calicoctl.yml',
-              ),
-            },
-          ],
-        },
-      ]),
-    );
-    const r = spawnSync('ansible-playbook', ['-i', 'localhost,', playbook], { encoding: 'utf8' });
+    const { r, dest } = runCalicoctlTasks('ansible', vars);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('this board gets no calicoctl');
     expect(existsSync(dest)).toBe(false);
@@ -112,36 +118,11 @@ describe('an unpinned calicoctl is never installed, whatever is in the cache', (
   it('a run by hand with the cache folder itself installs no unpinned binary (ansible-playbook)', async () => {
     const cache = join(root, 'cache-by-hand');
     plant(cache, UNPINNED, 'amd64', '#!/bin/sh\necho planted\n');
-    const dest = join(root, 'dest-by-hand', 'calicoctl');
-    mkdirSync(dirname(dest), { recursive: true });
-    const playbook = join(root, 'calicoctl-by-hand.yml');
-    writeFileSync(
-      playbook,
-      JSON.stringify([
-        {
-          hosts: 'localhost',
-          connection: 'local',
-          gather_facts: false,
-          vars: {
-            calico_release_tag: UNPINNED.tag,
-            calico_version: UNPINNED.version,
-            calico_preflight_probe: { arch: 'x86_64' },
-            calico_node_prep_calicoctl_dest: dest,
-            // What group_vars give a run by hand: the cache folder and the catalog's (absent) pins.
-            calico_node_prep_calicoctl_dir: cache,
-            calico_calicoctl_sha256: { arm64: null, amd64: null },
-          },
-          tasks: [
-            {
-              'ansible.builtin.import_tasks': resolve(
-                'infrastructure/roles/calico_node_prep/tasks/calicoctl.yml',
-              ),
-            },
-          ],
-        },
-      ]),
-    );
-    const r = spawnSync('ansible-playbook', ['-i', 'localhost,', playbook], { encoding: 'utf8' });
+    // What group_vars give a run by hand: the cache folder and the catalog's (absent) pins.
+    const { r, dest } = runCalicoctlTasks('by-hand', {
+      calico_node_prep_calicoctl_dir: cache,
+      calico_calicoctl_sha256: { arm64: null, amd64: null },
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('has no sha256 pin');
     expect(existsSync(dest)).toBe(false);
