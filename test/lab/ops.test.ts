@@ -71,7 +71,9 @@ describeLab('operating the virtual PicoCluster (status, denied packets)', () => 
       ['web', '10.42.2.10'],
       ['db', '10.42.3.20'],
     ] as const) {
-      const pod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"${name}","namespace":"default"},"spec":{"nodeName":"pc-node2","containers":[{"name":"c","image":"busybox"}]}}`;
+      // No nodeName: the lab's kubelet stand-in would report a bound pod's board address as its podIP
+      // (hostNetwork-like) and replace the address patched below; an unbound pod keeps it.
+      const pod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"${name}","namespace":"default"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}`;
       await kubectl(`apply --server-side --field-manager=picocal-test -f - <<'EOF'\n${pod}\nEOF`);
       await kubectl(
         `patch pod ${name} -n default --subresource=status --type=merge -p '{"status":{"podIP":"${ip}","podIPs":[{"ip":"${ip}"}]}}'`,
