@@ -1,10 +1,8 @@
 // calico-validate run in-process through the real CLI core: the guide's quick start written as files
 // gives the verdict real Calico gives, with the policy that denies; exit codes follow --expect.
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCalicoValidate } from '../../../src/cli/calico-validate.js';
+import { runValidate } from '../../helpers/run-calico-validate.js';
 
-const root = new URL('../../..', import.meta.url).pathname;
 const QS = [
   '--cluster',
   'test/fixtures/policy/quickstart/cluster.yaml',
@@ -12,24 +10,7 @@ const QS = [
   'test/fixtures/policy/quickstart/policies.yaml',
 ];
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (f: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, cb) {
-        f(String(chunk));
-        cb();
-      },
-    });
-  const code = await runCalicoValidate(argv, {
-    cwd: root,
-    color: false,
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-  });
-  return { code, stdout, stderr };
-}
+const run = runValidate;
 
 describe('calico-validate on the guide quick start', () => {
   it('denies frontend → backend: frontend egress is denied by default-deny at the end of tier default', async () => {

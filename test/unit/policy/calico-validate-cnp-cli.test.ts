@@ -2,32 +2,13 @@
 // example (test/fixtures/policy/cluster-network-policy). Tiers as Calico 3.32 creates them
 // (docs.tigera.io/calico/latest/network-policy/policy-tiers/tiered-policy): kube-admin before the
 // default tier, kube-baseline after it; the removed v1alpha1 AdminNetworkPolicy is bad input (exit 2).
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCalicoValidate } from '../../../src/cli/calico-validate.js';
+import { runValidate } from '../../helpers/run-calico-validate.js';
 
-const root = new URL('../../..', import.meta.url).pathname;
 const DIR = 'test/fixtures/policy/cluster-network-policy';
 const FILES = ['--cluster', `${DIR}/cluster.yaml`, '--policies', `${DIR}/policies.yaml`];
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (f: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, cb) {
-        f(String(chunk));
-        cb();
-      },
-    });
-  const code = await runCalicoValidate(argv, {
-    cwd: root,
-    color: false,
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-  });
-  return { code, stdout, stderr };
-}
+const run = runValidate;
 
 describe('calico-validate on a ClusterNetworkPolicy file', () => {
   it.each([
