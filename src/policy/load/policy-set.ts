@@ -16,6 +16,7 @@ import {
   removedAdminPolicyMessage,
 } from '../model/calico-kinds.js';
 import { compileClusterNetworkPolicy } from '../kubernetes/cluster-network-policy.js';
+import { validateLoadedObjects } from '../validate/loaded.js';
 
 export interface PolicySet {
   cluster: Cluster;
@@ -67,6 +68,7 @@ export function buildPolicySet(objects: readonly LoadedObject[]): PolicySet {
         `${o.location.file}:${o.location.line}: crd.projectcalico.org/v1 is Calico's internal storage API: read as projectcalico.org/v3`,
       );
   const calico = byFamily('calico');
+  validateLoadedObjects(calico, problems);
   const cluster = buildCluster(
     [
       ...byFamily('cluster'),

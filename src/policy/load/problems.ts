@@ -7,11 +7,20 @@ export class Problems {
   readonly list: InputProblem[] = [];
   /** Things worth telling the user that do not stop the evaluation (ignored kinds, assumptions). */
   readonly notes: string[] = [];
+  /** Fields already reported: the API's validation runs first, and one message per field is enough. */
+  private readonly reported = new Set<string>();
 
   add(obj: LoadedObject, path: readonly PathSegment[], message: string, hint?: string): void {
+    const location = obj.at(path);
+    const field = path.length ? formatPath(path) : undefined;
+    if (field !== undefined) {
+      const key = `${location.file}:${location.line}:${field}`;
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+    }
     this.list.push({
-      location: obj.at(path),
-      field: path.length ? formatPath(path) : undefined,
+      location,
+      field,
       message: `${describe(obj)}: ${message}`,
       hint,
     });

@@ -79,7 +79,7 @@ describe('policy loader', () => {
     [
       'unknown action',
       'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: g}\nspec:\n  ingress:\n  - action: Accept\n',
-      "x.yaml:6 spec.ingress[0].action GlobalNetworkPolicy g: action 'Accept' is not one of Allow, Deny, Pass, Log",
+      "x.yaml:6 spec.ingress[0].action GlobalNetworkPolicy g: 'Accept': action must be Allow, Deny, Log or Pass (case-sensitive) (Calico API rule action)",
     ],
     [
       'unknown tier',

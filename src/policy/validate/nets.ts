@@ -1,0 +1,101 @@
+// CIDRs in a rule's nets and notNets: each a correctly masked CIDR, of one IP family across the whole
+// rule and matching the rule's ipVersion, and never a catch-all inside a negation. Network sets take
+// any address or CIDR.
+import { parseCidr, type Cidr } from '../net/ip.js';
+import { apiRule, POLICY_COMMON, VALIDATOR, type Report } from './api-rule.js';
+
+// Go's net.ParseIP refuses IPv4 octets with a leading zero; picocal's parser is more lenient.
+const LEADING_ZERO_OCTET = /(^|[.:])0\d/;
+
+export const NET_RULES = {
+  cidr: apiRule(
+    'cidr',
+    'invalid CIDR',
+    'write an address with its prefix length, e.g. 10.0.0.0/8 or 2001:db8::/32 (a single address is 10.0.0.1/32)',
+    `${VALIDATOR}#L1400-L1406 (scanNets: cnet.ParseCIDR)`,
+  ),
+  unmasked: apiRule(
+    'cidr-host-bits',
+    'the CIDR has host bits set (the API requires a correctly masked network)',
+    'clear the host bits, e.g. 10.0.0.0/8 rather than 10.0.0.1/8',
+    `${POLICY_COMMON}#L140, #L195 (dive,net); ${VALIDATOR}#L726-L738 (validateIPNetwork)`,
+  ),
+  catchAllNegation: apiRule(
+    'catch-all-not-nets',
+    'catch-all CIDR in negation creates logical contradiction (matches no traffic)',
+    'remove 0.0.0.0/0 or ::/0 from notNets',
+    `${VALIDATOR}#L1409-L1418`,
+  ),
+  ipVersionMismatch: apiRule(
+    'nets-ip-version',
+    "rule IP version doesn't match CIDR version",
+    'make ipVersion agree with the CIDRs, or leave ipVersion out',
+    `${VALIDATOR}#L1421-L1424`,
+  ),
+  mixedFamilies: apiRule(
+    'nets-mixed-families',
+    'rule contains both IPv4 and IPv6 CIDRs',
+    'split the rule in two, one per IP family',
+    `${VALIDATOR}#L1425-L1431`,
+  ),
+  networkSetCidr: apiRule(
+    'network-set-cidr',
+    'not an IP address or CIDR',
+    'write e.g. 10.0.0.0/8 or 10.0.0.1',
+    `api/pkg/apis/projectcalico/v3/networkset.go#L51, globalnetworkset.go#L54 (dive,cidr); ${VALIDATOR}#L785-L792`,
+  ),
+} as const;
+
+function parseStrictCidr(text: string): Cidr | undefined {
+  if (!text.includes('/') || text !== text.trim() || LEADING_ZERO_OCTET.test(text.split('/')[0] ?? ''))
+    return undefined;
+  return parseCidr(text);
+}
+
+function hostBitsSet(c: Cidr): boolean {
+  return c.network !== parseCidr(`${c.text.split('/')[0] ?? ''}/${c.version === 4 ? 32 : 128}`)?.network;
+}
+
+export interface NetsScan {
+  seen4: boolean;
+  seen6: boolean;
+}
+
+/** One nets/notNets list of a rule; `scan` carries the families seen so far in the rule. */
+export function checkRuleNets(
+  value: unknown,
+  at: (string | number)[],
+  negated: boolean,
+  ipVersion: unknown,
+  scan: NetsScan,
+  report: Report,
+): void {
+  if (!Array.isArray(value)) return;
+  let v4 = false;
+  let v6 = false;
+  value.forEach((n: unknown, i) => {
+    const c = typeof n === 'string' ? parseStrictCidr(n) : undefined;
+    if (!c) {
+      report([...at, i], NET_RULES.cidr, `'${String(n)}'`);
+      return;
+    }
+    if (hostBitsSet(c)) report([...at, i], NET_RULES.unmasked, `'${String(n)}'`);
+    if (c.version === 4) v4 = true;
+    else v6 = true;
+    if (negated && c.prefix === 0 && c.network === 0n)
+      report([...at, i], NET_RULES.catchAllNegation, `'${n}'`);
+  });
+  if ((ipVersion === 4 || ipVersion === 6) && ((v4 && ipVersion !== 4) || (v6 && ipVersion !== 6)))
+    report(at, NET_RULES.ipVersionMismatch);
+  if ((v4 && scan.seen6) || (v6 && scan.seen4) || (v4 && v6)) report(at, NET_RULES.mixedFamilies);
+  scan.seen4 ||= v4;
+  scan.seen6 ||= v6;
+}
+
+export function checkNetworkSetNets(value: unknown, report: Report): void {
+  if (!Array.isArray(value)) return;
+  value.forEach((n: unknown, i) => {
+    const ok = typeof n === 'string' && !LEADING_ZERO_OCTET.test(n) && parseCidr(n) !== undefined;
+    if (!ok) report(['spec', 'nets', i], NET_RULES.networkSetCidr, `'${String(n)}'`);
+  });
+}

@@ -1,0 +1,58 @@
+// Selector fields: they must parse (picocal's parser is Calico's grammar), and `global()` belongs only
+// alone in an entity rule's namespaceSelector.
+import { parseSelectorCached } from '../selector/index.js';
+import { tokenize } from '../selector/tokenizer.js';
+import { apiRule, VALIDATOR, type Report } from './api-rule.js';
+
+export const SELECTOR_RULES = {
+  selector: apiRule(
+    'selector',
+    'the selector does not parse',
+    'see the Calico selector syntax: key == "value", has(key), a && b, a || b, !a',
+    `${VALIDATOR}#L616-L627 (validateSelector)`,
+  ),
+  globalOutsideEntity: apiRule(
+    'global-selector-placement',
+    'global() can only be used in an EntityRule namespaceSelector',
+    'select non-namespaced resources with namespaceSelector: global() in a rule source or destination',
+    `${VALIDATOR}#L123; #L1457-L1462; #L1842-L1861; #L2055-L2082`,
+  ),
+  globalCombined: apiRule(
+    'global-selector-alone',
+    'global() cannot be combined with other selectors',
+    'write namespaceSelector: global() on its own, and put other conditions in selector',
+    `${VALIDATOR}#L124; #L1464-L1475`,
+  ),
+} as const;
+
+/** Parses a selector field; true when it is a valid selector (absent counts as valid). */
+export function checkSelector(value: unknown, at: (string | number)[], report: Report): boolean {
+  if (typeof value !== 'string') return true;
+  try {
+    parseSelectorCached(value);
+    return true;
+  } catch (err) {
+    const reason = (err as { reason?: unknown }).reason;
+    report(at, SELECTOR_RULES.selector, `'${value}'${typeof reason === 'string' ? ` (${reason})` : ''}`);
+    return false;
+  }
+}
+
+/** A selector field that may not use global() at all. */
+export function checkNoGlobal(value: unknown, at: (string | number)[], report: Report): void {
+  if (typeof value === 'string' && value.includes('global()'))
+    report(at, SELECTOR_RULES.globalOutsideEntity, `'${value}'`);
+}
+
+/** An entity rule's namespaceSelector: global() only as the whole selector. */
+export function checkGlobalAlone(value: unknown, at: (string | number)[], report: Report): void {
+  if (typeof value !== 'string' || !value.includes('global(') || value === 'global()') return;
+  let ok: boolean;
+  try {
+    const tokens = tokenize(value);
+    ok = tokens.length <= 2 && tokens[0]?.kind === 'global';
+  } catch {
+    ok = false;
+  }
+  if (!ok) report(at, SELECTOR_RULES.globalCombined, `'${value}'`);
+}
