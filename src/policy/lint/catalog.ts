@@ -1,6 +1,7 @@
 // Every rule the linter has: id (stable, used in output and to look rules up), default severity, and
 // the one-line summary SARIF lists. The checks that report them live in rules/.
 import type { RuleSpec } from './rule.js';
+import { API_RULE_SPECS } from './rules/calico-api.js';
 
 function rule(id: string, severity: RuleSpec['severity'], summary: string): RuleSpec {
   return { id, severity, summary };
@@ -94,7 +95,7 @@ export const RULES = {
   portsNeedProtocol: rule(
     'ports-need-protocol',
     'error',
-    'Calico rules with ports need protocol TCP, UDP, SCTP or UDPLite',
+    'Calico rules with numeric ports need protocol TCP, UDP or SCTP',
   ),
   icmpNeedsProtocol: rule(
     'icmp-needs-icmp-protocol',
@@ -156,4 +157,5 @@ export const RULES = {
   ),
 } as const satisfies Record<string, RuleSpec>;
 
-export const ALL_RULES: readonly RuleSpec[] = Object.values(RULES);
+/** Every rule, the Calico API's own (calico-api/...) last. */
+export const ALL_RULES: readonly RuleSpec[] = [...Object.values(RULES), ...API_RULE_SPECS];

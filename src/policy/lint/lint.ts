@@ -5,6 +5,7 @@ import type { CalicoSchemas } from './calico-schemas.js';
 import { compareFindings, type Finding } from './finding.js';
 import { collectResources } from './resource.js';
 import { LintContext } from './rule.js';
+import { API_RULE_PREFIX, checkCalicoApi } from './rules/calico-api.js';
 import { checkCalicoRules } from './rules/calico-rules.js';
 import { checkDns } from './rules/dns.js';
 import { checkIgnoredRules } from './rules/ignored-rules.js';
@@ -25,6 +26,7 @@ const CHECKS: ((ctx: LintContext) => void)[] = [
   checkCalicoSelectors,
   checkAddresses,
   checkCalicoRules,
+  checkCalicoApi,
   checkIgnoredRules,
   checkDns,
   checkNetworkSets,
@@ -35,11 +37,22 @@ const CHECKS: ((ctx: LintContext) => void)[] = [
 /** Generic schema findings give way to a specific rule's finding about the same field. */
 const GENERIC = new Set(['schema', 'unknown-field']);
 
+const isApi = (f: Finding) => f.rule.startsWith(API_RULE_PREFIX);
+
+/**
+ * One finding per problem: generic schema findings give way to any other finding on the field, and
+ * the Calico API's own rules give way to a linter error on the field (its hint is the more specific).
+ */
 function dedupe(findings: Finding[]): Finding[] {
-  const specific = new Set(findings.filter((f) => !GENERIC.has(f.rule)).map((f) => `${f.file}|${f.field}`));
+  const fieldKey = (f: Finding) => `${f.file}|${f.field}`;
+  const specific = new Set(findings.filter((f) => !GENERIC.has(f.rule)).map(fieldKey));
+  const lintErrors = new Set(
+    findings.filter((f) => !GENERIC.has(f.rule) && !isApi(f) && f.severity === 'error').map(fieldKey),
+  );
   const seen = new Set<string>();
   return findings.filter((f) => {
-    if (GENERIC.has(f.rule) && specific.has(`${f.file}|${f.field}`)) return false;
+    if (GENERIC.has(f.rule) && specific.has(fieldKey(f))) return false;
+    if (isApi(f) && lintErrors.has(fieldKey(f))) return false;
     const key = `${f.file}|${f.line}|${f.column}|${f.rule}|${f.message}`;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -43,7 +43,7 @@ function familyOf(obj: LoadedObject): Family {
 
 function stagedAction(obj: LoadedObject, problems: Problems): { action: 'Set' | 'Delete' } | undefined {
   const spec = isRecord(obj.value['spec']) ? obj.value['spec'] : {};
-  const a = spec['stagedAction'] ?? 'Set';
+  const a = spec['stagedAction'] || 'Set';
   if (a === 'Set' || a === 'Delete') return { action: a };
   if (a === 'Learn' || a === 'Ignore') {
     problems.notes.push(

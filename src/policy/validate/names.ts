@@ -4,7 +4,7 @@ import { apiRule, isRecord, VALIDATOR, type Report } from './api-rule.js';
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const SUBDOMAIN = `${LABEL}(\\.${LABEL})*`;
-// validator.go:63-87 (nameRegex, tierNameRegex, networkPolicyNameRegex, globalNetworkPolicyNameRegex).
+// validator.go:61-82 (nameRegex, tierNameRegex, networkPolicyNameRegex, globalNetworkPolicyNameRegex).
 const SUBDOMAIN_RE = new RegExp(`^${SUBDOMAIN}$`);
 const LABEL_RE = new RegExp(`^${LABEL}$`);
 const NETWORK_POLICY_NAME_RE = new RegExp(
@@ -34,13 +34,13 @@ export const NAME_RULES = {
     'policy-name',
     "a NetworkPolicy name is a DNS-1123 label with at most one '.' (or knp.default./ossg.default. and a subdomain)",
     'use lower case letters, digits and hyphens, e.g. allow-web or platform.allow-web',
-    `${VALIDATOR}#L76-L79 (networkPolicyNameRegex), #L1880-L1889`,
+    `${VALIDATOR}#L75-L78 (networkPolicyNameRegex), #L1880-L1889`,
   ),
   globalPolicyName: apiRule(
     'global-policy-name',
     "a GlobalNetworkPolicy name is a DNS-1123 label with at most one '.'",
     'use lower case letters, digits and hyphens, e.g. deny-all or security.deny-all',
-    `${VALIDATOR}#L81-L83 (globalNetworkPolicyNameRegex), #L2101-L2110`,
+    `${VALIDATOR}#L80-L82 (globalNetworkPolicyNameRegex), #L2101-L2110`,
   ),
   tierNameTooLong: apiRule(
     'tier-name-too-long',

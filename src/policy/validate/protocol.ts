@@ -16,7 +16,7 @@ export const PROTOCOL_RULES = {
     'protocol',
     'protocol must be TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite (exactly so written) or a number 1-255',
     'write the name in its canonical case (TCP, not tcp) or the protocol number',
-    `${VALIDATOR}#L657-L674 (validateProtocol), #L100 (protocolRegex)`,
+    `${VALIDATOR}#L657-L674 (validateProtocol), #L94 (protocolRegex)`,
   ),
   ipVersion: apiRule(
     'ip-version',

@@ -13,7 +13,7 @@ export const RULE_RULES = {
     'action',
     'action must be Allow, Deny, Log or Pass (case-sensitive)',
     'write the action with a capital letter, e.g. Allow',
-    `${VALIDATOR}#L99 (actionRegex), #L342-L346; api/pkg/apis/projectcalico/v3/policy_common.go#L41`,
+    `${VALIDATOR}#L93 (actionRegex), #L342-L346; api/pkg/apis/projectcalico/v3/policy_common.go#L41`,
   ),
   httpProtocol: apiRule(
     'http-protocol',

@@ -15,7 +15,7 @@ export const SELECTOR_RULES = {
     'global-selector-placement',
     'global() can only be used in an EntityRule namespaceSelector',
     'select non-namespaced resources with namespaceSelector: global() in a rule source or destination',
-    `${VALIDATOR}#L123; #L1457-L1462; #L1842-L1861; #L2055-L2082`,
+    `${VALIDATOR}#L123; #L1457-L1462; #L1843-L1861; #L2055-L2082`,
   ),
   globalCombined: apiRule(
     'global-selector-alone',

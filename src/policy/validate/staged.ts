@@ -8,7 +8,7 @@ export const STAGED_RULES = {
     'staged-action',
     'stagedAction must be Set, Delete, Learn or Ignore',
     'write stagedAction: Set (or Delete), or leave it out for Set',
-    `${VALIDATOR}#L140-L141 (stagedActionRegex), #L493-L497`,
+    `${VALIDATOR}#L144-L145 (stagedActionRegex), #L493-L497`,
   ),
   deleteWithSpec: apiRule(
     'staged-delete-with-spec',
@@ -26,15 +26,13 @@ function isZero(v: unknown): boolean {
 }
 
 /**
- * True when the rest of the spec is to be validated as a policy (anything but Delete).
- * `keep` lists the spec fields a Delete may carry (tier for Calico kinds, none for Kubernetes). */
+ * True when the rest of the spec is to be validated as a policy (anything but Delete). An empty
+ * stagedAction is unset (omitempty). `keep` lists the spec fields a Delete may carry (tier for Calico
+ * kinds, none for Kubernetes).
+ */
 export function checkStaged(spec: Record<string, unknown>, keep: readonly string[], report: Report): boolean {
   const action = spec['stagedAction'];
-  if (
-    action !== undefined &&
-    action !== null &&
-    (typeof action !== 'string' || !STAGED_ACTIONS.has(action))
-  ) {
+  if (!isZero(action) && (typeof action !== 'string' || !STAGED_ACTIONS.has(action))) {
     report(['spec', 'stagedAction'], STAGED_RULES.stagedAction, `'${String(action)}'`);
     return true;
   }

@@ -10,12 +10,25 @@ export const FIXED_TIER_ORDERS: Readonly<Record<string, number>> = {
   'kube-baseline': 10_000_000,
 };
 
+/** tier.go:37-39: the default action of those tiers (CEL rules of the Tier CRD). */
+export const FIXED_TIER_DEFAULT_ACTIONS: Readonly<Record<string, 'Deny' | 'Pass'>> = {
+  'kube-admin': 'Pass',
+  default: 'Deny',
+  'kube-baseline': 'Pass',
+};
+
 export const TIER_RULES = {
   fixedOrder: apiRule(
     'tier-fixed-order',
     'the tiers Calico creates have fixed orders (kube-admin 1000, default 1000000, kube-baseline 10000000)',
     'leave the order of this tier as Calico sets it, or leave the Tier object out of your files',
     `${VALIDATOR}#L1766-L1800; ${TIER_GO}#L48-L50`,
+  ),
+  fixedDefaultAction: apiRule(
+    'tier-fixed-default-action',
+    'the tiers Calico creates have fixed default actions (default: Deny; kube-admin and kube-baseline: Pass; unset is Deny)',
+    'write the default action Calico gives this tier, or leave the Tier object out of your files',
+    `${TIER_GO}#L37-L39 (CEL rules), #L74-L75 (+kubebuilder:default=Deny)`,
   ),
   defaultAction: apiRule(
     'tier-default-action',
@@ -34,8 +47,17 @@ export function checkTierSpec(name: unknown, spec: Record<string, unknown>, repo
       `tier ${String(name)} order ${String(spec['order'] ?? '(unset)')}`,
     );
   const action = spec['defaultAction'];
-  if (action !== undefined && action !== null && action !== 'Deny' && action !== 'Pass')
+  if (action !== undefined && action !== null && action !== 'Deny' && action !== 'Pass') {
     report(['spec', 'defaultAction'], TIER_RULES.defaultAction, `'${String(action)}'`);
+    return;
+  }
+  const fixedAction = typeof name === 'string' ? FIXED_TIER_DEFAULT_ACTIONS[name] : undefined;
+  if (fixedAction !== undefined && (action ?? 'Deny') !== fixedAction)
+    report(
+      ['spec', 'defaultAction'],
+      TIER_RULES.fixedDefaultAction,
+      `tier ${String(name)} defaultAction ${String(action ?? 'Deny (unset)')}`,
+    );
 }
 
 export function tierName(value: Record<string, unknown>): unknown {

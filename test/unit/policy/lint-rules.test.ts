@@ -203,7 +203,16 @@ const CASES: Case[] = [
     bad: CALICO + 'spec: {types: [Ingress], ingress: [{action: Allow, destination: {ports: [80]}}]}',
     good:
       CALICO +
+      'spec: {types: [Ingress], ingress: [{action: Allow, protocol: SCTP, destination: {ports: [80]}}]}',
+  },
+  // UDPLite has no ports in Calico (numorstring SupportsPorts); named ports need no protocol
+  // (libcalico-go validator_test.go#L1415 at v3.32.1).
+  {
+    rule: 'ports-need-protocol',
+    bad:
+      CALICO +
       'spec: {types: [Ingress], ingress: [{action: Allow, protocol: UDPLite, destination: {ports: [80]}}]}',
+    good: CALICO + 'spec: {types: [Ingress], ingress: [{action: Allow, destination: {ports: [http]}}]}',
   },
   {
     rule: 'ports-need-protocol',

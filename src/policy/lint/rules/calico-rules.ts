@@ -9,8 +9,12 @@ import { calicoEntities, calicoRules } from '../walk.js';
 import { checkPortName } from './port-names.js';
 
 const ACTIONS = ['Allow', 'Deny', 'Log', 'Pass'];
-/** Protocols Calico accepts ports with, by name and number. */
-const PORT_PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP', 'UDPLite', 6, 17, 132, 136]);
+/**
+ * Protocols Calico accepts ports with, by name and number: numorstring's SupportsPorts (TCP, UDP,
+ * SCTP; not UDPLite), a protocol written as a string of digits being its number.
+ */
+const PORT_PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP', 6, 17, 132, '6', '17', '132']);
+const NUMERIC_PORT = /^\d+(:\d+)?$/;
 const ICMP_PROTOCOLS = new Set(['ICMP', 'ICMPv6', 1, 58]);
 const ENTERPRISE_FIELDS: Record<string, string> = {
   domains: 'DNS policy (`domains`)',
@@ -117,12 +121,15 @@ export function checkCalicoRules(ctx: LintContext): void {
         if (ports === undefined) continue;
         asArray(ports).forEach((p, i) => checkCalicoPort(ctx, r, [...e.path, field, i], p));
         const protocol = e.rule.value['protocol'];
-        if (!PORT_PROTOCOLS.has(protocol as string | number)) {
+        // Without a protocol, named ports are allowed: the endpoint's port gives the protocol
+        // (libcalico-go validator.go#L1331-L1347 at v3.32.1).
+        const allNamed = asArray(ports).every((p) => typeof p === 'string' && !NUMERIC_PORT.test(p));
+        if (protocol === undefined ? !allNamed : !PORT_PROTOCOLS.has(protocol as string | number)) {
           ctx.report(
             RULES.portsNeedProtocol,
             r,
             [...e.path, field],
-            `${describe(r)}: ${e.side}.${field} needs the rule's protocol to be TCP, UDP, SCTP or UDPLite (it is ${protocol === undefined ? 'not set' : JSON.stringify(protocol)}); Calico rejects the rule`,
+            `${describe(r)}: ${e.side}.${field} needs the rule's protocol to be TCP, UDP or SCTP (it is ${protocol === undefined ? 'not set' : JSON.stringify(protocol)}); Calico rejects the rule`,
             'set `protocol: TCP` (or UDP) on the rule; write one rule per protocol',
             { key: true },
           );
