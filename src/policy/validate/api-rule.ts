@@ -18,6 +18,9 @@ export interface ApiRule {
   source: string;
 }
 
+/** Where a value sits; checks build the full path only when they report, to keep validation cheap. */
+export type Path = readonly PathSegment[];
+
 /** A rule broken at a field; `detail` names the offending value. */
 export type Report = (path: PathSegment[], rule: ApiRule, detail?: string) => void;
 

@@ -1,5 +1,5 @@
 // A rule's source or destination (EntityRule): selectors, nets, ports, service accounts and services.
-import { apiRule, isRecord, VALIDATOR, type Report } from './api-rule.js';
+import { apiRule, isRecord, VALIDATOR, type Path, type Report } from './api-rule.js';
 import { isSubdomainName } from './names.js';
 import { checkRuleNets, type NetsScan } from './nets.js';
 import { checkPortList } from './ports.js';
@@ -50,26 +50,31 @@ function present(v: unknown): boolean {
 }
 
 export function checkEntity(
-  value: unknown,
-  at: (string | number)[],
+  value: Record<string, unknown>,
+  rule: Path,
+  side: 'source' | 'destination',
   protocol: ProtocolValue | undefined,
   protocolGiven: boolean,
   ipVersion: unknown,
   scan: NetsScan,
   report: Report,
 ): void {
-  if (!isRecord(value)) return;
-  checkSelector(value['selector'], [...at, 'selector'], report);
-  checkSelector(value['notSelector'], [...at, 'notSelector'], report);
-  checkSelector(value['namespaceSelector'], [...at, 'namespaceSelector'], report);
-  checkNoGlobal(value['selector'], [...at, 'selector'], report);
-  checkGlobalAlone(value['namespaceSelector'], [...at, 'namespaceSelector'], report);
-  checkRuleNets(value['nets'], [...at, 'nets'], false, ipVersion, scan, report);
-  checkRuleNets(value['notNets'], [...at, 'notNets'], true, ipVersion, scan, report);
-  checkPortList(value['ports'], [...at, 'ports'], protocol, protocolGiven, report);
-  checkPortList(value['notPorts'], [...at, 'notPorts'], protocol, protocolGiven, report);
+  const at = [...rule, side];
+  if (value['selector'] !== undefined) {
+    checkSelector(value['selector'], at, 'selector', report);
+    checkNoGlobal(value['selector'], at, 'selector', report);
+  }
+  if (value['notSelector'] !== undefined) checkSelector(value['notSelector'], at, 'notSelector', report);
+  if (value['namespaceSelector'] !== undefined) {
+    checkSelector(value['namespaceSelector'], at, 'namespaceSelector', report);
+    checkGlobalAlone(value['namespaceSelector'], at, 'namespaceSelector', report);
+  }
+  checkRuleNets(value['nets'], at, 'nets', ipVersion, scan, report);
+  checkRuleNets(value['notNets'], at, 'notNets', ipVersion, scan, report);
+  checkPortList(value['ports'], at, 'ports', protocol, protocolGiven, report);
+  checkPortList(value['notPorts'], at, 'notPorts', protocol, protocolGiven, report);
   const sa = value['serviceAccounts'];
-  if (isRecord(sa)) checkSelector(sa['selector'], [...at, 'serviceAccounts', 'selector'], report);
+  if (isRecord(sa)) checkSelector(sa['selector'], [...at, 'serviceAccounts'], 'selector', report);
   const services = value['services'];
   if (services === undefined || services === null) return;
   const svc = isRecord(services) ? services : {};

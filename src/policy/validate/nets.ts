@@ -2,7 +2,7 @@
 // rule and matching the rule's ipVersion, and never a catch-all inside a negation. Network sets take
 // any address or CIDR.
 import { parseCidr, type Cidr } from '../net/ip.js';
-import { apiRule, POLICY_COMMON, VALIDATOR, type Report } from './api-rule.js';
+import { apiRule, POLICY_COMMON, VALIDATOR, type Path, type Report } from './api-rule.js';
 
 // Go's net.ParseIP refuses IPv4 octets with a leading zero; picocal's parser is more lenient.
 const LEADING_ZERO_OCTET = /(^|[.:])0\d/;
@@ -56,6 +56,27 @@ function hostBitsSet(c: Cidr): boolean {
   return c.network !== parseCidr(`${c.text.split('/')[0] ?? ''}/${c.version === 4 ? 32 : 128}`)?.network;
 }
 
+/** What the rule checks need of one CIDR text; policies repeat the same few, so verdicts are kept. */
+interface NetVerdict {
+  version: 4 | 6 | undefined;
+  hostBits: boolean;
+  catchAll: boolean;
+}
+const CACHE_LIMIT = 4096;
+const verdicts = new Map<string, NetVerdict>();
+
+function netVerdict(text: string): NetVerdict {
+  const hit = verdicts.get(text);
+  if (hit) return hit;
+  const c = parseStrictCidr(text);
+  const v: NetVerdict = c
+    ? { version: c.version, hostBits: hostBitsSet(c), catchAll: c.prefix === 0 && c.network === 0n }
+    : { version: undefined, hostBits: false, catchAll: false };
+  if (verdicts.size >= CACHE_LIMIT) verdicts.clear();
+  verdicts.set(text, v);
+  return v;
+}
+
 export interface NetsScan {
   seen4: boolean;
   seen6: boolean;
@@ -64,30 +85,31 @@ export interface NetsScan {
 /** One nets/notNets list of a rule; `scan` carries the families seen so far in the rule. */
 export function checkRuleNets(
   value: unknown,
-  at: (string | number)[],
-  negated: boolean,
+  entity: Path,
+  key: 'nets' | 'notNets',
   ipVersion: unknown,
   scan: NetsScan,
   report: Report,
 ): void {
-  if (!Array.isArray(value)) return;
+  if (!Array.isArray(value) || !value.length) return;
   let v4 = false;
   let v6 = false;
   value.forEach((n: unknown, i) => {
-    const c = typeof n === 'string' ? parseStrictCidr(n) : undefined;
-    if (!c) {
-      report([...at, i], NET_RULES.cidr, `'${String(n)}'`);
+    const v = typeof n === 'string' ? netVerdict(n) : undefined;
+    if (!v?.version) {
+      report([...entity, key, i], NET_RULES.cidr, `'${String(n)}'`);
       return;
     }
-    if (hostBitsSet(c)) report([...at, i], NET_RULES.unmasked, `'${String(n)}'`);
-    if (c.version === 4) v4 = true;
+    if (v.hostBits) report([...entity, key, i], NET_RULES.unmasked, `'${String(n)}'`);
+    if (v.version === 4) v4 = true;
     else v6 = true;
-    if (negated && c.prefix === 0 && c.network === 0n)
-      report([...at, i], NET_RULES.catchAllNegation, `'${n}'`);
+    if (key === 'notNets' && v.catchAll)
+      report([...entity, key, i], NET_RULES.catchAllNegation, `'${String(n)}'`);
   });
   if ((ipVersion === 4 || ipVersion === 6) && ((v4 && ipVersion !== 4) || (v6 && ipVersion !== 6)))
-    report(at, NET_RULES.ipVersionMismatch);
-  if ((v4 && scan.seen6) || (v6 && scan.seen4) || (v4 && v6)) report(at, NET_RULES.mixedFamilies);
+    report([...entity, key], NET_RULES.ipVersionMismatch);
+  if ((v4 && scan.seen6) || (v6 && scan.seen4) || (v4 && v6))
+    report([...entity, key], NET_RULES.mixedFamilies);
   scan.seen4 ||= v4;
   scan.seen6 ||= v6;
 }

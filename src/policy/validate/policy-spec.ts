@@ -65,6 +65,7 @@ export const SPEC_RULES = {
   ),
 } as const;
 
+const SPEC = ['spec'] as const;
 const NAMESPACED_ONLY_GLOBAL = ['namespaceSelector', 'doNotTrack', 'preDNAT', 'applyOnForward'];
 
 export function checkPolicySpec(spec: Record<string, unknown>, global: boolean, report: Report): void {
@@ -73,8 +74,8 @@ export function checkPolicySpec(spec: Record<string, unknown>, global: boolean, 
     report(['spec', 'tier'], SPEC_RULES.tier, `'${tier}'`);
   const selectorFields = ['selector', 'serviceAccountSelector', ...(global ? ['namespaceSelector'] : [])];
   for (const f of selectorFields) {
-    checkSelector(spec[f], ['spec', f], report);
-    checkNoGlobal(spec[f], ['spec', f], report);
+    checkSelector(spec[f], SPEC, f, report);
+    checkNoGlobal(spec[f], SPEC, f, report);
   }
   if (!global)
     for (const f of NAMESPACED_ONLY_GLOBAL)

@@ -1,6 +1,6 @@
 // Port lists of an entity rule (ports, notPorts), as numorstring.Port decodes them, and which
 // protocols may carry them.
-import { apiRule, NUMORSTRING, VALIDATOR, type Report } from './api-rule.js';
+import { apiRule, NUMORSTRING, VALIDATOR, type Path, type Report } from './api-rule.js';
 import { supportsPorts, type ProtocolValue } from './protocol.js';
 
 const DIGITS = /^\d+$/;
@@ -49,9 +49,9 @@ export function isValidPortName(s: string): boolean {
 }
 
 /** 'named' for a port name, 'number' for a number or range, undefined when it is not a port. */
-function checkPort(v: unknown, at: (string | number)[], report: Report): 'named' | 'number' | undefined {
+function checkPort(v: unknown, at: () => Path, report: Report): 'named' | 'number' | undefined {
   const bad = () => {
-    report(at, PORT_RULES.port, `'${String(v)}'`);
+    report([...at()], PORT_RULES.port, `'${String(v)}'`);
     return undefined;
   };
   if (typeof v === 'number') return Number.isInteger(v) && v >= 1 && v <= 65535 ? 'number' : bad();
@@ -64,7 +64,7 @@ function checkPort(v: unknown, at: (string | number)[], report: Report): 'named'
     return lo >= 1 && hi <= 65535 && lo <= hi ? 'number' : bad();
   }
   if (!isValidPortName(v)) {
-    report(at, PORT_RULES.portName, `'${v}'`);
+    report([...at()], PORT_RULES.portName, `'${v}'`);
     return undefined;
   }
   return 'named';
@@ -76,17 +76,19 @@ function checkPort(v: unknown, at: (string | number)[], report: Report): 'named'
  */
 export function checkPortList(
   value: unknown,
-  at: (string | number)[],
+  entity: Path,
+  key: string,
   protocol: ProtocolValue | undefined,
   protocolGiven: boolean,
   report: Report,
 ): void {
-  if (!Array.isArray(value)) return;
-  const kinds = value.map((v: unknown, i) => checkPort(v, [...at, i], report));
-  if (!value.length) return;
+  if (!Array.isArray(value) || !value.length) return;
+  let numeric = false;
+  for (let i = 0; i < value.length; i++)
+    if (checkPort(value[i], () => [...entity, key, i], report) === 'number') numeric = true;
   if (!protocolGiven) {
-    if (kinds.some((k) => k === 'number')) report(at, PORT_RULES.numericPortsNeedProtocol);
+    if (numeric) report([...entity, key], PORT_RULES.numericPortsNeedProtocol);
   } else if (protocol && !supportsPorts(protocol)) {
-    report(at, PORT_RULES.portsNeedPortProtocol);
+    report([...entity, key], PORT_RULES.portsNeedPortProtocol);
   }
 }

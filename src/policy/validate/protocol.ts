@@ -1,7 +1,7 @@
 // A rule's protocol, notProtocol, icmp, notICMP and ipVersion. A protocol is read as the API reads it
 // (numorstring.Uint8OrString): a number, a string of digits that fits a uint8, or a name. Names are
 // case-sensitive: `tcp` is refused.
-import { apiRule, isRecord, POLICY_COMMON, VALIDATOR, type Report } from './api-rule.js';
+import { apiRule, isRecord, POLICY_COMMON, VALIDATOR, type Path, type Report } from './api-rule.js';
 
 export interface ProtocolValue {
   num?: number;
@@ -90,20 +90,22 @@ export function isNamed(p: ProtocolValue | 'invalid' | undefined, name: string):
 
 export function checkProtocol(
   value: unknown,
-  at: (string | number)[],
+  at: Path,
+  key: string,
   report: Report,
 ): ProtocolValue | undefined {
   const p = readProtocol(value);
   if (p === undefined) return undefined;
   if (p === 'invalid' || !isValidProtocol(p)) {
-    report(at, PROTOCOL_RULES.protocol, `'${String(value)}'`);
+    report([...at, key], PROTOCOL_RULES.protocol, `'${String(value)}'`);
     return undefined;
   }
   return p;
 }
 
-function checkIcmpFields(value: unknown, at: (string | number)[], report: Report): void {
+function checkIcmpFields(value: unknown, rule: Path, key: string, report: Report): void {
   if (!isRecord(value)) return;
+  const at = [...rule, key];
   const { type, code } = value;
   const present = (v: unknown) => v !== undefined && v !== null;
   if (present(type) && !(Number.isInteger(type) && (type as number) >= 0 && (type as number) <= 254))
@@ -116,17 +118,17 @@ function checkIcmpFields(value: unknown, at: (string | number)[], report: Report
 /** Protocol, ICMP and ipVersion checks of one rule; returns the rule's protocol for the port checks. */
 export function checkRuleProtocol(
   rule: Record<string, unknown>,
-  at: (string | number)[],
+  at: Path,
   report: Report,
 ): ProtocolValue | undefined {
-  const protocol = checkProtocol(rule['protocol'], [...at, 'protocol'], report);
-  const notProtocol = checkProtocol(rule['notProtocol'], [...at, 'notProtocol'], report);
+  const protocol = checkProtocol(rule['protocol'], at, 'protocol', report);
+  const notProtocol = checkProtocol(rule['notProtocol'], at, 'notProtocol', report);
   const ipVersion = rule['ipVersion'];
   const hasVersion = ipVersion !== undefined && ipVersion !== null;
   if (hasVersion && ipVersion !== 4 && ipVersion !== 6)
     report([...at, 'ipVersion'], PROTOCOL_RULES.ipVersion, String(ipVersion));
-  checkIcmpFields(rule['icmp'], [...at, 'icmp'], report);
-  checkIcmpFields(rule['notICMP'], [...at, 'notICMP'], report);
+  checkIcmpFields(rule['icmp'], at, 'icmp', report);
+  checkIcmpFields(rule['notICMP'], at, 'notICMP', report);
   const hasIcmp = rule['icmp'] !== undefined && rule['icmp'] !== null;
   if (hasIcmp && !isNamed(protocol, 'ICMP') && !isNamed(protocol, 'ICMPv6'))
     report([...at, 'icmp'], PROTOCOL_RULES.icmpNeedsProtocol);

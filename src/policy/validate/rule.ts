@@ -7,6 +7,7 @@ import { checkAnnotations } from './names.js';
 import { checkRuleProtocol, isNamed, readProtocol } from './protocol.js';
 
 const ACTIONS = new Set(['Allow', 'Deny', 'Log', 'Pass']);
+const EMPTY: Record<string, unknown> = Object.freeze({});
 
 export const RULE_RULES = {
   action: apiRule(
@@ -76,10 +77,10 @@ export function checkRule(
   const protocolGiven = value['protocol'] !== undefined && value['protocol'] !== null;
   const ipVersion = value['ipVersion'];
   const scan = { seen4: false, seen6: false };
-  const src = isRecord(value['source']) ? value['source'] : {};
-  const dst = isRecord(value['destination']) ? value['destination'] : {};
-  checkEntity(src, [...at, 'source'], protocol, protocolGiven, ipVersion, scan, report);
-  checkEntity(dst, [...at, 'destination'], protocol, protocolGiven, ipVersion, scan, report);
+  const src = isRecord(value['source']) ? value['source'] : EMPTY;
+  const dst = isRecord(value['destination']) ? value['destination'] : EMPTY;
+  if (src !== EMPTY) checkEntity(src, at, 'source', protocol, protocolGiven, ipVersion, scan, report);
+  if (dst !== EMPTY) checkEntity(dst, at, 'destination', protocol, protocolGiven, ipVersion, scan, report);
 
   const http = value['http'];
   if (http !== undefined && http !== null) {

@@ -2,7 +2,7 @@
 // alone in an entity rule's namespaceSelector.
 import { parseSelectorCached } from '../selector/index.js';
 import { tokenize } from '../selector/tokenizer.js';
-import { apiRule, VALIDATOR, type Report } from './api-rule.js';
+import { apiRule, VALIDATOR, type Path, type Report } from './api-rule.js';
 
 export const SELECTOR_RULES = {
   selector: apiRule(
@@ -25,27 +25,37 @@ export const SELECTOR_RULES = {
   ),
 } as const;
 
+// Policies repeat a few selectors many times: a set of texts known to parse spares the parser's cache.
+const VALID_LIMIT = 4096;
+const VALID = new Set<string>();
+
 /** Parses a selector field; true when it is a valid selector (absent counts as valid). */
-export function checkSelector(value: unknown, at: (string | number)[], report: Report): boolean {
-  if (typeof value !== 'string') return true;
+export function checkSelector(value: unknown, at: Path, key: string, report: Report): boolean {
+  if (typeof value !== 'string' || VALID.has(value)) return true;
   try {
     parseSelectorCached(value);
+    if (VALID.size >= VALID_LIMIT) VALID.clear();
+    VALID.add(value);
     return true;
   } catch (err) {
     const reason = (err as { reason?: unknown }).reason;
-    report(at, SELECTOR_RULES.selector, `'${value}'${typeof reason === 'string' ? ` (${reason})` : ''}`);
+    report(
+      [...at, key],
+      SELECTOR_RULES.selector,
+      `'${value}'${typeof reason === 'string' ? ` (${reason})` : ''}`,
+    );
     return false;
   }
 }
 
 /** A selector field that may not use global() at all. */
-export function checkNoGlobal(value: unknown, at: (string | number)[], report: Report): void {
+export function checkNoGlobal(value: unknown, at: Path, key: string, report: Report): void {
   if (typeof value === 'string' && value.includes('global()'))
-    report(at, SELECTOR_RULES.globalOutsideEntity, `'${value}'`);
+    report([...at, key], SELECTOR_RULES.globalOutsideEntity, `'${value}'`);
 }
 
 /** An entity rule's namespaceSelector: global() only as the whole selector. */
-export function checkGlobalAlone(value: unknown, at: (string | number)[], report: Report): void {
+export function checkGlobalAlone(value: unknown, at: Path, key: string, report: Report): void {
   if (typeof value !== 'string' || !value.includes('global(') || value === 'global()') return;
   let ok: boolean;
   try {
@@ -54,5 +64,5 @@ export function checkGlobalAlone(value: unknown, at: (string | number)[], report
   } catch {
     ok = false;
   }
-  if (!ok) report(at, SELECTOR_RULES.globalCombined, `'${value}'`);
+  if (!ok) report([...at, key], SELECTOR_RULES.globalCombined, `'${value}'`);
 }
