@@ -2,10 +2,10 @@
 // on the addresses. --follow polls every node every 2 s until Ctrl-C.
 import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { EXIT, InterruptedError, UsageError } from '../../errors.js';
-import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../ops/denied/collect.js';
-import type { MappedEntry } from '../../ops/denied/map-pods.js';
-import { deniedJson, deniedText, unreadLines } from '../../ops/denied/render.js';
-import { parseSince } from '../../ops/denied/since.js';
+import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../observe/denied/collect.js';
+import type { MappedEntry } from '../../observe/denied/map-pods.js';
+import { deniedJson, deniedText, unreadLines } from '../../observe/denied/render.js';
+import { parseSince } from '../../observe/denied/since.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { selectedNodes, timeoutSeconds } from '../node-options.js';

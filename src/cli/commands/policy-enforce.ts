@@ -3,9 +3,9 @@
 // With --live the staged policies of the cluster itself are enforced, but only once the policy tests
 // pass against the cluster as it would be with them enforced.
 import { EXIT, UsageError } from '../../errors.js';
-import { resultsJson, resultsText, summaryLine } from '../../ops/policy-test/render.js';
-import { runExpectations } from '../../ops/policy-test/run.js';
-import { readTestFile } from '../../ops/policy-test/spec.js';
+import { resultsJson, resultsText, summaryLine } from '../../policy/test/render.js';
+import { runExpectations } from '../../policy/test/run.js';
+import { readTestFile } from '../../policy/test/spec.js';
 import {
   afterEnforce,
   applyStep,

@@ -1,8 +1,8 @@
 // `picocal status`: one scrape of every node's Felix metrics over SSH, shown as one row per node.
 import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { InterruptedError, UsageError } from '../../errors.js';
-import { scrapeNodes } from '../../ops/status/scrape-nodes.js';
-import { statusExitCode, statusTable } from '../../ops/status/status-table.js';
+import { scrapeNodes } from '../../observe/status/scrape-nodes.js';
+import { statusExitCode, statusTable } from '../../observe/status/status-table.js';
 import { flag, stringOption, type Command } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';
