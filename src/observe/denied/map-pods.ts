@@ -2,7 +2,7 @@
 // Addresses come from the cluster snapshot (status.podIP, and every status.podIPs entry when the
 // snapshot's raw pods are given, for dual-stack clusters).
 import type { Cluster } from '../../policy/model/cluster.js';
-import { parseIp } from '../../policy/net/ip.js';
+import { parseIp, POLICY_SYNTAX } from '../../net/ip.js';
 import type { LoadedObject } from '../../policy/load/read-objects.js';
 import type { DeniedEntry } from './parse.js';
 
@@ -57,7 +57,7 @@ function addressesOf(cluster: Cluster | readonly PodAddress[]): readonly PodAddr
 
 /** `fd00::0001` and `fd00::1` are one address: compare parsed values, not text. */
 function key(ip: string): string {
-  const parsed = parseIp(ip);
+  const parsed = parseIp(ip, POLICY_SYNTAX);
   return parsed ? `${parsed.version}:${parsed.value}` : ip;
 }
 
