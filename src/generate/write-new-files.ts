@@ -3,7 +3,7 @@
 import { lstatSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../policy/convert/atomic-write.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 export interface GeneratedFile {
   /** Relative to the output folder. */

@@ -1,5 +1,6 @@
 // The health report for a person (a kubectl-style table) and as an exit code.
 import { EXIT, type ExitCode } from '../errors.js';
+import { table } from '../core/table.js';
 import type { HealthReport, NodeHealth } from './health-types.js';
 
 const HEADERS = ['NODE', 'ARCH', 'CALICO', 'FELIX', 'POD', 'PROBLEMS'] as const;
@@ -11,19 +12,8 @@ function row(n: NodeHealth): string[] {
   return [n.name, n.arch ?? '-', n.version ?? '-', n.felix, n.pod, problems || '-'];
 }
 
-/** Upper-case headers, columns padded to the widest cell, three spaces apart (as kubectl prints). */
-export function formatTable(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('   ')
-      .trimEnd(),
-  );
-}
-
 export function healthTable(report: HealthReport): string[] {
-  const lines = formatTable([HEADERS, ...report.nodes.map(row)]);
+  const lines = table(HEADERS, report.nodes.map(row));
   const { cluster } = report;
   lines.push('');
   if (!cluster.queried) {

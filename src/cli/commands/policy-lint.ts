@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { latestRelease } from '../../catalog/versions.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import {
   calicoSchemasForLint,
   countFindings,

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { EXIT, InputError, UsageError } from '../../errors.js';
 import { parseProtocolQuery, type ProtocolQuery } from '../../policy/evaluate/query.js';
 import { loadPolicySet } from '../../policy/load/policy-set.js';
-import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { computeMatrix } from '../../policy/matrix/matrix.js';
 import { matrixHtml } from '../../policy/matrix/render-html.js';
 import { matrixJson, matrixText } from '../../policy/matrix/render-text.js';

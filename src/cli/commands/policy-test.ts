@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { loadPolicySet } from '../../policy/load/policy-set.js';
-import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { junitXml } from '../../policy/test/junit.js';
 import { resultsJson, resultsText, summaryLine } from '../../policy/test/render.js';
 import { runExpectations } from '../../policy/test/run.js';

@@ -1,6 +1,6 @@
 // The status report for a person (one row per node) and as an exit code, the same way verify does it.
 import { EXIT, type ExitCode } from '../../errors.js';
-import { formatTable } from '../../health/health-table.js';
+import { table } from '../../core/table.js';
 import type { NodeStatus, StatusReport } from './status-types.js';
 
 const HEADERS = ['NODE', 'ENDPOINTS', 'POLICIES', 'IN SYNC', 'DATAPLANE FAILURES', 'LAST APPLY', 'PROBLEMS'];
@@ -28,7 +28,7 @@ function row(n: NodeStatus): string[] {
 }
 
 export function statusTable(report: StatusReport): string[] {
-  const lines = formatTable([HEADERS, ...report.nodes.map(row)]);
+  const lines = table(HEADERS, report.nodes.map(row));
   const bad = report.nodes.filter((n) => !n.ok);
   lines.push('');
   lines.push(

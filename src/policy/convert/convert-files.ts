@@ -7,7 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { dump } from 'js-yaml';
 import { expandPaths, readSources, type SourceFile } from '../lint/sources.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { convertObject, type Direction } from './convert-object.js';
 import type { KindRef } from './kinds.js';
 import { pairFor } from './kinds.js';

@@ -1,7 +1,7 @@
 // Add or remove the Log rules in policy files on disk. Only documents that change are rewritten; every
 // other byte of a file (other documents, comments between them) stays as it was.
 import { dump } from 'js-yaml';
-import { writeFileAtomic } from '../convert/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { leadingComments, splitChunks } from '../convert/yaml-chunks.js';
 import { readSources, type SourceFile } from '../lint/sources.js';
 import { addLogRules, removeLogRules, type LogRuleChange } from './log-rules.js';
