@@ -9,7 +9,7 @@ import { junitXml } from '../../policy/test/junit.js';
 import { resultsJson, resultsText, summaryLine } from '../../policy/test/render.js';
 import { runExpectations } from '../../policy/test/run.js';
 import { readTestFile } from '../../policy/test/spec.js';
-import { LIVE_OPTIONS } from '../../policy/live/index.js';
+import { LIVE_OPTIONS } from '../options/live.js';
 import { POLICY_INPUT_OPTIONS } from '../policy-input-options.js';
 import { livePolicySet, wantsLive } from '../policy-source.js';
 import { flag, listOption, stringOption, type Command } from '../command.js';

@@ -2,7 +2,8 @@
 import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { scrapeNodes } from '../../observe/status/scrape-nodes.js';
-import { statusExitCode, statusTable } from '../../observe/status/status-table.js';
+import { statusTable } from '../../observe/status/status-table.js';
+import { statusExitCode } from '../exit-codes.js';
 import { flag, stringOption, type Command } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';

@@ -1,7 +1,8 @@
 // `picocal verify`: SSH to every node, check Felix, the tunnel link, BGP and node prep there, ask the
 // control plane about the calico-node pods and TigeraStatus, and print one row per node.
 import { InterruptedError, UsageError } from '../../errors.js';
-import { exitCodeFor, healthTable } from '../../health/health-table.js';
+import { healthTable } from '../../health/health-table.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { verifyCluster } from '../../health/verify-cluster.js';
 import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import type { Inventory } from '../../inventory/types.js';

@@ -1,5 +1,4 @@
-// The status report for a person (one row per node) and as an exit code, the same way verify does it.
-import { EXIT, type ExitCode } from '../../errors.js';
+// The status report for a person (one row per node); its exit code is the CLI's (src/cli/exit-codes.ts).
 import { table } from '../../core/table.js';
 import type { NodeStatus, StatusReport } from './status-types.js';
 
@@ -39,11 +38,4 @@ export function statusTable(report: StatusReport): string[] {
           .join(', ')}`,
   );
   return lines;
-}
-
-/** 0: every node fine; 3: some nodes not (named); 1: none. */
-export function statusExitCode(report: StatusReport): ExitCode {
-  const bad = report.nodes.filter((n) => !n.ok).length;
-  if (report.nodes.length > 0 && bad === report.nodes.length) return EXIT.failed;
-  return bad > 0 ? EXIT.partial : EXIT.ok;
 }

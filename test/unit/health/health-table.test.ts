@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor, healthTable } from '../../../src/health/health-table.js';
+import { exitCodeFor } from '../../../src/cli/exit-codes.js';
+import { healthTable } from '../../../src/health/health-table.js';
 import type { Check, HealthReport, NodeHealth } from '../../../src/health/health-types.js';
 import { runCli } from '../../helpers/run-cli.js';
 

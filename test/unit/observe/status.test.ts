@@ -6,7 +6,8 @@ import { felixMetrics } from '../../../src/lab/calico-node/felix-metrics.js';
 import { felixStatus } from '../../../src/observe/status/felix-status.js';
 import { ExpositionError, parseExposition, valueOf } from '../../../src/observe/status/prometheus-text.js';
 import { scrapeArgv } from '../../../src/observe/status/scrape-script.js';
-import { statusExitCode, statusTable } from '../../../src/observe/status/status-table.js';
+import { statusExitCode } from '../../../src/cli/exit-codes.js';
+import { statusTable } from '../../../src/observe/status/status-table.js';
 import type { NodeStatus, StatusReport } from '../../../src/observe/status/status-types.js';
 
 describe('Prometheus text parser', () => {

@@ -1,7 +1,7 @@
 // The flags every `--live` command shares, and the kubectl target they describe.
 import { resolve } from 'node:path';
-import type { CommandContext, OptionSpec } from '../../cli/command.js';
-import type { KubectlTarget } from './kubectl.js';
+import type { CommandContext, OptionSpec } from '../command.js';
+import type { KubectlTarget } from '../../policy/live/kubectl.js';
 
 export const LIVE_OPTIONS: Record<string, OptionSpec> = {
   live: {

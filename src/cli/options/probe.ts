@@ -1,7 +1,8 @@
 // The flags of `calico-validate --probe`. --probe implies --live: a probe runs in the cluster the
 // verdict was read from, never next to a verdict from files that may describe another cluster.
 import { UsageError } from '../../errors.js';
-import { flag, stringOption, type CommandContext, type OptionSpec } from '../../cli/command.js';
+import { DEFAULT_PROBE_TIMEOUT, type ProbeSettings } from '../../policy/probe/settings.js';
+import { flag, stringOption, type CommandContext, type OptionSpec } from '../command.js';
 
 export const PROBE_OPTIONS: Record<string, OptionSpec> = {
   probe: {
@@ -27,14 +28,6 @@ export const PROBE_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
-export interface ProbeSettings {
-  timeoutSeconds: number;
-  container: string | undefined;
-  /** The --probe-command template, unsplit. */
-  command: string | undefined;
-}
-
-export const DEFAULT_PROBE_TIMEOUT = 3;
 const MAX_PROBE_TIMEOUT = 30;
 
 /** The probe settings, or undefined without --probe (then no --probe-* flag may be given). */
