@@ -1,8 +1,7 @@
 // Add or remove the Log rules in policy files on disk. Only documents that change are rewritten; every
 // other byte of a file (other documents, comments between them) stays as it was.
-import { dump } from 'js-yaml';
 import { writeFileAtomic } from '../../core/atomic-write.js';
-import { leadingComments, splitChunks } from '../convert/yaml-chunks.js';
+import { rewriteYamlDocuments } from '../convert/yaml-chunks.js';
 import { readSources, type SourceFile } from '../lint/sources.js';
 import { addLogRules, removeLogRules, type LogRuleChange } from './log-rules.js';
 
@@ -20,33 +19,15 @@ export interface LogRulesResult {
   written: string[];
 }
 
-const DUMP_OPTIONS = { lineWidth: 120, noRefs: true } as const;
-
 function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function render(source: SourceFile, values: (unknown | undefined)[]): string {
-  const chunks = splitChunks(source.text);
-  const docChunks = chunks.filter((c) => c.isDocument);
-  if (docChunks.length !== values.length)
-    return source.documents.map((d, i) => dump(values[i] ?? d.value, DUMP_OPTIONS)).join('---\n');
-  let i = 0;
-  let out = '';
-  for (const chunk of chunks) {
-    if (!chunk.isDocument) {
-      out += chunk.text;
-      continue;
-    }
-    const value = values[i++];
-    if (value === undefined) {
-      out += chunk.text;
-      continue;
-    }
-    const { marker, comments } = leadingComments(chunk);
-    out += (marker || (out === '' || out.endsWith('\n') ? '' : '\n')) + comments + dump(value, DUMP_OPTIONS);
-  }
-  return out;
+  return rewriteYamlDocuments(
+    source.text,
+    source.documents.map((d, i) => ({ value: values[i] ?? d.value, changed: values[i] !== undefined })),
+  );
 }
 
 export function updateLogRules(
