@@ -3,7 +3,7 @@
 // stderr, and a heartbeat naming the running task when Ansible is quiet for a while. The listr2 rows
 // (boardRows) are shared with the upgrade's gate view (src/upgrade/progress-view.ts).
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import { terminalSafe } from '../terminal-text.js';
 import type { NodeProgress, ProgressTracker } from './node-progress.js';
 

@@ -2,9 +2,10 @@
 // then renamed into place only when the digest is the pin. Nothing is left behind on any failure.
 // Redirects are followed by hand (GitHub's release URLs redirect to its object store): only to https, or to
 // the same scheme and host as the request, at most MAX_REDIRECTS times; anything else is refused.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, rmdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { temporarySibling } from '../core/atomic-write.js';
 import { PicocalError } from '../errors.js';
 
 export class ArtifactError extends PicocalError {
@@ -38,7 +39,7 @@ export async function downloadVerified(
   const maxBytes = opts.maxBytes ?? BINARY_MAX_BYTES;
   opts.log?.(`downloading ${url}`);
   const created = await mkdir(dirname(path), { recursive: true });
-  const part = join(dirname(path), `.${name}.${randomBytes(6).toString('hex')}.part`);
+  const part = temporarySibling(path, 'part');
   let digest: string;
   try {
     digest = await streamTo(url, part, maxBytes, opts.fetchImpl ?? fetch);

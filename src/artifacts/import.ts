@@ -3,10 +3,11 @@
 // offline. Only files whose sha256 is the catalog's pin are copied; every file is checked before anything is
 // copied, and one that differs from its pin refuses the whole import. Files picocal has no pin for stay out
 // of the cache (the cache holds only pinned files): name their folder with PICOCAL_ARTIFACTS instead.
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { constants, createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { temporarySibling } from '../core/atomic-write.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { CATALOG, releaseManifests, type CalicoRelease } from '../catalog/versions.js';
 import { manifestPath } from './artifacts.js';
@@ -108,9 +109,9 @@ export async function importReleaseFolder(
     ]);
   for (const f of plan) {
     await mkdir(dirname(f.to), { recursive: true });
-    const part = join(dirname(f.to), `.${randomBytes(6).toString('hex')}.part`);
+    const part = temporarySibling(f.to, 'part');
     try {
-      await copyFile(f.from, part);
+      await copyFile(f.from, part, constants.COPYFILE_EXCL);
       // Checked again after the copy: what lands in the cache is exactly the pinned bytes.
       if ((await fileSha256(part)) !== f.sha256) throw new Error(`${f.from} changed while it was copied`);
       await rename(part, f.to);

@@ -4,14 +4,12 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../errors.js';
-import { fetchLive, LIVE_OPTIONS, liveTarget } from '../policy/live/index.js';
+import { fetchLive } from '../policy/live/index.js';
 import {
   checkProbe,
-  PROBE_OPTIONS,
   planProbe,
   probeJson,
   probeReport,
-  probeSettings,
   probeText,
   runProbe,
   type ProbeReport,
@@ -24,6 +22,8 @@ import type { Peer } from '../policy/model/flow.js';
 import { resultJson, resultText, validateFlow } from '../policy/evaluate/validate.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from './command.js';
 import { runProgram, type RunOptions } from './main.js';
+import { LIVE_OPTIONS, liveTarget } from './options/live.js';
+import { PROBE_OPTIONS, probeSettings } from './options/probe.js';
 import { POLICY_INPUT_OPTIONS } from './policy-input-options.js';
 
 export const validateCommand: Command = {

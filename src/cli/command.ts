@@ -1,6 +1,6 @@
 // The shape of one CLI command. Commands parse nothing themselves and never exit the process: they
 // return an exit code or throw a PicocalError, and main maps that to the documented exit codes.
-import type { Output } from './output.js';
+import type { Output } from '../core/output.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -55,4 +55,13 @@ export function listOption(ctx: CommandContext, name: string): string[] {
 
 export function flag(ctx: CommandContext, name: string): boolean {
   return ctx.options[name] === true;
+}
+
+/** A program: picocal, or calico-validate (one command). Here, not in main.ts, so help.ts needs no main. */
+export interface Program {
+  name: string;
+  summary: string;
+  commands: Command[];
+  /** A program with a single command (calico-validate) has no command word. */
+  single?: boolean;
 }

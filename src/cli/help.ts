@@ -1,6 +1,5 @@
 // Help text, generated from the command table so that only commands that exist are listed.
-import type { Command, OptionSpec } from './command.js';
-import type { Program } from './main.js';
+import type { Command, OptionSpec, Program } from './command.js';
 
 export const EXIT_CODES_HELP = `Exit codes:
   0    success

@@ -2,10 +2,12 @@
 // Nothing else in picocal prints errors or exits.
 import { EXIT, InputError, PicocalError, UsageError, formatProblem } from '../errors.js';
 import { packageVersion } from '../paths.js';
-import type { Command, CommandContext, GlobalOptions, OptionSpec } from './command.js';
+import type { Command, CommandContext, GlobalOptions, OptionSpec, Program } from './command.js';
+
+export type { Program } from './command.js';
 import { parseCommandArgs, type ParsedArgs } from './argv.js';
 import { commandHelp } from './help.js';
-import { Output, wantsColor } from './output.js';
+import { Output, wantsColor } from '../core/output.js';
 import { selectCommand } from './select-command.js';
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -15,14 +17,6 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   debug: { type: 'boolean', description: 'stack traces on errors' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
-
-export interface Program {
-  name: string;
-  summary: string;
-  commands: Command[];
-  /** A program with a single command (calico-validate) has no command word. */
-  single?: boolean;
-}
 
 export interface RunOptions {
   stdout?: NodeJS.WritableStream;

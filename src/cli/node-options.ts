@@ -1,9 +1,11 @@
 // Options shared by the commands that work node by node over SSH (verify, status, policy denied):
-// --timeout per node and --node names checked against the inventory.
+// no positional arguments, --timeout per node, --node names checked against the inventory, and the host-key flag.
 import { InputError, UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { closest } from '../schema/did-you-mean.js';
-import { listOption, type CommandContext } from './command.js';
+import { describeNewHostKey, type NewHostKey } from '../ssh/host-verifier.js';
+import { flag, listOption, stringOption, type CommandContext } from './command.js';
+import { requireInventory } from './inventory-option.js';
 
 export const DEFAULT_TIMEOUT_S = 8;
 
@@ -38,4 +40,37 @@ export function selectedNodes(ctx: CommandContext, inv: Inventory): string[] | u
     );
   }
   return wanted.length > 0 ? wanted : undefined;
+}
+
+/** These commands take no positional arguments: nodes are named with --node. */
+export function refuseArguments(ctx: CommandContext): void {
+  if (ctx.positionals.length > 0) {
+    throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'name nodes with --node NAME');
+  }
+}
+
+/** How a command reads the boards: which, how long per board, and what to do with a new host key. */
+export interface BoardRead {
+  nodes?: string[];
+  timeoutMs: number;
+  acceptNewHostKeys: boolean;
+  onNewHostKey: (key: NewHostKey) => void;
+  signal: AbortSignal;
+}
+
+/** --timeout, the inventory, --node and --accept-new-host-keys, read in that order (the first problem wins). */
+export async function boardRead(ctx: CommandContext): Promise<{ inv: Inventory; read: BoardRead }> {
+  const timeoutS = timeoutSeconds(stringOption(ctx, 'timeout'));
+  const inv = await requireInventory(ctx);
+  const nodes = selectedNodes(ctx, inv);
+  return {
+    inv,
+    read: {
+      ...(nodes ? { nodes } : {}),
+      timeoutMs: timeoutS * 1000,
+      acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
+      signal: ctx.signal,
+    },
+  };
 }

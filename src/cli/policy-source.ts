@@ -1,7 +1,8 @@
 // Where an offline policy command gets its cluster and policies: files (--cluster, --policies), or with
 // --live the cluster itself through the user's kubectl (the same snapshot calico-validate --live reads).
 import { UsageError } from '../errors.js';
-import { fetchLive, liveTarget } from '../policy/live/index.js';
+import { fetchLive } from '../policy/live/index.js';
+import { liveTarget } from './options/live.js';
 import { buildPolicySet, type PolicySet } from '../policy/load/policy-set.js';
 import { flag, stringOption, type CommandContext } from './command.js';
 

@@ -4,9 +4,8 @@
 import { EXIT, UsageError } from '../errors.js';
 import { packageVersion } from '../paths.js';
 import { resolveCommand, splitLeading, unknownCommand } from './argv.js';
-import type { Command, OptionSpec } from './command.js';
+import type { Command, OptionSpec, Program } from './command.js';
 import { commandHelp, groupHelp, programHelp } from './help.js';
-import type { Program } from './main.js';
 
 export type Selection =
   | { kind: 'run'; command: Command; args: string[] }

@@ -1,23 +1,19 @@
 // Is the inventory's pod CIDR (Calico's IP pool) inside what the cluster gives pods? The operator refuses a
 // pool outside kubeadm's podSubnet ("IPPool ... is not within the platform's configured pod network
 // CIDR(s)", tigera/operator installation controller); on k3s the pool must match cluster-cidr.
-import { cidrsOverlap, cidrSize, isIPv6Like, parseCidr, type Cidr } from '../net/ipv4.js';
+import { cidrsOverlap, cidrWithin, INVENTORY_SYNTAX, isIPv6Like, parseCidr } from '../net/ip.js';
 
 export type CidrRelation = 'equal' | 'inside' | 'contains' | 'overlaps' | 'disjoint' | 'invalid';
 
 /** How the pool `pool` relates to the platform's CIDR `platform`. */
 export function relateCidrs(pool: string, platform: string): CidrRelation {
-  const a = parseCidr(pool);
-  const b = parseCidr(platform);
+  const a = parseCidr(pool, INVENTORY_SYNTAX);
+  const b = parseCidr(platform, INVENTORY_SYNTAX);
   if (!a || !b) return 'invalid';
-  if (a.base === b.base && a.prefix === b.prefix) return 'equal';
-  if (within(a, b)) return 'inside';
-  if (within(b, a)) return 'contains';
+  if (a.network === b.network && a.prefix === b.prefix) return 'equal';
+  if (cidrWithin(a, b)) return 'inside';
+  if (cidrWithin(b, a)) return 'contains';
   return cidrsOverlap(a, b) ? 'overlaps' : 'disjoint';
-}
-
-function within(inner: Cidr, outer: Cidr): boolean {
-  return inner.base >= outer.base && inner.base + cidrSize(inner) <= outer.base + cidrSize(outer);
 }
 
 /** The pool lies in one of the platform's CIDRs (a comma-separated list; IPv6 entries are skipped). */

@@ -1,5 +1,5 @@
-// The health report for a person (a kubectl-style table) and as an exit code.
-import { EXIT, type ExitCode } from '../errors.js';
+// The health report for a person (a kubectl-style table); its exit code is the CLI's (src/cli/exit-codes.ts).
+import { table } from '../core/table.js';
 import type { HealthReport, NodeHealth } from './health-types.js';
 
 const HEADERS = ['NODE', 'ARCH', 'CALICO', 'FELIX', 'POD', 'PROBLEMS'] as const;
@@ -11,19 +11,8 @@ function row(n: NodeHealth): string[] {
   return [n.name, n.arch ?? '-', n.version ?? '-', n.felix, n.pod, problems || '-'];
 }
 
-/** Upper-case headers, columns padded to the widest cell, three spaces apart (as kubectl prints). */
-export function formatTable(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('   ')
-      .trimEnd(),
-  );
-}
-
 export function healthTable(report: HealthReport): string[] {
-  const lines = formatTable([HEADERS, ...report.nodes.map(row)]);
+  const lines = table(HEADERS, report.nodes.map(row));
   const { cluster } = report;
   lines.push('');
   if (!cluster.queried) {
@@ -46,18 +35,4 @@ export function healthTable(report: HealthReport): string[] {
           .join(', ')}`,
   );
   return lines;
-}
-
-/**
- * 0: every node and the cluster healthy. 3: some nodes unhealthy or unreachable, the others fine.
- * 1: nothing healthy, or the cluster side failed on its own (kubectl unreachable, TigeraStatus degraded
- * while every node looks fine).
- */
-export function exitCodeFor(report: HealthReport): ExitCode {
-  const bad = report.nodes.filter((n) => !n.healthy).length;
-  if (report.nodes.length > 0 && bad === report.nodes.length) return EXIT.failed;
-  if (!report.cluster.queried) return EXIT.failed;
-  if (bad > 0) return EXIT.partial;
-  if (!report.cluster.advisory && report.cluster.checks.some((c) => !c.ok)) return EXIT.failed;
-  return EXIT.ok;
 }

@@ -2,7 +2,7 @@
 // from Calico's IP pool (the inventory's pod_cidr): a pod with another address is still on the CNI that was
 // there before (k3s's flannel gives 10.42.x.y from its own per-node /24s), and Calico policies do not apply to
 // it (review ansible-and-real-cluster.md 1.4).
-import { cidrContains, isIPv6Like, parseCidr, parseIPv4 } from '../net/ipv4.js';
+import { cidrContains, INVENTORY_SYNTAX, isIPv6Like, parseCidr, parseIp } from '../net/ip.js';
 import type { Check } from './health-types.js';
 
 interface PodDoc {
@@ -19,7 +19,7 @@ export interface OffPoolPod {
 
 /** Pods (not host-network, with an IPv4 address) whose address lies outside every pool. */
 export function podsOutsidePools(podsJson: string, pools: readonly string[]): OffPoolPod[] {
-  const cidrs = pools.flatMap((p) => parseCidr(p) ?? []);
+  const cidrs = pools.flatMap((p) => parseCidr(p, INVENTORY_SYNTAX) ?? []);
   const doc = JSON.parse(podsJson) as { items?: PodDoc[] };
   const out: OffPoolPod[] = [];
   for (const p of doc.items ?? []) {
@@ -29,7 +29,7 @@ export function podsOutsidePools(podsJson: string, pools: readonly string[]): Of
       (x): x is string => typeof x === 'string' && x !== '' && !isIPv6Like(x),
     );
     const ip = ips[0];
-    const n = ip === undefined ? undefined : parseIPv4(ip);
+    const n = ip === undefined ? undefined : parseIp(ip, INVENTORY_SYNTAX);
     if (ip === undefined || n === undefined) continue;
     if (cidrs.some((c) => cidrContains(c, n))) continue;
     out.push({

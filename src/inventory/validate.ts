@@ -5,7 +5,18 @@
 import { findRelease, CATALOG } from '../catalog/versions.js';
 import type { CheckContext, FieldResult } from '../schema/schema.js';
 import type { PathSegment } from '../yaml/source-map.js';
-import { cidrContains, cidrsOverlap, hostNetwork, isIPv6Like, parseCidr, parseIPv4, type Cidr } from '../net/ipv4.js';
+import {
+  cidrContains,
+  cidrsOverlap,
+  cidrText,
+  hasHostBits,
+  hostNetwork,
+  INVENTORY_SYNTAX,
+  isIPv6Like,
+  parseCidr,
+  parseIp,
+  type Cidr,
+} from '../net/ip.js';
 import type { ClusterSettings } from './schema.js';
 
 /** Bytes each encapsulation adds to a packet (calico-facts.md: MTU overhead). */
@@ -81,14 +92,14 @@ export function validateCluster(settings: FieldResult<ClusterSettings>, hosts: H
       ctx.problem(at(field), `IPv6 ${field} '${text}' is not supported by picocal yet`, 'use an IPv4 CIDR');
       return undefined;
     }
-    const c = parseCidr(text, true);
-    if (!c) {
-      const loose = parseCidr(text);
+    const c = parseCidr(text, INVENTORY_SYNTAX);
+    if (!c || hasHostBits(c)) {
       ctx.problem(
         at(field),
         `invalid CIDR '${text}'`,
-        loose ? `host bits are set: did you mean '${loose.text}'?` : 'write it as a.b.c.d/n, e.g. 10.42.0.0/16',
+        c ? `host bits are set: did you mean '${cidrText(c)}'?` : 'write it as a.b.c.d/n, e.g. 10.42.0.0/16',
       );
+      return undefined;
     }
     return c;
   };
@@ -101,14 +112,14 @@ export function validateCluster(settings: FieldResult<ClusterSettings>, hosts: H
   if (pod && block && block.block_size < pod.prefix) {
     ctx.problem(
       at('block_size'),
-      `block size /${block.block_size} is larger than the pod CIDR ${pod.text}`,
+      `block size /${block.block_size} is larger than the pod CIDR ${cidrText(pod)}`,
       `use a block size between ${pod.prefix} and 32 (26 is Calico's default)`,
     );
   }
   if (pod && svc && cidrsOverlap(pod, svc)) {
     ctx.problem(
       at('service_cidr'),
-      `service CIDR ${svc.text} overlaps the pod CIDR ${pod.text}`,
+      `service CIDR ${cidrText(svc)} overlaps the pod CIDR ${cidrText(pod)}`,
       'pick disjoint ranges, e.g. pod 10.42.0.0/16 and service 10.43.0.0/16 (k3s defaults)',
     );
   }
@@ -120,17 +131,17 @@ export function validateCluster(settings: FieldResult<ClusterSettings>, hosts: H
     if (nodeNet && cidrsOverlap(range, nodeNet)) {
       ctx.problem(
         at(name),
-        `${name} ${range.text} overlaps the node network ${nodeNet.text}`,
+        `${name} ${cidrText(range)} overlaps the node network ${cidrText(nodeNet)}`,
         'pod and service ranges must not contain your boards\' LAN; e.g. use 10.42.0.0/16 for pods',
       );
       continue;
     }
     for (const h of hosts) {
-      const ip = parseIPv4(h.address);
+      const ip = parseIp(h.address, INVENTORY_SYNTAX);
       if (ip !== undefined && cidrContains(range, ip)) {
         ctx.problem(
           at(name),
-          `${name} ${range.text} overlaps the node network: it contains ${h.name}'s address ${h.address} (${hostNetwork(ip).text})`,
+          `${name} ${cidrText(range)} overlaps the node network: it contains ${h.name}'s address ${h.address} (${hostNetwork(ip).text})`,
           'pod and service ranges must not contain your boards\' LAN; e.g. use 10.42.0.0/16 for pods',
         );
         break;
@@ -182,7 +193,7 @@ function checkAutodetection(
     );
   }
   auto.cidrs?.forEach((c, i) => {
-    if (!parseCidr(c)) ctx.problem(at('node_address_autodetection', 'cidrs', i), `invalid CIDR '${c}'`);
+    if (!parseCidr(c, INVENTORY_SYNTAX)) ctx.problem(at('node_address_autodetection', 'cidrs', i), `invalid CIDR '${c}'`);
   });
   if (auto.interface !== undefined) {
     try {
@@ -191,7 +202,7 @@ function checkAutodetection(
       ctx.problem(at('node_address_autodetection', 'interface'), `'${auto.interface}' is not a valid regular expression`);
     }
   }
-  if (auto.can_reach !== undefined && parseIPv4(auto.can_reach) === undefined) {
+  if (auto.can_reach !== undefined && parseIp(auto.can_reach, INVENTORY_SYNTAX) === undefined) {
     ctx.problem(at('node_address_autodetection', 'can_reach'), `'${auto.can_reach}' is not an IPv4 address`);
   }
 }
@@ -210,7 +221,7 @@ export function validateHosts(hosts: HostEntry[], controlPlaneCount: number, ctx
   const byName = new Map<string, HostEntry>();
   for (const h of hosts) {
     const addrPath = [...h.path, 'ansible_host'];
-    if (parseIPv4(h.address) === undefined) {
+    if (parseIp(h.address, INVENTORY_SYNTAX) === undefined) {
       ctx.problem(addrPath, `invalid IPv4 address '${h.address}'`, 'give the board\'s LAN address, e.g. 192.168.1.101');
     } else {
       const other = byAddress.get(h.address);

@@ -1,7 +1,8 @@
 // The virtual PicoCluster's state file (`<lab dir>/lab.json`): written by `picocal lab up`, read by
 // `lab status/down/fault`, by the Kubernetes API stand-in and the operator stand-in. LAB ONLY: nothing
 // here is used against a real cluster.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { join } from 'node:path';
 
 export type LabNodeRole = 'control-plane' | 'worker';
@@ -86,8 +87,7 @@ export function readLabState(dir: string): LabState | undefined {
 export function writeLabState(state: LabState): void {
   mkdirSync(state.dir, { recursive: true });
   const p = labStatePath(state.dir);
-  writeFileSync(`${p}.tmp`, JSON.stringify(state, null, 2) + '\n');
-  renameSync(`${p}.tmp`, p);
+  writeFileAtomic(p, JSON.stringify(state, null, 2) + '\n');
 }
 
 export function readNodeFaults(state: Pick<LabState, 'faultsDir'>, node: string): NodeFaults {
@@ -103,6 +103,5 @@ export function readNodeFaults(state: Pick<LabState, 'faultsDir'>, node: string)
 export function writeNodeFaults(state: Pick<LabState, 'faultsDir'>, node: string, faults: NodeFaults): void {
   mkdirSync(state.faultsDir, { recursive: true });
   const p = join(state.faultsDir, `${node}.json`);
-  writeFileSync(`${p}.tmp`, JSON.stringify(faults, null, 2) + '\n');
-  renameSync(`${p}.tmp`, p);
+  writeFileAtomic(p, JSON.stringify(faults, null, 2) + '\n');
 }

@@ -1,6 +1,6 @@
 import { calicoctlArches, type CalicoctlSet } from '../artifacts/calicoctl.js';
 import { requireRelease, type CalicoRelease } from '../catalog/versions.js';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
 import type { Phase } from './phase.js';
 

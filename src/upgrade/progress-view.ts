@@ -1,7 +1,7 @@
 // One row per node while the gate runs: waiting, upgrading, healthy (new version), failed. On a terminal
 // listr2 draws the rows (as the Ansible progress does); otherwise one plain line per change, on stderr.
 import { boardRows, useInteractiveView } from '../ansible/progress-view.js';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import type { NodeGate } from './gate-state.js';
 
 export interface GateView {

@@ -1,7 +1,7 @@
 // The upgrade's record, written to report.json in the run folder and printed at the end: the outcome,
 // per node the old and new version and the time it took to become healthy, the most nodes seen unready
 // at once, and, when it failed, which node, why, and how the rollback went.
-import { formatTable } from '../health/health-table.js';
+import { table } from '../core/table.js';
 import type { NodeGate } from './gate-state.js';
 
 export type UpgradeResult =
@@ -80,9 +80,9 @@ export function reportLines(r: UpgradeReport): string[] {
     r.kind === 'rollback' ? rollbackHeads(r) : upgradeHeads(r, skipped);
   const lines = [head[r.result], ''];
   lines.push(
-    ...formatTable([
+    ...table(
       ['NODE', 'BATCH', 'STATUS', 'OLD', 'NEW', 'TO HEALTHY', 'NOW', 'DETAIL'],
-      ...r.nodes.map((n) => [
+      r.nodes.map((n) => [
         n.name,
         n.batch === undefined ? '-' : String(n.batch),
         n.status,
@@ -92,7 +92,7 @@ export function reportLines(r: UpgradeReport): string[] {
         n.finalVersion ?? '-',
         short(n.detail ?? ''),
       ]),
-    ]),
+    ),
   );
   lines.push('');
   lines.push(`most nodes unready at once: ${r.maxUnreadySeen} (maxUnavailable ${r.maxUnavailable})`);

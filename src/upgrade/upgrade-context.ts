@@ -2,7 +2,7 @@
 // facts found on the way (versions, manifests, snapshot, gate result), never written back to the inventory.
 import type { CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import type { Inventory } from '../inventory/types.js';
 import type { RunFolder } from '../runs/run-folder.js';
 import type { SshPool } from '../ssh/ssh-pool.js';

@@ -3,7 +3,7 @@
 // phases limited to one board, which must not touch any other board. The cluster lock is the upgrade's,
 // held for the whole run and released however it ends.
 import { join, resolve } from 'node:path';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';

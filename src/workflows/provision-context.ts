@@ -4,7 +4,7 @@ import type { ProgressTracker } from '../ansible/node-progress.js';
 import type { ArtifactSet } from '../artifacts/artifacts.js';
 import type { CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { RunFolder } from '../runs/run-folder.js';

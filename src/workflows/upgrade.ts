@@ -3,7 +3,7 @@
 // --dry-run prints the plan. The lock is released and the report written whatever happens.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import { requireRelease } from '../catalog/versions.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Output } from '../../src/cli/output.js';
+import { Output } from '../../src/core/output.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { INFRASTRUCTURE_DIR } from '../../src/paths.js';
 import type { Inventory } from '../../src/inventory/types.js';

@@ -4,7 +4,7 @@ import { healthTable } from '../../health/health-table.js';
 import { UsageError } from '../../errors.js';
 import { closest } from '../../schema/did-you-mean.js';
 import { provision, type ProvisionOutcome } from '../../workflows/bootstrap.js';
-import { formatTable } from '../../health/health-table.js';
+import { table } from '../../core/table.js';
 import { dryRunExitCode } from '../../phases/dry-checks.js';
 import type { PlanEntry } from '../../phases/phase.js';
 import { flag, stringOption, type Command, type CommandContext, type OptionSpec } from '../command.js';
@@ -83,9 +83,9 @@ async function runProvision(
   const { report, health } = outcome;
   ctx.out.json({ ...report, health });
   ctx.out.print(
-    formatTable([
+    table(
       ['NODE', 'STATUS', 'OK', 'CHANGED', 'FAILED', 'UNREACHABLE', 'DETAIL'],
-      ...report.nodes.map((n) => [
+      report.nodes.map((n) => [
         n.name,
         n.status,
         String(n.stats.ok),
@@ -94,7 +94,7 @@ async function runProvision(
         String(n.stats.unreachable),
         n.failedTask ? `${n.failedTask}: ${n.message ?? ''}` : (n.message ?? ''),
       ]),
-    ]).join('\n'),
+    ).join('\n'),
   );
   if (health) {
     ctx.out.print('');
@@ -151,10 +151,10 @@ export function printDryRun(ctx: CommandContext, what: string, plan: readonly Pl
   ctx.out.json({ dryRun: true, exitCode, plan });
   ctx.out.print(`Plan (${what}, nothing changed):`);
   ctx.out.print(
-    formatTable([
+    table(
       ['TARGET', 'CHECK', 'ACTION'],
-      ...plan.map((p) => [p.target, p.verdict ?? '-', p.action]),
-    ]).join('\n'),
+      plan.map((p) => [p.target, p.verdict ?? '-', p.action]),
+    ).join('\n'),
   );
   const refused = plan.filter((p) => p.verdict === 'WOULD BE REFUSED' || p.verdict === 'WOULD FAIL');
   if (refused.length)

@@ -9,8 +9,8 @@ import {
   pipelineFile,
   type CiSystem,
   type PicocalSource,
-} from '../../ops/ci/pipeline.js';
-import { writeNewFiles } from '../../ops/write-new-files.js';
+} from '../../generate/ci-pipeline.js';
+import { writeNewFiles } from '../../generate/write-new-files.js';
 import { flag, stringOption, type Command } from '../command.js';
 
 export const ciInit: Command = {

@@ -10,8 +10,8 @@ import {
   knownHostsChecks,
   machineChecks,
   type DoctorCheck,
-} from '../../ops/doctor/doctor.js';
-import { table } from '../../ops/table.js';
+} from '../../observe/doctor/doctor.js';
+import { table } from '../../core/table.js';
 import type { Command } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { ARTIFACTS_OPTION, namedSource } from '../release-source-option.js';

@@ -3,9 +3,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
-import { checkFluxOptions, fluxObjects, kustomizationYaml, yamlDocuments } from '../../ops/gitops/flux.js';
-import { scanPolicyFolder } from '../../ops/gitops/policy-files.js';
-import { writeNewFiles } from '../../ops/write-new-files.js';
+import { checkFluxOptions, fluxObjects, kustomizationYaml, yamlDocuments } from '../../generate/flux.js';
+import { scanPolicyFolder } from '../../policy/load/policy-files.js';
+import { writeNewFiles } from '../../generate/write-new-files.js';
 import { flag, stringOption, type Command } from '../command.js';
 
 const HEADER =

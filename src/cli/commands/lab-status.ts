@@ -1,6 +1,6 @@
 // `picocal lab status`: the lab's files and each node's live state (LAB ONLY).
 import { labStatus, type LabStatus } from '../../lab/lab-status.js';
-import type { Output } from '../output.js';
+import type { Output } from '../../core/output.js';
 import type { Command } from '../command.js';
 import { LAB_NAME_OPTION, whichLab } from './lab-which.js';
 

@@ -1,8 +1,8 @@
 // `picocal monitoring rules`: write the Prometheus alert rules on Calico's real metrics, the metrics
 // Services and ServiceMonitor, and the rules as a PrometheusRule, for a user to apply or commit.
 import { EXIT, UsageError } from '../../errors.js';
-import { monitoringFiles } from '../../ops/monitoring/manifests.js';
-import { writeNewFiles } from '../../ops/write-new-files.js';
+import { monitoringFiles } from '../../generate/monitoring.js';
+import { writeNewFiles } from '../../generate/write-new-files.js';
 import { flag, stringOption, type Command } from '../command.js';
 
 export const monitoringRules: Command = {

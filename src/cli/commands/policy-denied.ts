@@ -1,14 +1,12 @@
 // `picocal policy denied`: the packets Calico's Log rules wrote to each node's kernel log, with pod names
 // on the addresses. --follow polls every node every 2 s until Ctrl-C.
-import { describeNewHostKey } from '../../ssh/host-verifier.js';
-import { EXIT, InterruptedError, UsageError } from '../../errors.js';
-import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../ops/denied/collect.js';
-import type { MappedEntry } from '../../ops/denied/map-pods.js';
-import { deniedJson, deniedText, unreadLines } from '../../ops/denied/render.js';
-import { parseSince } from '../../ops/denied/since.js';
+import { EXIT, InterruptedError } from '../../errors.js';
+import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../observe/denied/collect.js';
+import type { MappedEntry } from '../../observe/denied/map-pods.js';
+import { deniedJson, deniedText, unreadLines } from '../../observe/denied/render.js';
+import { parseSince } from '../../observe/denied/since.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
-import { requireInventory } from '../inventory-option.js';
-import { selectedNodes, timeoutSeconds } from '../node-options.js';
+import { boardRead, refuseArguments } from '../node-options.js';
 
 const POLL_MS = 2000;
 /** Each poll re-reads this far back: wider than the poll interval, so a slow node misses nothing. */
@@ -81,20 +79,10 @@ export const policyDenied: Command = {
     'picocal policy denied -i inventory/picocluster.yaml --follow',
   ],
   async run(ctx) {
-    if (ctx.positionals.length > 0) {
-      throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'name nodes with --node NAME');
-    }
+    refuseArguments(ctx);
     const sinceSeconds = parseSince(stringOption(ctx, 'since') ?? '10m');
-    const timeoutS = timeoutSeconds(stringOption(ctx, 'timeout'));
-    const inv = await requireInventory(ctx);
-    const nodes = selectedNodes(ctx, inv);
-    const collector = new DeniedCollector(inv, {
-      ...(nodes ? { nodes } : {}),
-      timeoutMs: timeoutS * 1000,
-      acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
-      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
-      signal: ctx.signal,
-    });
+    const { inv, read } = await boardRead(ctx);
+    const collector = new DeniedCollector(inv, read);
     const onAbort = () => collector.close();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {

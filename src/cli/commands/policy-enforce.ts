@@ -3,22 +3,10 @@
 // With --live the staged policies of the cluster itself are enforced, but only once the policy tests
 // pass against the cluster as it would be with them enforced.
 import { EXIT, UsageError } from '../../errors.js';
-import { resultsJson, resultsText, summaryLine } from '../../ops/policy-test/render.js';
-import { runExpectations } from '../../ops/policy-test/run.js';
-import { readTestFile } from '../../ops/policy-test/spec.js';
-import {
-  afterEnforce,
-  applyStep,
-  selectStaged,
-  fetchLive,
-  isStaged,
-  LIVE_OPTIONS,
-  liveTarget,
-  planEnforce,
-  stepText,
-} from '../../policy/live/index.js';
-import { buildPolicySet } from '../../policy/load/policy-set.js';
+import { applyLiveEnforce, checkLiveEnforce } from '../../policy/live/enforce-workflow.js';
+import { resultsJson, resultsText, summaryLine } from '../../policy/test/render.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
+import { LIVE_OPTIONS, liveTarget } from '../options/live.js';
 import { CONVERSION_OPTIONS, runConversion } from './policy-stage.js';
 
 async function runLiveEnforce(ctx: CommandContext): Promise<number> {
@@ -31,29 +19,15 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
       'enforcing on a live cluster is gated on a passing `picocal policy test` run: name the test file',
     );
   const dryRun = flag(ctx, 'dry-run');
-  const spec = readTestFile(testsFile, ctx.cwd);
-  if (spec.cluster.length || spec.policies.length)
-    ctx.out.detail(`note: ${testsFile} names cluster/policies files: --live uses the cluster instead`);
-
   const target = liveTarget(ctx);
-  const snapshot = await fetchLive(target);
-  for (const w of snapshot.warnings) ctx.out.warn(w);
   // Positionals name staged policies (`name` or `namespace/name`); -n narrows to namespaces.
-  const choice = selectStaged(
-    snapshot.objects.filter(isStaged),
-    listOption(ctx, 'namespace'),
-    ctx.positionals,
+  const namespaces = listOption(ctx, 'namespace');
+  const check = await checkLiveEnforce(
+    { target, testsFile, cwd: ctx.cwd, namespaces, names: ctx.positionals },
+    { warn: (l) => ctx.out.warn(l), detail: (l) => ctx.out.detail(l) },
   );
-  for (const k of choice.kept) ctx.out.warn(`left staged: ${k}`);
-  const plan = planEnforce(choice.selected);
-  for (const s of plan.skipped) ctx.out.warn(`left staged: ${s}`);
-  // The tests run against the cluster as it would be: the chosen policies enforced, the others staged.
-  const set = buildPolicySet(afterEnforce(snapshot.objects, choice.selected));
-  for (const n of set.notes) ctx.out.detail(`note: ${n}`);
-
-  const results = runExpectations(set, spec.expectations);
-  const failing = results.filter((r) => !r.passed).map((r) => r.expectation.name);
-  const base = { live: true, dryRun, leftStaged: choice.kept, tests: resultsJson(testsFile, results) };
+  const { plan, results, failing } = check;
+  const base = { live: true, dryRun, leftStaged: check.leftStaged, tests: resultsJson(testsFile, results) };
   if (failing.length) {
     ctx.out.json({
       ...base,
@@ -72,18 +46,15 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
   if (!plan.steps.length) {
     ctx.out.json({ ...base, enforced: false, steps: [] });
     ctx.out.info(
-      choice.kept.length || ctx.positionals.length || listOption(ctx, 'namespace').length
+      check.leftStaged.length || ctx.positionals.length || namespaces.length
         ? 'nothing to enforce: no staged policy matches (see the ones left staged above)'
         : 'nothing to enforce: the cluster has no staged policies',
     );
     return EXIT.ok;
   }
-  const done: string[] = [];
-  for (const step of plan.steps) {
-    await applyStep(target, step, dryRun);
-    done.push(stepText(step));
-    ctx.out.print(`${dryRun ? 'would ' : ''}${stepText(step)}`);
-  }
+  const done = await applyLiveEnforce(target, plan, dryRun, (step) =>
+    ctx.out.print(`${dryRun ? 'would ' : ''}${step}`),
+  );
   ctx.out.json({ ...base, enforced: !dryRun, steps: done });
   if (ctx.global.output === 'text')
     ctx.out.info(

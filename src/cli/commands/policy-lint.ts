@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { latestRelease } from '../../catalog/versions.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import {
   calicoSchemasForLint,
   countFindings,
@@ -16,7 +16,7 @@ import {
   uncheckedNotice,
 } from '../../policy/lint/index.js';
 import { compareFindings } from '../../policy/lint/finding.js';
-import { kustomizationFindings } from '../../ops/gitops/kustomization-check.js';
+import { kustomizationFindings } from '../../policy/lint/kustomization-check.js';
 import { stringOption, type Command } from '../command.js';
 import { namedSource } from '../release-source-option.js';
 

@@ -1,7 +1,7 @@
 // `picocal policy list FILE|DIR...`: Kubernetes and Calico policies side by side, in evaluation order.
 import { EXIT, UsageError } from '../../errors.js';
-import { listPolicies, policyRowsJson, readListedObjects } from '../../ops/policy-list/list.js';
-import { table } from '../../ops/table.js';
+import { listPolicies, policyRowsJson, readListedObjects } from '../../policy/list/list.js';
+import { table } from '../../core/table.js';
 import { stringOption, type Command } from '../command.js';
 
 export const policyList: Command = {

@@ -1,8 +1,8 @@
 // `picocal policy log-rules FILE|DIR...`: put Calico Log rules in front of the denies so denied packets
 // reach the kernel log (prefix calico-packet), or take exactly those rules out again with --remove.
 import { EXIT, UsageError } from '../../errors.js';
-import { updateLogRules } from '../../ops/denied/log-rules-files.js';
-import { table } from '../../ops/table.js';
+import { updateLogRules } from '../../policy/log-rules/log-rules-files.js';
+import { table } from '../../core/table.js';
 import { flag, type Command } from '../command.js';
 
 export const policyLogRules: Command = {

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import {
   defaultScaffoldOptions,
   PATTERNS,

@@ -4,12 +4,12 @@
 import { resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { loadPolicySet } from '../../policy/load/policy-set.js';
-import { writeFileAtomic } from '../../policy/convert/atomic-write.js';
-import { junitXml } from '../../ops/policy-test/junit.js';
-import { resultsJson, resultsText, summaryLine } from '../../ops/policy-test/render.js';
-import { runExpectations } from '../../ops/policy-test/run.js';
-import { readTestFile } from '../../ops/policy-test/spec.js';
-import { LIVE_OPTIONS } from '../../policy/live/index.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { junitXml } from '../../policy/test/junit.js';
+import { resultsJson, resultsText, summaryLine } from '../../policy/test/render.js';
+import { runExpectations } from '../../policy/test/run.js';
+import { readTestFile } from '../../policy/test/spec.js';
+import { LIVE_OPTIONS } from '../options/live.js';
 import { POLICY_INPUT_OPTIONS } from '../policy-input-options.js';
 import { livePolicySet, wantsLive } from '../policy-source.js';
 import { flag, listOption, stringOption, type Command } from '../command.js';

@@ -1,8 +1,8 @@
 // `picocal runs list` and `picocal runs show RUN`: the history of bootstrap, reprovision and upgrade
 // runs kept under .picocal/runs/ of the folder picocal runs in.
 import { EXIT, UsageError } from '../../errors.js';
-import { findRun, listRuns } from '../../ops/runs/history.js';
-import { runJson, runsTable, runText } from '../../ops/runs/render.js';
+import { findRun, listRuns } from '../../observe/runs/history.js';
+import { runJson, runsTable, runText } from '../../observe/runs/render.js';
 import type { Command } from '../command.js';
 
 export const runsList: Command = {

@@ -1,11 +1,10 @@
 // `picocal status`: one scrape of every node's Felix metrics over SSH, shown as one row per node.
-import { describeNewHostKey } from '../../ssh/host-verifier.js';
-import { InterruptedError, UsageError } from '../../errors.js';
-import { scrapeNodes } from '../../ops/status/scrape-nodes.js';
-import { statusExitCode, statusTable } from '../../ops/status/status-table.js';
-import { flag, stringOption, type Command } from '../command.js';
-import { requireInventory } from '../inventory-option.js';
-import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';
+import { InterruptedError } from '../../errors.js';
+import { scrapeNodes } from '../../observe/status/scrape-nodes.js';
+import { statusTable } from '../../observe/status/status-table.js';
+import { statusExitCode } from '../exit-codes.js';
+import type { Command } from '../command.js';
+import { boardRead, DEFAULT_TIMEOUT_S, refuseArguments } from '../node-options.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -32,19 +31,9 @@ export const statusCommand: Command = {
     'picocal status -i inventory/picocluster.yaml --node pc-node3 --output json',
   ],
   async run(ctx) {
-    if (ctx.positionals.length > 0) {
-      throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'name nodes with --node NAME');
-    }
-    const timeoutS = timeoutSeconds(stringOption(ctx, 'timeout'));
-    const inv = await requireInventory(ctx);
-    const nodes = selectedNodes(ctx, inv);
-    const report = await scrapeNodes(inv, {
-      ...(nodes ? { nodes } : {}),
-      timeoutMs: timeoutS * 1000,
-      acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
-      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
-      signal: ctx.signal,
-    });
+    refuseArguments(ctx);
+    const { inv, read } = await boardRead(ctx);
+    const report = await scrapeNodes(inv, read);
     if (ctx.signal.aborted)
       throw new InterruptedError('status interrupted', { hint: 'rerun picocal status' });
     ctx.out.json(report);

@@ -1,14 +1,13 @@
 // `picocal verify`: SSH to every node, check Felix, the tunnel link, BGP and node prep there, ask the
 // control plane about the calico-node pods and TigeraStatus, and print one row per node.
-import { InterruptedError, UsageError } from '../../errors.js';
-import { exitCodeFor, healthTable } from '../../health/health-table.js';
+import { InterruptedError } from '../../errors.js';
+import { healthTable } from '../../health/health-table.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { verifyCluster } from '../../health/verify-cluster.js';
-import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import type { Inventory } from '../../inventory/types.js';
 import { checkVersionStep } from '../../upgrade/version-step.js';
-import { flag, stringOption, type Command } from '../command.js';
-import { requireInventory } from '../inventory-option.js';
-import { DEFAULT_TIMEOUT_S, selectedNodes, timeoutSeconds } from '../node-options.js';
+import type { Command } from '../command.js';
+import { boardRead, DEFAULT_TIMEOUT_S, refuseArguments } from '../node-options.js';
 
 /** What to do when the cluster runs another version than the inventory names: never a refused command. */
 export function driftAdvice(running: string, inv: Inventory): string {
@@ -52,19 +51,11 @@ export const verifyCommand: Command = {
     'picocal verify -i inventory/picocluster.yaml --accept-new-host-keys',
   ],
   async run(ctx) {
-    if (ctx.positionals.length > 0) {
-      throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, 'name nodes with --node NAME');
-    }
-    const timeoutS = timeoutSeconds(stringOption(ctx, 'timeout'));
-    const inv = await requireInventory(ctx);
-    const wanted = selectedNodes(ctx, inv) ?? [];
+    refuseArguments(ctx);
+    const { inv, read } = await boardRead(ctx);
     const report = await verifyCluster(inv, {
-      ...(wanted.length > 0 ? { nodes: wanted } : {}),
-      timeoutMs: timeoutS * 1000,
-      acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
+      ...read,
       versionDrift: true,
-      signal: ctx.signal,
-      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
       onNode: (n) => ctx.out.detail(`${n.name}: ${n.healthy ? 'healthy' : n.problems.join('; ')}`),
     });
     // Ctrl-C closed every connection: what came back is not a health verdict.

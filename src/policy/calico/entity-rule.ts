@@ -5,7 +5,7 @@
 import type { PathSegment } from '../../yaml/source-map.js';
 import type { Cluster, Labels, NetworkSetInfo, Pod } from '../model/cluster.js';
 import type { Flow, Peer } from '../model/flow.js';
-import { cidrContains, parseCidr, type Cidr, type IpAddress } from '../net/ip.js';
+import { cidrContains, parseCidr, type Cidr, type IpAddress, POLICY_SYNTAX } from '../../net/ip.js';
 import { memoIpTest, memoPerPod } from '../evaluate/memo.js';
 import { namespaceInfo } from '../load/cluster.js';
 import { isRecord, type Problems } from '../load/problems.js';
@@ -35,7 +35,7 @@ function compileNets(
     return undefined;
   }
   return value.flatMap((n: unknown, i) => {
-    const c = typeof n === 'string' ? parseCidr(n) : undefined;
+    const c = typeof n === 'string' ? parseCidr(n, POLICY_SYNTAX) : undefined;
     if (!c) problems.add(obj, [...path, i], `'${String(n)}' is not a CIDR`, 'write e.g. 203.0.113.0/24');
     return c ? [c] : [];
   });

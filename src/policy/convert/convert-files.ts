@@ -5,13 +5,12 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { dump } from 'js-yaml';
 import { expandPaths, readSources, type SourceFile } from '../lint/sources.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { convertObject, type Direction } from './convert-object.js';
 import type { KindRef } from './kinds.js';
 import { pairFor } from './kinds.js';
-import { leadingComments, splitChunks } from './yaml-chunks.js';
+import { rewriteYamlDocuments } from './yaml-chunks.js';
 
 type Json = Record<string, unknown>;
 
@@ -59,38 +58,6 @@ function identity(v: Json, side: 'enforced' | 'staged'): string | undefined {
   const { name, namespace } = meta(v);
   const global = pair.enforced.kind === 'GlobalNetworkPolicy';
   return `${pair.enforced.apiVersion}|${pair.enforced.kind}|${global ? '' : (namespace ?? 'default')}|${name}`;
-}
-
-const DUMP_OPTIONS = { lineWidth: 120, noRefs: true } as const;
-
-function render(source: SourceFile, docs: DocState[]): string {
-  const chunks = splitChunks(source.text);
-  const docChunks = chunks.filter((c) => c.isDocument);
-  if (docChunks.length !== docs.length) {
-    // Document markers we cannot line up (e.g. `...` ends): write every document afresh.
-    return docs
-      .filter((d) => !d.removed)
-      .map((d) => dump(d.value, DUMP_OPTIONS))
-      .join('---\n');
-  }
-  let i = 0;
-  let out = '';
-  for (const chunk of chunks) {
-    if (!chunk.isDocument) {
-      out += chunk.text;
-      continue;
-    }
-    const doc = docs[i++];
-    if (!doc || doc.removed) continue;
-    if (!doc.changed) {
-      out += chunk.text;
-      continue;
-    }
-    const { marker, comments } = leadingComments(chunk);
-    out +=
-      (marker || (out === '' || out.endsWith('\n') ? '' : '\n')) + comments + dump(doc.value, DUMP_OPTIONS);
-  }
-  return out;
 }
 
 export interface ConvertOptions {
@@ -247,7 +214,7 @@ export function convertFiles(opts: ConvertOptions): ConversionResult {
     const target = targets
       ? (targets.get(source.path) ?? join(resolve(opts.cwd, opts.outDir ?? '.'), basename(source.path)))
       : source.path;
-    const text = changed ? render(source, docs) : source.text;
+    const text = changed ? rewriteYamlDocuments(source.text, docs) : source.text;
     outputs.push({ file: source.file, text });
     if (opts.write === false || (!changed && !targets)) return;
     plan.push({ target, text });

@@ -6,7 +6,7 @@
 import { UsageError } from '../../errors.js';
 import type { Cluster, Pod } from '../model/cluster.js';
 import type { Peer } from '../model/flow.js';
-import { parseIp } from '../net/ip.js';
+import { parseIp, POLICY_SYNTAX } from '../../net/ip.js';
 import { looksLikeSelector, parseLabelSelectorString } from '../kubernetes/selector-string.js';
 import { resolvePeer } from './query.js';
 
@@ -36,7 +36,8 @@ export function findPeer(
   role: 'SRC' | 'DST',
   asSelector = false,
 ): FoundPeer {
-  if (!asSelector && parseIp(text)) return { peer: resolvePeer(text, defaultNamespace, cluster, role) };
+  if (!asSelector && parseIp(text, POLICY_SYNTAX))
+    return { peer: resolvePeer(text, defaultNamespace, cluster, role) };
   const slash = asSelector ? -1 : text.indexOf('/');
   const selectorText = slash >= 0 && looksLikeSelector(text.slice(slash + 1)) ? text.slice(slash + 1) : text;
   const namespace = slash >= 0 ? text.slice(0, slash) : defaultNamespace;

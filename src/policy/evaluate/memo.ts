@@ -2,7 +2,7 @@
 // matrix of N×N pairs evaluates each selector at most N times.
 import type { Pod } from '../model/cluster.js';
 import type { Peer } from '../model/flow.js';
-import type { IpAddress } from '../net/ip.js';
+import type { IpAddress } from '../../net/ip.js';
 
 export function memoPerPod(podCount: number, fn: (pod: Pod) => boolean): (pod: Pod) => boolean {
   const cache = new Int8Array(podCount);

@@ -2,7 +2,7 @@
 import { InputError } from '../../errors.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Peer } from '../model/flow.js';
-import { parseIp } from '../net/ip.js';
+import { parseIp, POLICY_SYNTAX } from '../../net/ip.js';
 import { protocolNumber } from '../net/protocol.js';
 
 export function resolvePeer(
@@ -11,7 +11,7 @@ export function resolvePeer(
   cluster: Cluster,
   role: 'SRC' | 'DST',
 ): Peer {
-  const ip = parseIp(text);
+  const ip = parseIp(text, POLICY_SYNTAX);
   if (ip) {
     const pod = cluster.pods.find((p) => p.ip && p.ip.version === ip.version && p.ip.value === ip.value);
     return pod ? { kind: 'pod', pod } : { kind: 'ip', ip };

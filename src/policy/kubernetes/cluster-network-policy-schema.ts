@@ -4,7 +4,7 @@
 // peers and CIDRs, ports 1..65535 with start < end, no named port towards networks, domainNames only
 // in Accept rules). One list of issues, read by the loader (exit 2) and by `policy lint` (errors).
 import type { PathSegment } from '../../yaml/source-map.js';
-import { parseCidr } from '../net/ip.js';
+import { parseCidr, POLICY_SYNTAX } from '../../net/ip.js';
 
 export interface CnpIssue {
   path: PathSegment[];
@@ -181,7 +181,7 @@ function checkRule(rule: unknown, dir: 'ingress' | 'egress', path: PathSegment[]
           out.push({ path: [...p, field], message: `networks needs 1 to ${CNP_MAX_RULES} CIDRs` });
         else
           v.forEach((c: unknown, j) => {
-            if (typeof c !== 'string' || !parseCidr(c))
+            if (typeof c !== 'string' || !parseCidr(c, POLICY_SYNTAX))
               out.push({ path: [...p, field, j], message: `Invalid CIDR format provided: '${String(c)}'` });
           });
       } else if (field === 'domainNames') {

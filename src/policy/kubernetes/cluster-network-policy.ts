@@ -10,7 +10,7 @@ import type { PathSegment } from '../../yaml/source-map.js';
 import type { Cluster, Pod } from '../model/cluster.js';
 import type { Flow, Peer } from '../model/flow.js';
 import type { CompiledPolicy, CompiledRule, Direction, RuleAction } from '../model/policy.js';
-import { cidrContains, parseCidr, type Cidr } from '../net/ip.js';
+import { cidrContains, parseCidr, type Cidr, POLICY_SYNTAX } from '../../net/ip.js';
 import { PROTOCOL, protocolNumber } from '../net/protocol.js';
 import { memoIpTest, memoPerPod } from '../evaluate/memo.js';
 import { isRecord, nameOf, type Problems } from '../load/problems.js';
@@ -63,7 +63,7 @@ function compilePeer(
   if (field === 'networks') {
     // Networks match any address, pod addresses included (the API says so for 0.0.0.0/0).
     const cidrs = (Array.isArray(value[field]) ? value[field] : [])
-      .map((c: unknown) => (typeof c === 'string' ? parseCidr(c) : undefined))
+      .map((c: unknown) => (typeof c === 'string' ? parseCidr(c, POLICY_SYNTAX) : undefined))
       .filter((c): c is Cidr => !!c);
     return memoIpTest(cluster.pods.length, (ip) => !!ip && cidrs.some((c) => cidrContains(c, ip)));
   }

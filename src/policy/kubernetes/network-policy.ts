@@ -5,7 +5,7 @@ import type { PathSegment } from '../../yaml/source-map.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Flow, Peer } from '../model/flow.js';
 import type { CompiledPolicy, CompiledRule, Direction } from '../model/policy.js';
-import { cidrContains, parseCidr, type Cidr } from '../net/ip.js';
+import { cidrContains, parseCidr, type Cidr, POLICY_SYNTAX } from '../../net/ip.js';
 import { hasPorts, protocolNumber } from '../net/protocol.js';
 import { memoIpTest, memoPerPod } from '../evaluate/memo.js';
 import { isRecord, metadataOf, nameOf, type Problems } from '../load/problems.js';
@@ -37,12 +37,12 @@ function compilePeer(
       problems.add(obj, [...path, 'ipBlock'], 'ipBlock needs a cidr');
       return () => false;
     }
-    const cidr = parseCidr(ipBlock['cidr']);
+    const cidr = parseCidr(ipBlock['cidr'], POLICY_SYNTAX);
     if (!cidr) problems.add(obj, [...path, 'ipBlock', 'cidr'], `'${ipBlock['cidr']}' is not a CIDR`);
     const except: Cidr[] = [];
     if (Array.isArray(ipBlock['except']))
       ipBlock['except'].forEach((e: unknown, i) => {
-        const c = typeof e === 'string' ? parseCidr(e) : undefined;
+        const c = typeof e === 'string' ? parseCidr(e, POLICY_SYNTAX) : undefined;
         if (!c) problems.add(obj, [...path, 'ipBlock', 'except', i], `'${String(e)}' is not a CIDR`);
         else except.push(c);
       });

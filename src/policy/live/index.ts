@@ -2,5 +2,4 @@
 export { KubectlError, kubectl, type KubectlTarget } from './kubectl.js';
 export { fetchLive, LIVE_RESOURCES, type LiveSnapshot } from './fetch.js';
 export { applyStep, isStaged, planEnforce, stepText, type EnforcePlan, type EnforceStep } from './enforce.js';
-export { LIVE_OPTIONS, liveTarget } from './options.js';
 export { afterEnforce, MANAGED_BY, selectStaged, type EnforceSelection } from './enforce-selection.js';

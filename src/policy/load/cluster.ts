@@ -8,7 +8,7 @@ import type {
   Pod,
   ServiceAccountInfo,
 } from '../model/cluster.js';
-import { parseCidr, parseIp, type Cidr } from '../net/ip.js';
+import { parseCidr, parseIp, type Cidr, POLICY_SYNTAX } from '../../net/ip.js';
 import { protocolNumber } from '../net/protocol.js';
 import { isRecord, metadataOf, nameOf, readLabels, type Problems } from './problems.js';
 import type { LoadedObject } from './read-objects.js';
@@ -53,7 +53,7 @@ function podPorts(obj: LoadedObject, spec: Record<string, unknown>, problems: Pr
 function podIp(obj: LoadedObject, status: Record<string, unknown>, problems: Problems) {
   const text = typeof status['podIP'] === 'string' ? status['podIP'] : undefined;
   if (text === undefined) return undefined;
-  const ip = parseIp(text);
+  const ip = parseIp(text, POLICY_SYNTAX);
   if (!ip) problems.add(obj, ['status', 'podIP'], `'${text}' is not an IP address`);
   return ip;
 }
@@ -65,7 +65,7 @@ function nets(obj: LoadedObject, value: unknown, problems: Problems): Cidr[] {
     return [];
   }
   return value.flatMap((n: unknown, i) => {
-    const c = typeof n === 'string' ? parseCidr(n) : undefined;
+    const c = typeof n === 'string' ? parseCidr(n, POLICY_SYNTAX) : undefined;
     if (!c) problems.add(obj, ['spec', 'nets', i], `'${String(n)}' is not a CIDR`, 'write e.g. 10.0.0.0/8');
     return c ? [c] : [];
   });

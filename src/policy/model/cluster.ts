@@ -1,7 +1,7 @@
 // The cluster a verdict is computed against: namespaces, pods (Calico workload endpoints), service
 // accounts and network sets, each remembering the file and line it came from.
 import type { SourceLocation } from '../../errors.js';
-import type { Cidr, IpAddress } from '../net/ip.js';
+import type { Cidr, IpAddress } from '../../net/ip.js';
 
 export type Labels = Readonly<Record<string, string>>;
 

@@ -1,5 +1,5 @@
 // One connection attempt: who opens it, to whom, with which protocol and destination port.
-import type { IpAddress } from '../net/ip.js';
+import type { IpAddress } from '../../net/ip.js';
 import type { Pod } from './cluster.js';
 
 /** A pod of the cluster, or an address outside it (no Calico endpoint, so no policy applies there). */

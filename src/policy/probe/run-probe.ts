@@ -7,7 +7,7 @@ import { peerName, type Peer } from '../model/flow.js';
 import type { ProtocolQuery } from '../evaluate/query.js';
 import { interpretProbe, type ProbeOutcome } from './interpret.js';
 import { defaultProbeArgv, execArgs, templateProbeArgv, type ExecTarget } from './probe-argv.js';
-import type { ProbeSettings } from './options.js';
+import type { ProbeSettings } from './settings.js';
 
 export interface ProbePlan {
   target: ExecTarget;

@@ -1,6 +1,6 @@
 // The guide's policy patterns, done right (see ../shared/seed/ERRATA.md): each returns the objects to
 // write. Values go out through js-yaml (scaffold/index.ts), never through string building.
-import { parseCidr } from '../lint/cidr.js';
+import { parseCidr } from '../../net/ip.js';
 import { InputError } from '../../errors.js';
 import { calicoDnsEgressRules, kubernetesDnsEgressRule } from './dns.js';
 

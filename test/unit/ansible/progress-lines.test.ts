@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ProgressTracker } from '../../../src/ansible/node-progress.js';
 import { startProgressView } from '../../../src/ansible/progress-view.js';
 import { runPlaybook } from '../../../src/ansible/run-playbook.js';
-import { Output } from '../../../src/cli/output.js';
+import { Output } from '../../../src/core/output.js';
 import { createRunFolder } from '../../../src/runs/run-folder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'picocal-progress-'));

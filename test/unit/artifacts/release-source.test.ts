@@ -20,7 +20,7 @@ import { calicoctlPath } from '../../../src/artifacts/calicoctl.js';
 import { cacheSource, folderSource } from '../../../src/artifacts/release-source.js';
 import { requireRelease, type CalicoRelease } from '../../../src/catalog/versions.js';
 import type { CommandContext } from '../../../src/cli/command.js';
-import { Output } from '../../../src/cli/output.js';
+import { Output } from '../../../src/core/output.js';
 import { namedSource, releaseSourceFor } from '../../../src/cli/release-source-option.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { calicoctlStandIn } from '../../../src/lab/calico-node/calicoctl-standin.js';

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { boardRows } from '../../../src/ansible/progress-view.js';
-import { Output } from '../../../src/cli/output.js';
+import { Output } from '../../../src/core/output.js';
 import { healthTable } from '../../../src/health/health-table.js';
 import type { HealthReport } from '../../../src/health/health-types.js';
 import { terminalSafe } from '../../../src/terminal-text.js';

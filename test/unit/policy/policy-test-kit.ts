@@ -5,7 +5,7 @@ import { dump } from 'js-yaml';
 import { objectsFromText } from '../../../src/policy/load/read-objects.js';
 import { buildPolicySet, type PolicySet } from '../../../src/policy/load/policy-set.js';
 import { Evaluator } from '../../../src/policy/evaluate/evaluate.js';
-import { parseIp } from '../../../src/policy/net/ip.js';
+import { parseIp } from '../../../src/net/ip.js';
 import { protocolNumber } from '../../../src/policy/net/protocol.js';
 import type { Peer } from '../../../src/policy/model/flow.js';
 

@@ -15,7 +15,7 @@ import { runCalicoValidate } from '../../../src/cli/calico-validate.js';
 import { Writable } from 'node:stream';
 import type { Pod } from '../../../src/policy/model/cluster.js';
 import type { Peer } from '../../../src/policy/model/flow.js';
-import { parseIp } from '../../../src/policy/net/ip.js';
+import { parseIp } from '../../../src/net/ip.js';
 
 const V = { ip: '10.244.2.20', port: 8080, timeoutSeconds: 3 };
 

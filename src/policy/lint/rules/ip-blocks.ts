@@ -1,9 +1,9 @@
 // Addresses: Kubernetes ipBlock (cidr, except strictly inside it), Calico nets/notNets and network
 // set nets. The API server and Calico reject malformed CIDRs; an except outside its cidr is rejected
 // by Kubernetes' validation and would be meaningless anyway.
+import { cidrWithin, parseCidr } from '../../../net/ip.js';
 import type { PathSegment } from '../../../yaml/source-map.js';
 import { RULES } from '../catalog.js';
-import { cidrContains, parseCidr } from '../cidr.js';
 import { asArray, describe, isCalicoKind, isObject, type Resource } from '../resource.js';
 import type { LintContext } from '../rule.js';
 import { calicoEntities, kubernetesPeers } from '../walk.js';
@@ -26,7 +26,8 @@ function invalid(
 
 function checkList(ctx: LintContext, r: Resource, path: PathSegment[], list: unknown): void {
   asArray(list).forEach((net, i) => {
-    if (typeof net !== 'string' || !parseCidr(net, true)) invalid(ctx, r, [...path, i], net, true);
+    if (typeof net !== 'string' || !parseCidr(net, { bareIp: true }))
+      invalid(ctx, r, [...path, i], net, true);
   });
 }
 
@@ -43,7 +44,7 @@ export function checkAddresses(ctx: LintContext): void {
         const exPath = [...at, 'except', i];
         const parsed = typeof ex === 'string' ? parseCidr(ex) : undefined;
         if (!parsed) return invalid(ctx, r, exPath, ex, false);
-        if (cidr && !(cidrContains(cidr, parsed) && parsed.prefix > cidr.prefix)) {
+        if (cidr && !(cidrWithin(parsed, cidr) && parsed.prefix > cidr.prefix)) {
           ctx.report(
             RULES.exceptOutsideCidr,
             r,
