@@ -58,7 +58,8 @@ describeLab('reboots for the cgroup flags: one board at a time, only where the k
     const seen = readPowerLog(lab.state.dir, name).length;
     const r = await ssh(lab.state, node(name), 'sudo -n shutdown -r 0 "test reboot"');
     expect(r.exitCode, r.stderr).toBe(0);
-    for (let i = 0; i < 600; i++) {
+    // Up to 2 minutes: a loaded machine boots boards slowly (the boot itself waits up to 20 s for sshd).
+    for (let i = 0; i < 1200; i++) {
       const log = readPowerLog(lab.state.dir, name).slice(seen);
       if (log.some((e) => e.event.startsWith('failed'))) throw new Error(`${name}: ${JSON.stringify(log)}`);
       if (log.at(-1)?.event === 'ready') break;
