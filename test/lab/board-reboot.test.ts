@@ -93,7 +93,9 @@ describeLab('reboots for the cgroup flags: one board at a time, only where the k
       lab.state,
       n,
       'echo kept > ~/kept; echo "# kept" | sudo -n tee -a /boot/firmware/config.txt >/dev/null; ' +
-        '(setsid sleep 12345 >/dev/null 2>&1 &); pgrep -c -f "sleep 1234[5]"',
+        '(setsid sleep 12345 >/dev/null 2>&1 &); ' +
+        'for i in 1 2 3 4 5 6 7 8 9 10; do pgrep -f "sleep 1234[5]" >/dev/null && break; sleep 0.2; done; ' +
+        'pgrep -c -f "sleep 1234[5]"',
     );
     expect(setup.stdout).toBe('1');
     // A user cannot reboot the board; root (sudo) can, as on Raspberry Pi OS.
