@@ -141,9 +141,12 @@ function updateNode(labDir: string, node: string, change: Partial<LabNodeState>)
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SHUTDOWN_GRACE_MS = 500;
 
 /** Carries out one board's reboot (see the top of this file). */
 export async function rebootBoard(labDir: string, node: string, t: RebootTimings): Promise<void> {
+  // systemd stops services before the kernel restarts: the command that asked returns first (usually).
+  await sleep(SHUTDOWN_GRACE_MS);
   const state = readLabState(labDir);
   const n = state?.nodes.find((x) => x.name === node);
   if (!state || !n) return;

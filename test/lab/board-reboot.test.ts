@@ -57,7 +57,8 @@ describeLab('reboots for the cgroup flags: one board at a time, only where the k
     const before = await bootId(name);
     const seen = readPowerLog(lab.state.dir, name).length;
     const r = await ssh(lab.state, node(name), 'sudo -n shutdown -r 0 "test reboot"');
-    expect(r.exitCode, r.stderr).toBe(0);
+    // As Ansible's reboot module: the board going down before the command's session ends is success too.
+    if (r.exitCode !== 0) expect(r.stderr).toMatch(/closed by remote host|Connection reset/);
     // Up to 2 minutes: a loaded machine boots boards slowly (the boot itself waits up to 20 s for sshd).
     for (let i = 0; i < 1200; i++) {
       const log = readPowerLog(lab.state.dir, name).slice(seen);
