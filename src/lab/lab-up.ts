@@ -24,6 +24,8 @@ import { PhaseTimer } from './phase-timer.js';
 import { nodePaths, writeInitScript } from './node-process.js';
 import { writeBootFatScript } from './boot-fat.js';
 import { hostKeyPathIn, prepareNodeRootfs } from './node-rootfs.js';
+import { writeCrictlStandIn } from './crictl-standin.js';
+import { labPullMsFromEnv, labRegistryImages, DEFAULT_PULL_MS } from './image-store.js';
 import { generateEd25519 } from './ssh-keys.js';
 import { startFlannelLeftovers, writeK3sFiles, type LabFlavour } from './k3s-flavour.js';
 
@@ -120,6 +122,11 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         ...(node.role === 'control-plane' ? { kubeconfig } : {}),
       });
       writeK3sFiles(node.upperDir, node.role, opts.flavour ?? 'calico-ready');
+      writeCrictlStandIn(node.upperDir, {
+        registry: labRegistryImages(),
+        faultsFile: join(state.faultsDir, `${node.name}.json`),
+        defaultPullMs: state.pullMs ?? DEFAULT_PULL_MS,
+      });
     });
     writeInitScript(lab.dir);
     writeBootFatScript(lab.dir);
@@ -217,6 +224,7 @@ function planState(lab: ReturnType<typeof labIdentity>, count: number, user: str
     privateKey: join(lab.dir, 'id_ed25519'),
     ansibleCfg: join(lab.dir, 'ansible.cfg'),
     faultsDir: join(lab.dir, 'faults'),
+    pullMs: labPullMsFromEnv(),
     user,
   };
 }
