@@ -21,13 +21,15 @@ import { dirname, join } from 'node:path';
 import { IMAGE_STORE } from './image-store.js';
 
 export const CRICTL_PATH = '/usr/local/bin/crictl';
+/** The lab's faults folder as a board sees it (node-init.sh binds it read-only: the host's /tmp is hidden). */
+export const BOARD_FAULTS_DIR = '/run/picocal-lab/faults';
 /** Where k3s's containerd listens (k3s's `crictl` finds it by itself). */
 const ENDPOINT = '/run/k3s/containerd/containerd.sock';
 
 export interface CrictlStandInInput {
   /** The lab's registry: every reference a pull may succeed for. */
   registry: string[];
-  /** Host path of this board's fault file (visible inside the board: the node sees the host's files). */
+  /** This board's fault file, as the board sees it (under BOARD_FAULTS_DIR). */
   faultsFile: string;
   /** Pull time per image without a slow-pull fault. */
   defaultPullMs: number;

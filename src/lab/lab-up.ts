@@ -24,7 +24,7 @@ import { PhaseTimer } from './phase-timer.js';
 import { nodePaths, writeInitScript } from './node-process.js';
 import { writeBootFatScript } from './boot-fat.js';
 import { hostKeyPathIn, prepareNodeRootfs } from './node-rootfs.js';
-import { writeCrictlStandIn } from './crictl-standin.js';
+import { BOARD_FAULTS_DIR, writeCrictlStandIn } from './crictl-standin.js';
 import { labPullMsFromEnv, labRegistryImages, DEFAULT_PULL_MS } from './image-store.js';
 import { generateEd25519 } from './ssh-keys.js';
 import { startFlannelLeftovers, writeK3sFiles, type LabFlavour } from './k3s-flavour.js';
@@ -124,7 +124,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       writeK3sFiles(node.upperDir, node.role, opts.flavour ?? 'calico-ready');
       writeCrictlStandIn(node.upperDir, {
         registry: labRegistryImages(),
-        faultsFile: join(state.faultsDir, `${node.name}.json`),
+        faultsFile: `${BOARD_FAULTS_DIR}/${node.name}.json`,
         defaultPullMs: state.pullMs ?? DEFAULT_PULL_MS,
       });
     });
