@@ -65,11 +65,19 @@ describeLab('image pulls on slow boards', () => {
           // One line per image per board, numbered, each pulled (none was there).
           for (let i = 1; i <= images.length; i++)
             expect(r.stderr).toMatch(
-              new RegExp(`\\[${n.name}\\] task \\S+ Calico \\| Pull images ${i}/${images.length}: changed`),
+              new RegExp(
+                `\\[${n.name}\\] task \\S+ (\\S+ : )?Calico \\| Pull images ${i}/${images.length}: changed`,
+              ),
             );
           for (const img of images) expect(hasImage(nodeOf(lab.state, n.name).upperDir, img.ref)).toBe(true);
         }
         expect(await installedVersion()).toBe('v3.31.7');
+        // A second run finds every image there and pulls nothing.
+        const again = await runCli(['bootstrap', '-i', inv, '--artifacts', SHARED_CALICO], { cwd: work });
+        expect(again.code, again.stdout + again.stderr).toBe(0);
+        const pulls = again.stderr.split('\n').filter((l) => l.includes('Calico | Pull images '));
+        expect(pulls).toHaveLength(images.length * lab.state.nodes.length);
+        expect(pulls.filter((l) => !l.endsWith(': skipped'))).toEqual([]);
       } finally {
         await labFault(LAB, SLOW, 'clear');
       }
