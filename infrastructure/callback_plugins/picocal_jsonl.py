@@ -107,8 +107,20 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_handler_task_start(self, task):
         self._emit("task_start", handler=True, **self._task_fields(task))
 
+    @staticmethod
+    def _loop_fields(task):
+        # A task of a file included once per item (loop_control.extended): which item of how many, so a
+        # board's row can say "Calico | Pull images 3/12".
+        try:
+            loop = task.get_vars().get("ansible_loop")
+            if isinstance(loop, dict) and "index" in loop and "length" in loop:
+                return {"loop": {"index": int(loop["index"]), "length": int(loop["length"])}}
+        except Exception:  # noqa: BLE001 - progress reporting never fails the play
+            pass
+        return {}
+
     def v2_runner_on_start(self, host, task):
-        self._emit("host_task_start", host=host.get_name(), **self._task_fields(task))
+        self._emit("host_task_start", host=host.get_name(), **self._task_fields(task), **self._loop_fields(task))
 
     def v2_runner_on_ok(self, result):
         self._emit("ok", host=self._host(result), changed=bool(result._result.get("changed")), **self._task_fields(result._task))

@@ -13,7 +13,8 @@ export type AnsibleEvent =
   /** Tasks each board will go through in the whole playbook (best effort: may be absent). */
   | { event: 'plan'; tasks: Record<string, number>; time: number }
   | ({ event: 'task_start'; handler?: boolean } & TaskFields)
-  | ({ event: 'host_task_start'; host: string } & TaskFields)
+  /** `loop`: the task belongs to a file included once per item (which item of how many). */
+  | ({ event: 'host_task_start'; host: string; loop?: { index: number; length: number } } & TaskFields)
   | ({ event: 'ok'; host: string; changed: boolean } & TaskFields)
   | ({ event: 'failed'; host: string; ignored: boolean; message: string } & TaskFields)
   | ({ event: 'unreachable'; host: string; message: string } & TaskFields)

@@ -9,6 +9,8 @@ export interface NodeProgress {
   status: NodeStatus;
   /** The task running on the board now; undefined between tasks (a skipped task is never current). */
   currentTask: string | undefined;
+  /** Of a task included once per item (an image pull, say): which item runs now, of how many. */
+  currentItem: { index: number; length: number } | undefined;
   /** Tasks finished on the board (ok, changed, skipped or failed-and-ignored). */
   done: number;
   /** Tasks the board goes through in the playbook, when Ansible could count them. */
@@ -26,6 +28,12 @@ export interface NodeProgress {
   failure: { task: string; message: string } | undefined;
 }
 
+/** The task running on the board, with the item of a task included once per item: "Calico | Pull images 3/12". */
+export function currentTaskText(n: NodeProgress): string | undefined {
+  if (n.currentTask === undefined) return undefined;
+  return n.currentItem ? `${n.currentTask} ${n.currentItem.index}/${n.currentItem.length}` : n.currentTask;
+}
+
 export class ProgressTracker {
   readonly nodes = new Map<string, NodeProgress>();
   private listeners: Array<(node: NodeProgress, event: AnsibleEvent) => void> = [];
@@ -37,6 +45,7 @@ export class ProgressTracker {
         name,
         status: 'pending',
         currentTask: undefined,
+        currentItem: undefined,
         done: 0,
         total: undefined,
         lastTask: undefined,
@@ -88,6 +97,7 @@ export class ProgressTracker {
       case 'host_task_start':
         n.status = 'running';
         n.currentTask = e.task;
+        n.currentItem = e.loop;
         break;
       case 'ok':
         n.ok++;
@@ -125,7 +135,7 @@ export class ProgressTracker {
 
   private finished(n: NodeProgress, task: string, outcome: string): void {
     n.done++;
-    n.lastTask = { task, outcome };
+    n.lastTask = { task: n.currentTask === task ? (currentTaskText(n) ?? task) : task, outcome };
     if (n.currentTask === task) n.currentTask = undefined;
   }
 

@@ -5,7 +5,7 @@
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { Output } from '../core/output.js';
 import { terminalSafe } from '../terminal-text.js';
-import type { NodeProgress, ProgressTracker } from './node-progress.js';
+import { currentTaskText, type NodeProgress, type ProgressTracker } from './node-progress.js';
 
 export interface ProgressView {
   /** Resolves when the view has drawn its final state. */
@@ -48,7 +48,9 @@ function lineView(tracker: ProgressTracker, out: Output): ProgressView {
   tracker.onUpdate((n, e) => {
     if (e.event === 'ok' || e.event === 'skipped' || (e.event === 'failed' && e.ignored)) {
       // One line per finished task per board, skipped ones included with their outcome.
-      say(`[${n.name}] ${taskNumber(n, false)} ${e.task}: ${n.lastTask?.outcome ?? e.event}`);
+      say(
+        `[${n.name}] ${taskNumber(n, false)} ${n.lastTask?.task ?? e.task}: ${n.lastTask?.outcome ?? e.event}`,
+      );
     } else if (e.event === 'failed' && n.status === 'unreachable') {
       say(`[${n.name}] ${e.task}: UNREACHABLE: ${e.message}`);
     } else if (e.event === 'failed') say(`[${n.name}] ${e.task}: FAILED: ${e.message}`);
@@ -56,7 +58,7 @@ function lineView(tracker: ProgressTracker, out: Output): ProgressView {
     else if (e.event === 'stats') say(`[${n.name}] done: ${counts(n)} in ${elapsed(n)}`);
     else if (e.event === 'host_task_start') {
       taskSince.set(n.name, Date.now());
-      if (out.verbose) say(`[${n.name}] ${taskNumber(n, true)} ${e.task} ...`);
+      if (out.verbose) say(`[${n.name}] ${taskNumber(n, true)} ${currentTaskText(n) ?? e.task} ...`);
     }
   });
   // A heartbeat when a task runs long: which task, on which board, for how long.
@@ -68,7 +70,7 @@ function lineView(tracker: ProgressTracker, out: Output): ProgressView {
       const since = taskSince.get(n.name);
       say(
         n.currentTask
-          ? `[${n.name}] still running ${taskNumber(n, true)} ${n.currentTask} (${since ? ((Date.now() - since) / 1000).toFixed(0) : '?'}s)`
+          ? `[${n.name}] still running ${taskNumber(n, true)} ${currentTaskText(n)} (${since ? ((Date.now() - since) / 1000).toFixed(0) : '?'}s)`
           : `[${n.name}] waiting for its next task (${taskNumber(n, false)} done)`,
       );
     }
@@ -89,7 +91,7 @@ function listrView(tracker: ProgressTracker, title: string): ProgressView {
       return {
         // The task running now; between tasks (after a skipped one, say) the last one and its outcome.
         title: node.currentTask
-          ? `${name}  ${taskNumber(node, true)}  ${node.currentTask}`
+          ? `${name}  ${taskNumber(node, true)}  ${currentTaskText(node)}`
           : `${name}  ${taskNumber(node, false)} done${node.lastTask ? `  (last: ${node.lastTask.task}: ${node.lastTask.outcome})` : ''}`,
         output: `${counts(node)}  ${elapsed(node)}`,
       };

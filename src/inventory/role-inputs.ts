@@ -24,6 +24,13 @@ export interface RoleInput {
 }
 
 /** Settings with a default that picocal itself passes with -e on every run (so an inventory value would not count). */
+// Deadlines the render sets from picocal.timeouts (src/inventory/timeouts.ts): one place to set them.
+const FROM_TIMEOUTS: Record<string, string> = {
+  calico_operator_timeout: 'picocal.timeouts.operator',
+  calico_node_prep_reboot_timeout: 'picocal.timeouts.reboot',
+  calico_images_pull_timeout: 'picocal.timeouts.image_pull',
+};
+
 const SET_BY_PICOCAL: Record<string, string> = {
   calico_rendered_vars_dir: 'picocal passes the folder of its own render on every run',
   calico_operator_artifacts_dir:
@@ -76,7 +83,9 @@ export function roleInputs(rolesDir = join(INFRASTRUCTURE_DIR, 'roles')): Map<st
 
 /** The settings an inventory may override, by name (for help and the README). */
 export function overridableRoleInputs(): RoleInput[] {
-  return [...roleInputs().values()].filter((i) => !i.rendered && !(i.name in SET_BY_PICOCAL));
+  return [...roleInputs().values()].filter(
+    (i) => !i.rendered && !(i.name in SET_BY_PICOCAL) && !(i.name in FROM_TIMEOUTS),
+  );
 }
 
 function typeProblem(input: RoleInput, v: unknown): string | undefined {
@@ -124,6 +133,13 @@ export function checkRoleInputs(vars: unknown, path: PathSegment[], ctx: CheckCo
         [...path, k],
         `unknown role setting '${k}'`,
         guess ? `did you mean '${guess}'?` : 'see "Role settings" in the README for the settings the roles take',
+        'key',
+      );
+    } else if (FROM_TIMEOUTS[k]) {
+      ctx.problem(
+        [...path, k],
+        `'${k}' is refused: picocal renders it from ${FROM_TIMEOUTS[k]} (the render would override it)`,
+        `set ${FROM_TIMEOUTS[k]} in the picocal: settings instead`,
         'key',
       );
     } else if (input.rendered) {

@@ -13,6 +13,7 @@ import {
   withDefault,
   type Infer,
 } from '../schema/schema.js';
+import { timeoutsSchema } from './timeouts.js';
 
 export const ENCAPSULATIONS = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'] as const;
 export const DATAPLANES = ['Iptables', 'Nftables', 'BPF'] as const;
@@ -73,6 +74,7 @@ export const clusterSchema = object(
     ),
     max_unavailable: withDefault(int({ min: 1, max: 100 }), 1),
     artifacts_dir: optional(str()),
+    timeouts: timeoutsSchema,
     lab: withDefault(object({ enabled: withDefault(bool(), false) }), { enabled: false }),
   },
   { describeUnknown: 'picocal settings' },

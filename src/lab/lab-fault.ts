@@ -28,7 +28,9 @@ export const FAULT_KINDS = {
   'slow-start': "the node's calico-node becomes ready only SECONDS after it starts",
   'fail-version':
     'calico-node VERSION never becomes ready on this node (e.g. an upgrade that fails on one node)',
-  clear: "remove every calico-* fault from the node's calico-node",
+  'slow-pull': 'every image pull on the node (crictl, the kubelet) takes SECONDS, as on a slow SD card',
+  'pull-fail': 'every image pull on the node fails, as with a registry it cannot reach',
+  clear: 'remove every calico-* and pull fault from the node',
 } as const;
 export type FaultKind = keyof typeof FAULT_KINDS;
 
@@ -144,11 +146,29 @@ export async function labFault(
       faults = { ...faults, failVersions: [...versions] };
       break;
     }
+    case 'slow-pull': {
+      const seconds = Number(arg);
+      if (arg === undefined || !Number.isFinite(seconds) || seconds < 0) {
+        throw new UsageError(`slow-pull needs a number of seconds, not '${arg ?? ''}'`, 'e.g. slow-pull 30');
+      }
+      faults = { ...faults, pullSeconds: seconds };
+      break;
+    }
+    case 'pull-fail':
+      faults = { ...faults, pullFail: true };
+      break;
     case 'clear':
       faults = {};
       break;
   }
-  if (kind.startsWith('calico-') || kind === 'slow-start' || kind === 'fail-version' || kind === 'clear') {
+  if (
+    kind.startsWith('calico-') ||
+    kind.endsWith('-pull') ||
+    kind.startsWith('pull-') ||
+    kind === 'slow-start' ||
+    kind === 'fail-version' ||
+    kind === 'clear'
+  ) {
     writeNodeFaults(state, node.name, faults);
   }
   writeLabState(state);

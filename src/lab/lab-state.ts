@@ -50,6 +50,8 @@ export interface LabState {
   user?: string;
   /** Where the calico-node stand-in reads fault settings: `<faultsDir>/<node>.json` (see NodeFaults). */
   faultsDir: string;
+  /** Milliseconds one image pull takes on a board without a slow-pull fault (image-store.ts). */
+  pullMs?: number;
 }
 
 /** Fault settings for one node's calico-node stand-in, read on every health request. */
@@ -62,6 +64,10 @@ export interface NodeFaults {
   slowStartSeconds?: number;
   /** Versions (e.g. "v3.32.1" or "3.32.1") that never become ready on this node. */
   failVersions?: string[];
+  /** Each image pull on this board (crictl stand-in, kubelet stand-in) takes this many seconds. */
+  pullSeconds?: number;
+  /** Each image pull on this board fails, as with a registry it cannot reach. */
+  pullFail?: boolean;
 }
 
 export const LAB_STATE_FILE = 'lab.json';

@@ -25,6 +25,8 @@ import { nodePaths, writeInitScript } from './node-process.js';
 import { writeBootFatScript } from './boot-fat.js';
 import { writeRebootStandIns } from './board-reboot.js';
 import { hostKeyPathIn, prepareNodeRootfs } from './node-rootfs.js';
+import { BOARD_FAULTS_DIR, writeCrictlStandIn } from './crictl-standin.js';
+import { labPullMsFromEnv, labRegistryImages, DEFAULT_PULL_MS } from './image-store.js';
 import { generateEd25519 } from './ssh-keys.js';
 import { startFlannelLeftovers, writeK3sFiles, type LabFlavour } from './k3s-flavour.js';
 
@@ -122,6 +124,11 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       });
       writeK3sFiles(node.upperDir, node.role, opts.flavour ?? 'calico-ready');
       writeRebootStandIns(node.upperDir);
+      writeCrictlStandIn(node.upperDir, {
+        registry: labRegistryImages(),
+        faultsFile: `${BOARD_FAULTS_DIR}/${node.name}.json`,
+        defaultPullMs: state.pullMs ?? DEFAULT_PULL_MS,
+      });
     });
     writeInitScript(lab.dir);
     writeBootFatScript(lab.dir);
@@ -219,6 +226,7 @@ function planState(lab: ReturnType<typeof labIdentity>, count: number, user: str
     privateKey: join(lab.dir, 'id_ed25519'),
     ansibleCfg: join(lab.dir, 'ansible.cfg'),
     faultsDir: join(lab.dir, 'faults'),
+    pullMs: labPullMsFromEnv(),
     user,
   };
 }

@@ -47,6 +47,10 @@ ln -s /proc/self/fd/2 "$merged/dev/stderr"
 mount -t tmpfs -o mode=755,size=64m tmpfs "$merged/run"
 mkdir -m 755 "$merged/run/sshd"
 mount -t tmpfs -o mode=1777,size=512m tmpfs "$merged/tmp"
+# The lab's fault settings, read-only, for the board's own LAB ONLY stand-ins (crictl's pull time).
+mkdir -p "$merged/run/picocal-lab/faults"
+mount --bind "$(dirname "$0")/faults" "$merged/run/picocal-lab/faults"
+mount -o remount,bind,ro "$merged/run/picocal-lab/faults"
 # Only the node's own host key exists on the node (these become overlay whiteouts).
 rm -f "$merged"/etc/ssh/ssh_host_rsa_key* "$merged"/etc/ssh/ssh_host_ecdsa_key* "$merged"/etc/ssh/ssh_host_dsa_key*
 # /boot/firmware is the board's FAT boot partition (see boot-fat.ts), served from the node's boot folder.

@@ -1,5 +1,6 @@
 // Everything the templates may use, computed once from the inventory and the version catalog. Templates
 // only place values; every decision (which kinds, which fields) is made here where it can be tested.
+import { releaseImages } from '../catalog/images.js';
 import type { CalicoRelease } from '../catalog/versions.js';
 import type { Inventory, InventoryHost } from '../inventory/types.js';
 
@@ -35,6 +36,8 @@ export function clusterContext(inv: Inventory, release: CalicoRelease, picocalVe
       calicoctlSha256: Object.fromEntries(
         (['arm64', 'amd64'] as const).map((a) => [a, release.calicoctl[a] ?? null]),
       ),
+      // Pulled on every board before the operator or an upgrade needs them (calico_images role).
+      images: releaseImages(release).map((i) => i.ref),
       manifests: {
         crds: release.crds?.name ?? null,
         operator: release.operator.name,

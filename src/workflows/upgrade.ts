@@ -15,6 +15,7 @@ import {
 } from '../phases/upgrade-calicoctl.js';
 import { upgradeChecksPhase } from '../phases/upgrade-checks.js';
 import { upgradeGatePhase } from '../phases/upgrade-gate.js';
+import { upgradeImagesPhase } from '../phases/upgrade-images.js';
 import { upgradeSnapshotPhase } from '../phases/upgrade-snapshot.js';
 import { runPhases, type PlanEntry } from '../phases/phase.js';
 import { createRunFolder } from '../runs/run-folder.js';
@@ -150,7 +151,13 @@ async function upgradeRun(ctx: UpgradeContext, dryRun: boolean): Promise<Upgrade
     return finish(ctx, started, 'unchanged', undefined);
   }
   stage('checked');
-  plan.push(...(await runPhases([upgradeSnapshotPhase], ctx, { dryRun, signal: ctx.signal, log })));
+  plan.push(
+    ...(await runPhases([upgradeImagesPhase, upgradeSnapshotPhase], ctx, {
+      dryRun,
+      signal: ctx.signal,
+      log,
+    })),
+  );
   if (!ctx.signal.aborted) stage('snapshotted');
   try {
     plan.push(...(await runPhases([upgradeApplyPhase], ctx, { dryRun, signal: ctx.signal, log })));

@@ -18,6 +18,7 @@ export const labFaultCommand: Command = {
     'picocal lab fault pc-node3 power-off',
     'picocal lab fault 3 fail-version v3.32.1',
     'picocal lab fault pc-node2 slow-start 20',
+    'picocal lab fault pc-node4 slow-pull 30',
   ],
   async run(ctx) {
     const [node, kind, arg, ...extra] = ctx.positionals;

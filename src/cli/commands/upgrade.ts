@@ -9,8 +9,6 @@ import { flag, listOption, stringOption, type Command, type CommandContext } fro
 import { requireInventory } from '../inventory-option.js';
 import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';
 
-const DEFAULT_NODE_TIMEOUT_S = 300;
-
 function positiveInt(ctx: CommandContext, name: string, max: number): number | undefined {
   const text = stringOption(ctx, name);
   if (text === undefined) return undefined;
@@ -54,7 +52,8 @@ export const upgradeCommand: Command = {
     'node-timeout': {
       type: 'string',
       arg: 'S',
-      description: `seconds a node may take to become healthy (default ${DEFAULT_NODE_TIMEOUT_S})`,
+      description:
+        "seconds a node may take to become healthy (default: the inventory's timeouts.calico_node, 600)",
     },
     'skip-node': {
       type: 'string',
@@ -114,7 +113,7 @@ export const upgradeCommand: Command = {
     }
     const maxUnavailable =
       positiveInt(ctx, 'max-unavailable', names.length) ?? inventory.cluster.max_unavailable;
-    const nodeTimeoutS = positiveInt(ctx, 'node-timeout', 3600) ?? DEFAULT_NODE_TIMEOUT_S;
+    const nodeTimeoutS = positiveInt(ctx, 'node-timeout', 86_400) ?? inventory.cluster.timeouts.calico_node;
     const dryRun = flag(ctx, 'dry-run');
 
     const outcome = await upgrade({

@@ -32,6 +32,7 @@ import { statusConditions, nextConditions, type Condition, type Health } from '.
 import { ObjectWriter, type Obj } from './object-writer.js';
 import { netnsLauncher, type NodeLauncher } from './node-process.js';
 import { versionsOf } from './versions.js';
+import { boardPull, calicoNodeImages, hasImage, putImage } from '../image-store.js';
 
 export const CALICO_NAMESPACE = 'calico-system';
 const MANAGER = 'tigera-operator';
@@ -112,6 +113,8 @@ export class OperatorStandIn {
   private readonly running = new Map<string, Running>();
   private readonly lastStart = new Map<string, number>();
   private readonly notReadySince = new Map<string, number>();
+  /** The kubelet's image pulls under way, by board and Calico version: when each ends. */
+  private readonly pulls = new Map<string, number>();
   private readonly restarts = new Map<string, number>();
   private readonly launcher: NodeLauncher;
   private readonly degradedAfterMs: number;
@@ -379,6 +382,28 @@ export class OperatorStandIn {
     if (pid) writeFileSync(join(this.dir, CALICO_NODE_DIR, `${n.name}.pid`), `${pid}\n`);
   }
 
+  /**
+   * The kubelet's side of a pod start (image-store.ts): calico-node's images must be on the board before
+   * its container starts; missing ones are pulled first, each taking the board's pull time (and never
+   * arriving while the board's pulls fail: ImagePullBackOff). True once they are all there.
+   */
+  private imagesOnBoard(n: LabNodeState, version: string): boolean {
+    const missing = calicoNodeImages(version).filter((ref) => !hasImage(n.upperDir, ref));
+    const key = `${n.name}/${version}`;
+    if (missing.length === 0) {
+      this.pulls.delete(key);
+      return true;
+    }
+    const lab = readLabState(this.dir);
+    const pull = lab ? boardPull(lab, n.name) : { ms: 0, fails: false };
+    if (pull.fails) return false;
+    if (!this.pulls.has(key)) this.pulls.set(key, Date.now() + missing.length * pull.ms);
+    if (Date.now() < this.pulls.get(key)!) return false;
+    for (const ref of missing) putImage(n.upperDir, ref);
+    this.pulls.delete(key);
+    return true;
+  }
+
   private stopStandIn(node: string): void {
     const r = this.running.get(node);
     if (r?.pid) this.launcher.stop(r.pid);
@@ -422,7 +447,7 @@ export class OperatorStandIn {
       } as KubeObject,
       'kube-controller-manager',
     );
-    this.startStandIn(n, name, version);
+    if (this.imagesOnBoard(n, version)) this.startStandIn(n, name, version);
     return pod;
   }
 
@@ -461,7 +486,11 @@ export class OperatorStandIn {
       const r = this.running.get(n.name);
       if (n.state !== 'running') {
         if (r) this.stopStandIn(n.name);
-      } else if (!r || r.pod !== p.metadata.name || (r.pid !== undefined && !this.processAlive(r.pid))) {
+      } else if (
+        (!r || r.pod !== p.metadata.name || (r.pid !== undefined && !this.processAlive(r.pid))) &&
+        // The kubelet pulls the pod's missing images before it starts the container.
+        this.imagesOnBoard(n, p.metadata.annotations?.['lab.picocal.dev/calico-version'] ?? version)
+      ) {
         if (
           Date.now() - (this.lastStart.get(n.name) ?? 0) >= RESTART_BACKOFF_MS ||
           !r ||

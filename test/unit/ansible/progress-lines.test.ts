@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { dump } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ProgressTracker } from '../../../src/ansible/node-progress.js';
+import { currentTaskText, ProgressTracker } from '../../../src/ansible/node-progress.js';
 import { startProgressView } from '../../../src/ansible/progress-view.js';
 import { runPlaybook } from '../../../src/ansible/run-playbook.js';
 import { Output } from '../../../src/core/output.js';
@@ -81,5 +81,79 @@ describe('Ansible progress off a terminal', () => {
       ]),
     );
     expect(lines.filter((l) => l.includes('done: ok='))).toHaveLength(2);
+  }, 60_000);
+
+  it('numbers the items of a task included once per item on each board ("Calico | Pull images 2/3")', async () => {
+    writeFileSync(
+      join(dir, 'pull.yml'),
+      dump([
+        {
+          name: 'Calico | Pull images',
+          'ansible.builtin.command': { argv: ['true'] },
+          changed_when: true,
+          when: "not (inventory_hostname == 'beta' and image == 'b')",
+        },
+      ]),
+    );
+    const pb = join(dir, 'items.yaml');
+    writeFileSync(
+      pb,
+      dump([
+        {
+          name: 'every board',
+          hosts: 'all',
+          gather_facts: false,
+          tasks: [
+            {
+              name: 'Calico | Pull the images',
+              'ansible.builtin.include_tasks': join(dir, 'pull.yml'),
+              loop: ['a', 'b', 'c'],
+              loop_control: { loop_var: 'image', extended: true },
+            },
+          ],
+        },
+      ]),
+    );
+    const lines: string[] = [];
+    const stderr = new Writable({
+      write(chunk: Buffer | string, _e, cb) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        cb();
+      },
+    });
+    const out = new Output('text', false, false, new Writable({ write: (_c, _e, cb) => cb() }), stderr);
+    const tracker = new ProgressTracker(['alpha', 'beta']);
+    const running: string[] = [];
+    tracker.onUpdate((n, e) => {
+      if (e.event === 'host_task_start' && n.name === 'beta') running.push(currentTaskText(n) ?? '');
+    });
+    const view = startProgressView(tracker, out, 'test');
+    const r = await runPlaybook({
+      playbook: pb,
+      inventory: join(dir, 'inventory.yaml'),
+      targets: [],
+      extraVars: {},
+      tracker,
+      run: createRunFolder(dir, 'test'),
+      signal: new AbortController().signal,
+    });
+    await view.finish();
+    expect(r.exitCode).toBe(0);
+    const pulls = lines
+      .filter((l) => l.includes('Calico | Pull images'))
+      .map((l) => l.replace(/ task \d+(\/\d+)? /, ' '));
+    expect(pulls).toEqual(
+      expect.arrayContaining([
+        '[alpha] Calico | Pull images 1/3: changed',
+        '[alpha] Calico | Pull images 2/3: changed',
+        '[alpha] Calico | Pull images 3/3: changed',
+        '[beta] Calico | Pull images 2/3: skipped',
+      ]),
+    );
+    expect(running.filter((t) => t.startsWith('Calico | Pull images'))).toEqual([
+      'Calico | Pull images 1/3',
+      'Calico | Pull images 2/3',
+      'Calico | Pull images 3/3',
+    ]);
   }, 60_000);
 });

@@ -51,8 +51,8 @@ const inGroup = (line: string) => VALID.replace('    workers:\n', `    workers:\
 
 describe('role settings in the inventory', () => {
   it.each([
-    ['all.vars', inAll('calico_operator_timeout: 900')],
-    ['a group', inGroup('calico_node_prep_reboot_timeout: 1200')],
+    ['all.vars', inAll('calico_operator_poll_interval: 10')],
+    ['a group', inGroup('calico_node_prep_poll_interval: 10')],
     ['a board', onBoard('calico_node_prep_cgroup_flags: [cgroup_enable=memory, cgroup_memory=1]')],
     ['all.vars (string)', inAll('calico_preflight_min_kernel: "6.1"')],
   ])('accepts a setting in %s', (_where, text) => {
@@ -62,8 +62,8 @@ describe('role settings in the inventory', () => {
   it.each([
     {
       what: 'a wrong type',
-      text: inAll('calico_operator_timeout: soon'),
-      field: 'all.vars.calico_operator_timeout',
+      text: inAll('calico_operator_poll_interval: soon'),
+      field: 'all.vars.calico_operator_poll_interval',
       message: /expected a whole number, found "soon"/,
       line: 3,
     },
@@ -76,17 +76,24 @@ describe('role settings in the inventory', () => {
     },
     {
       what: 'a misspelt setting',
-      text: inGroup('calico_operator_timout: 900'),
-      field: 'all.children.workers.vars.calico_operator_timout',
+      text: inGroup('calico_operator_pol_interval: 9'),
+      field: 'all.children.workers.vars.calico_operator_pol_interval',
       message: /unknown role setting/,
       line: 19,
-      hint: /did you mean 'calico_operator_timeout'/,
+      hint: /did you mean 'calico_operator_poll_interval'/,
     },
     {
       what: 'a variable picocal renders from picocal:',
       text: inAll('calico_encapsulation: IPIP'),
       field: 'all.vars.calico_encapsulation',
       message: /refused: picocal renders it/,
+      line: 3,
+    },
+    {
+      what: 'a deadline picocal renders from picocal.timeouts',
+      text: inAll('calico_operator_timeout: 900'),
+      field: 'all.vars.calico_operator_timeout',
+      message: /refused: picocal renders it from picocal\.timeouts\.operator/,
       line: 3,
     },
     {
@@ -131,7 +138,8 @@ describe('role settings in the inventory', () => {
         for (const d of declared) expect(d?.default, name).toEqual(value);
       }
     }
-    expect(overridableRoleInputs().map((i) => i.name)).toContain('calico_operator_timeout');
+    expect(overridableRoleInputs().map((i) => i.name)).toContain('calico_operator_poll_interval');
+    expect(overridableRoleInputs().map((i) => i.name)).not.toContain('calico_operator_timeout');
   });
 });
 
