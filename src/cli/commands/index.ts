@@ -19,6 +19,7 @@ import { verifyCommand } from './verify.js';
 import { upgradeCommand } from './upgrade.js';
 import { statusCommand } from './status.js';
 import { policyDenied } from './policy-denied.js';
+import { policyFlows } from './policy-flows.js';
 import { completionCommand } from './completion.js';
 import { runsList, runsShow } from './runs.js';
 import { doctorCommand } from './doctor.js';
@@ -47,6 +48,7 @@ export const COMMANDS: Command[] = [
   upgradeCommand,
   statusCommand,
   policyDenied,
+  policyFlows,
   runsList,
   runsShow,
   completionCommand(() => COMMANDS),
