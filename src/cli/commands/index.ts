@@ -20,6 +20,7 @@ import { upgradeCommand } from './upgrade.js';
 import { statusCommand } from './status.js';
 import { policyDenied } from './policy-denied.js';
 import { policyFlows } from './policy-flows.js';
+import { policyRecommend } from './policy-recommend.js';
 import { completionCommand } from './completion.js';
 import { runsList, runsShow } from './runs.js';
 import { doctorCommand } from './doctor.js';
@@ -49,6 +50,7 @@ export const COMMANDS: Command[] = [
   statusCommand,
   policyDenied,
   policyFlows,
+  policyRecommend,
   runsList,
   runsShow,
   completionCommand(() => COMMANDS),
