@@ -20,6 +20,7 @@ import {
 import { buildPolicySet } from '../../policy/load/policy-set.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
 import { CONVERSION_OPTIONS, runConversion } from './policy-stage.js';
+import { STAGED_IMPACT_OPTIONS, stagedImpactGate } from './policy-enforce-staged-impact.js';
 
 async function runLiveEnforce(ctx: CommandContext): Promise<number> {
   if (stringOption(ctx, 'out') || flag(ctx, 'in-place'))
@@ -69,6 +70,8 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
     return EXIT.failed;
   }
   if (ctx.global.output === 'text') ctx.out.info(`policy tests: ${summaryLine(results)}`);
+  const refused = await stagedImpactGate(ctx, target, choice.selected, dryRun);
+  if (refused !== undefined) return refused;
   if (!plan.steps.length) {
     ctx.out.json({ ...base, enforced: false, steps: [] });
     ctx.out.info(
@@ -110,6 +113,7 @@ export const policyEnforce: Command = {
   options: {
     ...CONVERSION_OPTIONS,
     ...LIVE_OPTIONS,
+    ...STAGED_IMPACT_OPTIONS,
     tests: {
       type: 'string',
       arg: 'FILE',
@@ -134,7 +138,7 @@ export const policyEnforce: Command = {
   ],
   async run(ctx) {
     if (flag(ctx, 'live')) return runLiveEnforce(ctx);
-    for (const f of ['tests', 'kubeconfig', 'context'])
+    for (const f of ['tests', 'kubeconfig', 'context', 'staged-impact'])
       if (stringOption(ctx, f) !== undefined) throw new UsageError(`--${f} needs --live`);
     if (flag(ctx, 'dry-run'))
       throw new UsageError(

@@ -103,7 +103,10 @@ export function hitLabel(h: PolicyHit): string {
 /** The short form the flows table shows: `tier/ns/name rule N: Action`. */
 export function hitShort(h: PolicyHit | undefined): string {
   if (!h) return '-';
-  if (h.kind === 'EndOfTier') return `${h.tier}/end-of-tier: ${h.action}`;
+  if (h.kind === 'EndOfTier') {
+    const t = h.trigger ? ` (${h.trigger.namespace ? `${h.trigger.namespace}/` : ''}${h.trigger.name})` : '';
+    return `${h.tier}/end-of-tier${t}: ${h.action}`;
+  }
   if (h.kind === 'Profile') return `profile ${h.name}: ${h.action}`;
   const ns = h.namespace ? `${h.namespace}/` : '';
   return `${h.tier}/${ns}${h.name} rule ${h.ruleIndex}: ${h.action}`;

@@ -40,7 +40,7 @@ describe('parseFlowList', () => {
 
   it.each([
     ['the deciding hit is the last that is not a Pass', 1, 'default/shop/web-egress rule 2: Allow'],
-    ['an end of tier shows its tier', 0, 'default/end-of-tier: Deny'],
+    ['an end of tier shows its tier', 0, 'default/end-of-tier (database/default-deny): Deny'],
     ['a profile shows its name', 2, 'profile kns.shop: Allow'],
   ])('%s', (_t, i, text) => {
     const f = parseFlowList(fixture).flows[i]!;
