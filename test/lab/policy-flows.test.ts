@@ -5,7 +5,9 @@
 // between two netns-backed boards, and their policy traces from the policies stored in the lab API.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/calico-validate.js';
@@ -198,6 +200,45 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
     };
     expect(doc.observed.agrees).toBe(true);
     expect(doc.observed.directions.find((d) => d.direction === 'ingress')?.observed?.kind).toBe('EndOfTier');
+  });
+
+  it('policy recommend --from-flows writes staged policies that pass the linter', async () => {
+    const r = await picocal('policy', 'recommend', '--from-flows', 'shop', '--since', '10m');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('source: Goldmane');
+    const docs = loadAll(r.stdout) as {
+      kind: string;
+      metadata: { name: string };
+      spec: {
+        selector: string;
+        ingress: unknown[];
+        egress: { protocol: string; destination: { ports?: number[] } }[];
+      };
+    }[];
+    const backend = docs.find((d) => d.metadata.name === 'recommended-backend')!;
+    expect(backend.kind).toBe('StagedNetworkPolicy');
+    expect(backend.spec.selector).toBe("app == 'backend'");
+    // Only what the dataplane allowed: 8080, not the denied 9090.
+    expect(backend.spec.ingress).toEqual([
+      {
+        action: 'Allow',
+        protocol: 'TCP',
+        source: { selector: "app == 'frontend'" },
+        destination: { ports: [8080] },
+      },
+    ]);
+    const frontend = docs.find((d) => d.metadata.name === 'recommended-frontend')!;
+    expect(frontend.spec.egress.slice(0, 2).map((e) => [e.protocol, e.destination.ports])).toEqual([
+      ['UDP', [53]],
+      ['TCP', [53]],
+    ]);
+    expect(frontend.spec.egress[2]!.destination.ports).toEqual([8080]);
+    const file = join(h.state.dir, 'fl-recommended.yaml');
+    writeFileSync(file, r.stdout);
+    const lint = await runCli(['policy', 'lint', file, '--artifacts', '../shared/calico']);
+    expect(lint.code, lint.stdout + lint.stderr).toBe(0);
+    expect(lint.stdout + lint.stderr).toContain('0 errors, 0 warnings, 0 notes');
+    expect(lint.stdout + lint.stderr).not.toContain('not checked');
   });
 
   it('calico-validate --observed disagrees when the policies changed since the flow was recorded', async () => {

@@ -112,7 +112,14 @@ function rules(
 
 export function recommendFromFlows(namespace: string, flows: readonly ObservedFlow[]): Recommendation {
   const notes: string[] = [];
-  const allowed = flows.filter((f) => f.action === 'Allow');
+  // A connection the destination denied was let out by the source: its Src record says Allow. Both
+  // records of one connection share the tuple; the destination's word decides.
+  const tuple = (f: ObservedFlow) =>
+    JSON.stringify([f.sourceNamespace, f.sourceName, f.destNamespace, f.destName, f.protocol, f.destPort]);
+  const deniedAtDst = new Set(flows.filter((f) => f.reporter === 'Dst' && f.action === 'Deny').map(tuple));
+  const allowed = flows.filter(
+    (f) => f.action === 'Allow' && !(f.reporter === 'Src' && deniedAtDst.has(tuple(f))),
+  );
   if (allowed.length < flows.length)
     notes.push(
       `${flows.length - allowed.length} denied flow records left out: a recommendation allows only what is allowed today`,
