@@ -167,7 +167,7 @@ async function policySet(ctx: CommandContext, probe: boolean): Promise<PolicySet
   if (flag(ctx, 'live') || probe) {
     if (paths.length)
       throw new UsageError(
-        `${probe ? '--probe reads the cluster (it implies --live)' : '--live reads the cluster'}: it cannot be combined with --cluster or --policies`,
+        `${probe ? `${flag(ctx, 'observed') ? '--observed' : '--probe'} reads the cluster (it implies --live)` : '--live reads the cluster'}: it cannot be combined with --cluster or --policies`,
       );
     const snapshot = await fetchLive(liveTarget(ctx));
     for (const w of snapshot.warnings) ctx.out.warn(w);
