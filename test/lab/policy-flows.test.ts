@@ -21,7 +21,7 @@ const VETH = [`fl${tag}a`, `fl${tag}b`];
 const VALIDATE = { name: 'calico-validate', summary: 'test', commands: [validateCommand], single: true };
 const FRONTEND_IP = '10.244.1.10';
 const BACKEND_IP = '10.244.2.20';
-const CRDS = 'src/lab/operator/lab-manifests/v3.32.1/crds.yaml';
+const M32 = '../shared/calico/v3.32.1/manifests';
 
 const pod = (name: string, app: string, node: string, ip: string, port: number) => `---
 apiVersion: v1
@@ -54,13 +54,18 @@ spec:
       ports: [{port: 8080}]
 `;
 
-const WHISKER = `apiVersion: operator.tigera.io/v1
-kind: Goldmane
-metadata: {name: default}
----
-apiVersion: operator.tigera.io/v1
-kind: Whisker
-metadata: {name: default}
+// Staged, before the Kubernetes policies (order 10): would deny every ingress to backend.
+const LOCKDOWN = `apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata: {name: lockdown, namespace: shop}
+spec:
+  stagedAction: Set
+  order: 10
+  selector: app == 'backend'
+  types: [Ingress]
+  ingress: [{action: Deny}]
+`;
+const TESTS = `- {name: backend cannot reach frontend, from: shop/backend, to: shop/frontend, port: 80, expect: deny}
 `;
 
 function listen(netns: string, ip: string, port: number): Promise<ChildProcess> {
@@ -119,8 +124,10 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
       const r = await h.kubectl(['create', '-f', '-'], doc);
       expect(r.exitCode, r.stderr).toBe(0);
     }
-    const crds = await h.kubectl(['create', '-f', CRDS]);
-    expect(crds.exitCode, crds.stderr).toBe(0);
+    for (const f of [`${M32}/v1_crd_projectcalico_org.yaml`, `${M32}/tigera-operator.yaml`]) {
+      const r = await h.kubectl(['create', '-f', f]);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
     listeners.push(await listen(NETNS[1]!, BACKEND_IP, 8080), await listen(NETNS[1]!, BACKEND_IP, 9090));
   }, 60_000);
 
@@ -138,7 +145,8 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
   });
 
   it('lists the probed flows with their enforced traces once Whisker runs', async () => {
-    const w = await h.kubectl(['create', '-f', '-'], WHISKER);
+    // Installation, APIServer, Goldmane and Whisker, as Calico's quick start installs them.
+    const w = await h.kubectl(['create', '-f', `${M32}/custom-resources.yaml`]);
     expect(w.exitCode, w.stderr).toBe(0);
     // Two probes: 8080 is allowed, 9090 is denied by the end of tier (the lab enforces nothing, both connect).
     for (const port of ['8080', '9090'])
@@ -240,6 +248,54 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
     expect(lint.stdout + lint.stderr).toContain('0 errors, 0 warnings, 0 notes');
     expect(lint.stdout + lint.stderr).not.toContain('not checked');
   });
+
+  it(
+    'policy enforce --live refuses with a table when a staged policy would deny flows allowed now',
+    { timeout: 120_000 },
+    async () => {
+      const avail = await h.kubectl([
+        'wait',
+        '--for=condition=Available',
+        'tigerastatus/apiserver',
+        '--timeout=60s',
+      ]);
+      expect(avail.exitCode, avail.stderr).toBe(0);
+      const s = await h.kubectl(['apply', '--server-side', '-f', '-'], LOCKDOWN);
+      expect(s.exitCode, s.stderr).toBe(0);
+      // Traffic while lockdown is staged: its records carry the pending trace.
+      await validate('shop/frontend', 'shop/backend', '--port', '8080', '--probe', '--probe-timeout', '2');
+      writeFileSync(join(h.state.dir, 'fl-tests.yaml'), TESTS);
+      const enforce = (...extra: string[]) =>
+        picocal(
+          'policy',
+          'enforce',
+          '--live',
+          'shop/lockdown',
+          '--tests',
+          join(h.state.dir, 'fl-tests.yaml'),
+          ...extra,
+        );
+      const r = await enforce();
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        'refusing to enforce: 1 flows of the last 3600s are allowed now and would be denied',
+      );
+      const [head, row] = r.stdout.split('\n');
+      expect(head).toMatch(
+        /^SOURCE\s+DESTINATION\s+PROTO\s+REPORTER\s+ALLOWED NOW BY\s+DENIED ONCE ENFORCED BY$/,
+      );
+      expect(row).toContain('shop/frontend   shop/backend   TCP/8080   Dst');
+      expect(row).toContain('default/shop/lockdown rule 0: Deny');
+      // Nothing changed: the staged policy is still staged.
+      expect(
+        (await h.kubectl(['get', 'stagednetworkpolicies.projectcalico.org', '-n', 'shop', 'lockdown']))
+          .exitCode,
+      ).toBe(0);
+      const skipped = await enforce('--skip-staged-impact', '--dry-run');
+      expect(skipped.code, skipped.stderr).toBe(0);
+      expect(skipped.stderr).toContain('staged impact not checked (--skip-staged-impact)');
+    },
+  );
 
   it('calico-validate --observed disagrees when the policies changed since the flow was recorded', async () => {
     // The records say backend-from-frontend allowed 8080; files without that policy say the end of tier denies.
