@@ -14,7 +14,7 @@ import {
   stagedImpactTable,
   type StagedRef,
 } from '../../observe/flows/staged-impact.js';
-import { parseSince } from '../../ops/denied/since.js';
+import { parseSince } from '../../observe/flows/flow-options.js';
 import type { KubectlTarget } from '../../policy/live/kubectl.js';
 import type { LoadedObject } from '../../policy/load/read-objects.js';
 import { flag, stringOption, type CommandContext, type OptionSpec } from '../command.js';

@@ -1,6 +1,9 @@
 // The flags of the commands that read flow records: the window and the filters.
 import { UsageError } from '../../errors.js';
+// The one import of --since's parser (src/ops/denied, moving to src/observe/denied): re-exported here.
 import { parseSince } from '../../ops/denied/since.js';
+
+export { parseSince };
 import { FLOW_ACTIONS, type FlowAction } from './flow.js';
 import type { FlowQuery } from './flows-api.js';
 

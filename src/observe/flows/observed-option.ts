@@ -5,7 +5,7 @@ import type { FlowVerdict } from '../../policy/evaluate/evaluate.js';
 import type { KubectlTarget } from '../../policy/live/kubectl.js';
 import type { Peer } from '../../policy/model/flow.js';
 import { protocolName } from '../../policy/net/protocol.js';
-import { parseSince } from '../../ops/denied/since.js';
+import { parseSince } from './flow-options.js';
 import { listFlows } from './flows-api.js';
 import { compareObserved, observedJson, observedText } from './observed-compare.js';
 
