@@ -14,6 +14,13 @@ import {
   runProbe,
   type ProbeReport,
 } from '../policy/probe/index.js';
+import {
+  checkObservedPeers,
+  OBSERVED_OPTIONS,
+  observeFlow,
+  observedWindow,
+  type ObservedCheck,
+} from './options/observed.js';
 import { buildPolicySet, loadPolicySet, type PolicySet } from '../policy/load/policy-set.js';
 import { findPeer } from '../policy/evaluate/find-peer.js';
 import { namedPortQuery } from '../policy/evaluate/named-port.js';
@@ -40,7 +47,9 @@ export const validateCommand: Command = {
     '--probe-command) and says whether the cluster agrees with the verdict; a refused TCP connection counts as ' +
     'allow (the packet arrived; Calico denies by dropping). Exit 0 when the verdict equals --expect, ' +
     '1 when it does not or when the probe disagrees with the verdict (an inconclusive probe does not change ' +
-    'the exit code), 2 on bad input.',
+    'the exit code), 2 on bad input. --observed (implies --live) compares the deciding policy rule of each direction ' +
+    "with the flow records Calico's dataplane kept (Goldmane, through the whisker Service with kubectl) and exits 1 " +
+    'when they disagree.',
   options: {
     port: {
       type: 'string',
@@ -71,6 +80,7 @@ export const validateCommand: Command = {
     },
     ...LIVE_OPTIONS,
     ...PROBE_OPTIONS,
+    ...OBSERVED_OPTIONS,
   },
   examples: [
     'calico-validate frontend-pod backend-pod default --port 8080 --cluster cluster.yaml --policies policies/',
@@ -79,6 +89,7 @@ export const validateCommand: Command = {
     'calico-validate -l app=web -l app=api shop --port http --live',
     'calico-validate web api shop --port 8080 --live          # unique starts of pod names',
     'calico-validate frontend backend shop --port 8080 --probe --probe-timeout 2',
+    'calico-validate shop/web shop/api --port 8080 --observed --observed-since 30m',
     "calico-validate shop/web shop/api --port 8080 --probe --probe-command 'agnhost connect {ip}:{port} --timeout {timeout}s'",
   ],
   async run(ctx) {
@@ -101,7 +112,8 @@ export const validateCommand: Command = {
     let query = parseProtocolQuery(stringOption(ctx, 'protocol'), named ? undefined : portText);
     const probe = probeSettings(ctx);
     if (probe && !named) checkProbe(query, probe);
-    const set = await policySet(ctx, probe !== undefined);
+    const observed = flag(ctx, 'observed') ? observedWindow(stringOption(ctx, 'observed-since')) : undefined;
+    const set = await policySet(ctx, probe !== undefined || observed !== undefined);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
     const found = [
       findPeer(srcArg.text, namespace, set.cluster, 'SRC', srcArg.selector),
@@ -115,6 +127,7 @@ export const validateCommand: Command = {
     }
     // Checked before anything runs, so a probe that cannot be made is a usage error, not a half answer.
     const plan = probe ? planProbe(src, dst, query, probe) : undefined;
+    if (observed !== undefined) checkObservedPeers(src, dst);
     const result = validateFlow(set, src, dst, query);
     const anyPort = query.port === undefined;
     const verdict = result.verdict.allowed ? 'allow' : 'deny';
@@ -124,26 +137,37 @@ export const validateCommand: Command = {
       const run = await runProbe(liveTarget(ctx), plan);
       report = probeReport(run.command, run.outcome, verdict);
     }
-    ctx.out.json({ ...resultJson(result, anyPort), ...(report ? { probe: probeJson(report) } : {}) });
+    let seen: ObservedCheck | undefined;
+    if (observed !== undefined)
+      seen = await observeFlow(liveTarget(ctx), result.verdict, src, dst, query, observed);
+    ctx.out.json({
+      ...resultJson(result, anyPort),
+      ...(report ? { probe: probeJson(report) } : {}),
+      ...(seen ? { observed: seen.json } : {}),
+    });
     for (const line of resultText(result, anyPort)) ctx.out.print(line);
     if (report) for (const line of probeText(report, verdict)) ctx.out.print(line);
+    if (seen) for (const line of seen.text) ctx.out.print(line);
+    if (seen?.agrees === false)
+      ctx.out.info('calico-validate: the flow records disagree with the static explanation');
     if (verdict !== expect) ctx.out.info(`calico-validate: expected ${expect}, got ${verdict}`);
     if (report?.agrees === false)
       ctx.out.info(
         `calico-validate: the probe disagrees: the cluster says ${report.verdict}, the policies say ${verdict}`,
       );
     if (report?.result === 'inconclusive') ctx.out.warn(`the probe was inconclusive: ${report.detail}`);
-    return verdict === expect && report?.agrees !== false ? EXIT.ok : EXIT.failed;
+    return verdict === expect && report?.agrees !== false && seen?.agrees !== false ? EXIT.ok : EXIT.failed;
   },
 };
 
 /** From files, or with --live from the cluster (the same model builders either way). */
 async function policySet(ctx: CommandContext, probe: boolean): Promise<PolicySet> {
+  // probe: --probe or --observed, both of which read the cluster
   const paths = [...listOption(ctx, 'cluster'), ...listOption(ctx, 'policies')];
   if (flag(ctx, 'live') || probe) {
     if (paths.length)
       throw new UsageError(
-        `${probe ? '--probe reads the cluster (it implies --live)' : '--live reads the cluster'}: it cannot be combined with --cluster or --policies`,
+        `${probe ? `${flag(ctx, 'observed') ? '--observed' : '--probe'} reads the cluster (it implies --live)` : '--live reads the cluster'}: it cannot be combined with --cluster or --policies`,
       );
     const snapshot = await fetchLive(liveTarget(ctx));
     for (const w of snapshot.warnings) ctx.out.warn(w);

@@ -19,6 +19,8 @@ import { verifyCommand } from './verify.js';
 import { upgradeCommand } from './upgrade.js';
 import { statusCommand } from './status.js';
 import { policyDenied } from './policy-denied.js';
+import { policyFlows } from './policy-flows.js';
+import { policyRecommend } from './policy-recommend.js';
 import { completionCommand } from './completion.js';
 import { runsList, runsShow } from './runs.js';
 import { doctorCommand } from './doctor.js';
@@ -47,6 +49,8 @@ export const COMMANDS: Command[] = [
   upgradeCommand,
   statusCommand,
   policyDenied,
+  policyFlows,
+  policyRecommend,
   runsList,
   runsShow,
   completionCommand(() => COMMANDS),

@@ -5,6 +5,9 @@ import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../observe/d
 import type { MappedEntry } from '../../observe/denied/map-pods.js';
 import { deniedJson, deniedText, unreadLines } from '../../observe/denied/render.js';
 import { parseSince } from '../../observe/denied/since.js';
+import { deniedFromFlows, parseDeniedSource } from '../../observe/flows/denied-source.js';
+import { flowJson, flowsTable } from '../../observe/flows/render-flows.js';
+import { LIVE_OPTIONS, liveTarget } from '../options/live.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { boardRead, refuseArguments } from '../node-options.js';
 
@@ -46,6 +49,7 @@ function exitCode(nodes: readonly NodeLog[]): number {
 
 function document(batch: DeniedBatch, entries: readonly MappedEntry[], sinceSeconds: number) {
   return {
+    source: 'kernel-log',
     ...deniedJson(entries),
     sinceSeconds,
     nodes: batch.nodes.map((n) => ({
@@ -60,27 +64,55 @@ function document(batch: DeniedBatch, entries: readonly MappedEntry[], sinceSeco
 
 export const policyDenied: Command = {
   name: 'policy denied',
-  summary: 'show packets denied by Calico (calico-packet kernel log lines) from every node, with pods',
+  summary: "show traffic Calico denied: Goldmane's flow records, else calico-packet kernel log lines",
   description:
     'Reads the kernel log of each node over SSH (journalctl -k when the node keeps a journal, else\n' +
     '/var/log/kern.log or /var/log/messages), keeps the calico-packet lines that Calico Log rules write\n' +
     '(add them with picocal policy log-rules), and names the pods behind the addresses using\n' +
-    'kubectl get pods -A on the control plane. Exit 0: every node read; 3: some not (named); 1: none.',
+    'kubectl get pods -A on the control plane. Exit 0: every node read; 3: some not (named); 1: none.\n' +
+    'Where the cluster has Goldmane (Calico 3.30+), --source auto (the default) reads its denied flows\n' +
+    'instead, through kubectl, with the policy that denied each: without -i, or with -i and --kubeconfig\n' +
+    'or --context; a cluster without Goldmane falls back to the kernel log. It says which source it used.\n' +
+    '--follow always reads the kernel log.',
   options: {
     node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node' },
     since: { type: 'string', arg: 'AGE', description: 'how far back, e.g. 30s, 10m, 2h (default 10m)' },
     follow: { type: 'boolean', description: 'keep polling every 2 s for new packets until Ctrl-C' },
     timeout: { type: 'string', arg: 'S', description: 'seconds per node for login and reading (default 8)' },
     'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys in known_hosts' },
+    source: {
+      type: 'string',
+      arg: 'auto|goldmane|kernel-log',
+      description: 'auto (default): Goldmane through kubectl when the cluster has it, else the kernel log',
+    },
+    kubeconfig: LIVE_OPTIONS['kubeconfig']!,
+    context: LIVE_OPTIONS['context']!,
   },
   examples: [
     'picocal policy denied -i inventory/picocluster.yaml',
     'picocal policy denied -i inventory/picocluster.yaml --node pc-node2 --since 30m --output json',
     'picocal policy denied -i inventory/picocluster.yaml --follow',
+    'picocal policy denied --source goldmane --context pi-cluster --since 1h',
   ],
   async run(ctx) {
     refuseArguments(ctx);
     const sinceSeconds = parseSince(stringOption(ctx, 'since') ?? '10m');
+    const from = await deniedFromFlows(
+      parseDeniedSource(stringOption(ctx, 'source')),
+      liveTarget(ctx),
+      sinceSeconds,
+      flag(ctx, 'follow'),
+      ctx.global.inventory !== undefined,
+    );
+    if (from.kind === 'goldmane') {
+      const { flows } = from.read;
+      ctx.out.info(`source: Goldmane (whisker-backend /flows, action Deny), ${flows.length} denied flows`);
+      ctx.out.json({ source: 'goldmane', sinceSeconds, flows: flows.map(flowJson) });
+      if (flows.length) for (const line of flowsTable(flows)) ctx.out.print(line);
+      else ctx.out.print(`no denied flows recorded in the last ${sinceSeconds}s`);
+      return EXIT.ok;
+    }
+    ctx.out.info(`source: kernel log (calico-packet lines over SSH): ${from.why}`);
     const { inv, read } = await boardRead(ctx);
     const collector = new DeniedCollector(inv, read);
     const onAbort = () => collector.close();

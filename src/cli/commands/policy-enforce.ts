@@ -8,6 +8,7 @@ import { resultsJson, resultsText, summaryLine } from '../../policy/test/render.
 import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
 import { LIVE_OPTIONS, liveTarget } from '../options/live.js';
 import { CONVERSION_OPTIONS, runConversion } from './policy-stage.js';
+import { STAGED_IMPACT_OPTIONS, stagedImpactGate } from './policy-enforce-staged-impact.js';
 
 async function runLiveEnforce(ctx: CommandContext): Promise<number> {
   if (stringOption(ctx, 'out') || flag(ctx, 'in-place'))
@@ -43,6 +44,8 @@ async function runLiveEnforce(ctx: CommandContext): Promise<number> {
     return EXIT.failed;
   }
   if (ctx.global.output === 'text') ctx.out.info(`policy tests: ${summaryLine(results)}`);
+  const refused = await stagedImpactGate(ctx, target, check.selected, dryRun);
+  if (refused !== undefined) return refused;
   if (!plan.steps.length) {
     ctx.out.json({ ...base, enforced: false, steps: [] });
     ctx.out.info(
@@ -81,6 +84,7 @@ export const policyEnforce: Command = {
   options: {
     ...CONVERSION_OPTIONS,
     ...LIVE_OPTIONS,
+    ...STAGED_IMPACT_OPTIONS,
     tests: {
       type: 'string',
       arg: 'FILE',
@@ -105,7 +109,7 @@ export const policyEnforce: Command = {
   ],
   async run(ctx) {
     if (flag(ctx, 'live')) return runLiveEnforce(ctx);
-    for (const f of ['tests', 'kubeconfig', 'context'])
+    for (const f of ['tests', 'kubeconfig', 'context', 'staged-impact'])
       if (stringOption(ctx, f) !== undefined) throw new UsageError(`--${f} needs --live`);
     if (flag(ctx, 'dry-run'))
       throw new UsageError(

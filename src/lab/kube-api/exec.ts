@@ -28,6 +28,8 @@ const EXEC_TIMEOUT_MS = 120_000;
 export interface ExecBackend {
   /** The lab directory: lab.json names each node's network namespace and run state. */
   labDir: string;
+  /** Told of every exec that ran to its end (the lab's flows stand-in records probes from it). */
+  onExit?: (run: { namespace: string; pod: string; argv: string[] }, exitCode: number | null) => void;
 }
 
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec\/?$/;
@@ -41,6 +43,8 @@ interface PodView {
 }
 
 interface ExecRequest {
+  namespace: string;
+  pod: string;
   /** The lab node the pod is scheduled to (spec.nodeName). */
   node: string;
   argv: string[];
@@ -69,7 +73,15 @@ function admit(api: KubeApi, pathname: string, q: URLSearchParams): ExecRequest 
   const node = pod.spec?.nodeName;
   if (!node) throw badRequest(`pod ${name} does not have a host assigned`);
   const flag = (k: string) => q.get(k) === 'true' || q.get(k) === '1';
-  return { node, argv, stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr') };
+  return {
+    namespace,
+    pod: name,
+    node,
+    argv,
+    stdin: flag('stdin'),
+    stdout: flag('stdout'),
+    stderr: flag('stderr'),
+  };
 }
 
 /** Where the program would be found: a container runtime looks argv[0] up on $PATH the same way. */
@@ -142,7 +154,7 @@ export function serveExec(
       throw badRequest(
         `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${EXEC_PROTOCOLS.join(' ')}]`,
       );
-    startExec(state, node.name, request, req, socket, head, chosen);
+    startExec(state, node.name, request, req, socket, head, chosen, backend?.onExit);
   } catch (e) {
     const err =
       e instanceof ApiStatusError
@@ -160,6 +172,7 @@ function startExec(
   socket: Duplex,
   head: Buffer,
   protocol: string,
+  onExit?: ExecBackend['onExit'],
 ): void {
   let child: ReturnType<typeof runInNode> | undefined;
   const ws = acceptWebSocket(req, socket, head, protocol, {
@@ -203,6 +216,7 @@ function startExec(
   // 'close' comes after stdout and stderr are drained, so the status is the last message.
   child.on('close', (code, signal) => {
     clearTimeout(timer);
+    onExit?.({ namespace: r.namespace, pod: r.pod, argv: r.argv }, code);
     if (code === 0) end(SUCCESS);
     else if (code !== null) end(exitFailure(r.argv, code));
     else end(internalError(`error executing command in container: killed by ${signal ?? 'a signal'}`));

@@ -12,6 +12,8 @@ import { ensureDefaultNamespaces, syncNodes } from './lab-nodes.js';
 import { syncPods } from './lab-pods.js';
 import { ObjectStore } from './object-store.js';
 import { ApiServer } from './server.js';
+import { FlowLog } from '../flows-api/flow-log.js';
+import { probeCall, recordProbe } from '../flows-api/probe-flows.js';
 
 export const KUBE_STATE_FILE = 'kube-state.json';
 
@@ -25,7 +27,23 @@ const store = new ObjectStore(join(dir, KUBE_STATE_FILE));
 const api = new KubeApi(store);
 ensureDefaultNamespaces(api);
 syncNodes(api, initial);
-const server = new ApiServer(api, `${initial.apiServer.host}:${initial.apiServer.port}`, { labDir: dir });
+// The flows stand-in: fed by the probes kubectl exec runs, served behind the whisker Service's proxy.
+const flows = new FlowLog();
+const onExit = (run: { namespace: string; pod: string; argv: string[] }, code: number | null): void => {
+  const call = probeCall(run.argv);
+  if (!call) return;
+  try {
+    recordProbe(api, flows, { namespace: run.namespace, pod: run.pod }, call, code);
+  } catch (e) {
+    console.error(`flows stand-in: could not record a probe: ${(e as Error).message}`);
+  }
+};
+const server = new ApiServer(
+  api,
+  `${initial.apiServer.host}:${initial.apiServer.port}`,
+  { labDir: dir, onExit },
+  flows,
+);
 const operator = startOperator(api, dir);
 
 let latest = initial;

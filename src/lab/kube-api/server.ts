@@ -18,6 +18,8 @@ import { decodeProtobufBody, isProtobuf } from './protobuf-body.js';
 import type { ResourceType } from './resource-types.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { serveWatch } from './watch.js';
+import type { FlowLog } from '../flows-api/flow-log.js';
+import { isServiceProxyPath, serveServiceProxy } from '../flows-api/service-proxy.js';
 
 const MAX_BODY = 64 * 1024 * 1024;
 
@@ -83,6 +85,8 @@ export class ApiServer {
     private readonly serverAddress: string,
     /** Where pods/exec runs (see exec.ts); without it exec answers that the pod's node is unknown. */
     exec?: ExecBackend,
+    /** The lab's flows stand-in, served behind the whisker Service's proxy (flows-api/service-proxy.ts). */
+    private readonly flows?: FlowLog,
   ) {
     this.api = api;
     this.http = createServer((req, res) => {
@@ -172,6 +176,8 @@ export class ApiServer {
       }
     }
 
+    if (this.flows && isServiceProxyPath(url.pathname))
+      return serveServiceProxy(this.api, this.flows, url, method, res);
     const r = this.route(path.split('/').filter(Boolean));
     if (!r) return send(res, 404, routeNotFound().toStatus());
     const { type, namespace, name, subresource } = r;

@@ -32,6 +32,8 @@ export interface LiveEnforceCheck {
   plan: EnforcePlan;
   /** Staged policies the choice left alone. */
   leftStaged: string[];
+  /** The staged policies chosen for enforcing (the staged-impact gate looks at their flows). */
+  selected: ReturnType<typeof selectStaged>['selected'];
   results: TestResult[];
   /** Names of the failing expectations: enforcing is refused when there is any. */
   failing: string[];
@@ -58,7 +60,7 @@ export async function checkLiveEnforce(
 
   const results = runExpectations(set, spec.expectations);
   const failing = results.filter((r) => !r.passed).map((r) => r.expectation.name);
-  return { plan, leftStaged: choice.kept, results, failing };
+  return { plan, leftStaged: choice.kept, selected: choice.selected, results, failing };
 }
 
 /** Applies the plan's steps in order (in a dry run: none); `onStep` hears each one as it is done. */
