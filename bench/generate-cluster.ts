@@ -2,7 +2,7 @@
 // tiers), and policies of every kind (60 % Kubernetes NetworkPolicy, 30 % Calico NetworkPolicy,
 // 10 % GlobalNetworkPolicy in two tiers). Deterministic, so figures and tests can be reproduced.
 // As a program: node dist/bench/generate-cluster.js DIR [pods] [namespaces] [policies] writes
-// DIR/cluster.yaml and DIR/policies.yaml.
+// DIR/cluster.yaml and the folder DIR/policies/.
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,21 +134,29 @@ function write(dir: string, name: string, docs: unknown[]): string {
 
 export interface BenchFiles {
   clusterFile: string;
+  /** A folder of policy files, at most POLICIES_PER_FILE policies each (YAML files are capped at 8 MiB). */
   policyFile: string;
 }
 
-/** Write the cluster and policy files of a generated cluster into `dir`. */
+const POLICIES_PER_FILE = 1000;
+
+/** Write the cluster file and the policy folder of a generated cluster into `dir`. */
 export function writeBenchCluster(
   dir: string,
   pods: number,
   namespaces: number,
   policies: number,
 ): BenchFiles {
-  mkdirSync(dir, { recursive: true });
-  return {
-    clusterFile: write(dir, 'cluster.yaml', clusterDocs(pods, namespaces)),
-    policyFile: write(dir, 'policies.yaml', policyDocs(policies, namespaces)),
-  };
+  const policyDir = join(dir, 'policies');
+  mkdirSync(policyDir, { recursive: true });
+  const docs = policyDocs(policies, namespaces);
+  for (let i = 0; i * POLICIES_PER_FILE < docs.length; i++)
+    write(
+      policyDir,
+      `policies-${String(i).padStart(3, '0')}.yaml`,
+      docs.slice(i * POLICIES_PER_FILE, (i + 1) * POLICIES_PER_FILE),
+    );
+  return { clusterFile: write(dir, 'cluster.yaml', clusterDocs(pods, namespaces)), policyFile: policyDir };
 }
 
 function invokedPath(): string {
