@@ -4,18 +4,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../errors.js';
-import { fetchLive, LIVE_OPTIONS, liveTarget } from '../policy/live/index.js';
-import {
-  checkProbe,
-  PROBE_OPTIONS,
-  planProbe,
-  probeJson,
-  probeReport,
-  probeSettings,
-  probeText,
-  runProbe,
-  type ProbeReport,
-} from '../policy/probe/index.js';
+// kubectl (and execa behind it) is loaded only for --live and --probe: a query from files starts
+// without it.
+import { LIVE_OPTIONS, liveTarget } from '../policy/live/options.js';
+import { PROBE_OPTIONS, probeSettings } from '../policy/probe/options.js';
+import { probeJson, probeReport, probeText, type ProbeReport } from '../policy/probe/report.js';
 import { buildPolicySet, loadPolicySet, type PolicySet } from '../policy/load/policy-set.js';
 import { findPeer } from '../policy/evaluate/find-peer.js';
 import { namedPortQuery } from '../policy/evaluate/named-port.js';
@@ -100,7 +93,8 @@ export const validateCommand: Command = {
     const named = portText !== undefined && !/^\d+$/.test(portText) ? portText : undefined;
     let query = parseProtocolQuery(stringOption(ctx, 'protocol'), named ? undefined : portText);
     const probe = probeSettings(ctx);
-    if (probe && !named) checkProbe(query, probe);
+    const probing = probe ? await import('../policy/probe/run-probe.js') : undefined;
+    if (probe && probing && !named) probing.checkProbe(query, probe);
     const set = await policySet(ctx, probe !== undefined);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
     const found = [
@@ -111,17 +105,17 @@ export const validateCommand: Command = {
     const [src, dst] = found.map((f) => f.peer) as [Peer, Peer];
     if (named) {
       query = namedPortQuery(named, query, dst);
-      if (probe) checkProbe(query, probe);
+      if (probe && probing) probing.checkProbe(query, probe);
     }
     // Checked before anything runs, so a probe that cannot be made is a usage error, not a half answer.
-    const plan = probe ? planProbe(src, dst, query, probe) : undefined;
+    const plan = probe && probing ? probing.planProbe(src, dst, query, probe) : undefined;
     const result = validateFlow(set, src, dst, query);
     const anyPort = query.port === undefined;
     const verdict = result.verdict.allowed ? 'allow' : 'deny';
     let report: ProbeReport | undefined;
-    if (plan) {
+    if (plan && probing) {
       ctx.out.detail(`probing from ${plan.target.namespace}/${plan.target.pod}: ${plan.argv.join(' ')}`);
-      const run = await runProbe(liveTarget(ctx), plan);
+      const run = await probing.runProbe(liveTarget(ctx), plan);
       report = probeReport(run.command, run.outcome, verdict);
     }
     ctx.out.json({ ...resultJson(result, anyPort), ...(report ? { probe: probeJson(report) } : {}) });
@@ -145,6 +139,7 @@ async function policySet(ctx: CommandContext, probe: boolean): Promise<PolicySet
       throw new UsageError(
         `${probe ? '--probe reads the cluster (it implies --live)' : '--live reads the cluster'}: it cannot be combined with --cluster or --policies`,
       );
+    const { fetchLive } = await import('../policy/live/fetch.js');
     const snapshot = await fetchLive(liveTarget(ctx));
     for (const w of snapshot.warnings) ctx.out.warn(w);
     return buildPolicySet(snapshot.objects);

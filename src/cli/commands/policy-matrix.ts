@@ -9,7 +9,7 @@ import { computeMatrix } from '../../policy/matrix/matrix.js';
 import { matrixHtml } from '../../policy/matrix/render-html.js';
 import { matrixJson, matrixText } from '../../policy/matrix/render-text.js';
 import { parseSelector } from '../../policy/selector/index.js';
-import { LIVE_OPTIONS } from '../../policy/live/index.js';
+import { LIVE_OPTIONS } from '../../policy/live/options.js';
 import { POLICY_INPUT_OPTIONS } from '../policy-input-options.js';
 import { livePolicySet, wantsLive } from '../policy-source.js';
 import { listOption, stringOption, type Command } from '../command.js';
