@@ -7,6 +7,7 @@ import {
   parseEvents,
   YAMLException,
   type Event,
+  type ScalarEvent,
   type Schema,
 } from 'js-yaml';
 import { InputError, type SourceLocation } from '../errors.js';
@@ -148,22 +149,48 @@ function documentsOf(
   values: readonly unknown[],
   lines: LineIndex,
 ): YamlDocument[] {
-  // end[i]: for a mapping or sequence event, the index of its POP; otherwise i.
-  const end = new Int32Array(events.length);
+  // The events in typed arrays (a tenth of their memory as objects, which a large policy set keeps
+  // for as long as its objects live): type, start offset, and for a mapping or sequence the index of
+  // its POP (end[i] = i otherwise). Scalars keep what getScalarValue reads, to compare mapping keys.
+  const n = events.length;
+  const type = new Uint8Array(n);
+  const offset = new Int32Array(n);
+  const end = new Int32Array(n);
+  const scalar = new Int32Array(n * 5);
+  const fast = new Uint8Array(n);
   const open: number[] = [];
   const roots: number[] = [];
-  for (let i = 0; i < events.length; i++) {
+  for (let i = 0; i < n; i++) {
     const e = events[i] as Event;
+    type[i] = e.type;
+    offset[i] = startOffset(e);
     end[i] = i;
-    if (e.type === EVENT_ID.DOCUMENT) roots.push(i + 1 < events.length ? i + 1 : NONE);
+    if (e.type === EVENT_ID.DOCUMENT) roots.push(i + 1 < n ? i + 1 : NONE);
     else if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) open.push(i);
     else if (e.type === EVENT_ID.POP) {
       const o = open.pop();
       if (o !== undefined) end[o] = i;
+    } else if (e.type === EVENT_ID.SCALAR) {
+      scalar.set([e.valueStart, e.valueEnd, e.style, e.chomping, e.indent], i * 5);
+      fast[i] = e.fast ? 1 : 0;
     }
   }
+  const keyText = (i: number): string =>
+    getScalarValue(text, {
+      type: EVENT_ID.SCALAR,
+      valueStart: scalar[i * 5]!,
+      valueEnd: scalar[i * 5 + 1]!,
+      style: scalar[i * 5 + 2] as ScalarEvent['style'],
+      chomping: scalar[i * 5 + 3] as ScalarEvent['chomping'],
+      indent: scalar[i * 5 + 4]!,
+      fast: fast[i] === 1,
+      anchorStart: -1,
+      anchorEnd: -1,
+      tagStart: -1,
+      tagEnd: -1,
+    });
   const isNode = (i: number) => {
-    const t = events[i]?.type;
+    const t = type[i];
     return t === EVENT_ID.MAPPING || t === EVENT_ID.SEQUENCE || t === EVENT_ID.SCALAR || t === EVENT_ID.ALIAS;
   };
   // Children of a sequence, indexed once on first use, so item N of a long List is one step away.
@@ -182,25 +209,24 @@ function documentsOf(
     let node = root;
     let key = NONE;
     for (const seg of path) {
-      const e = events[node] as Event;
-      if (e.type === EVENT_ID.SEQUENCE && typeof seg === 'number') {
+      if (type[node] === EVENT_ID.SEQUENCE && typeof seg === 'number') {
         const kids = childrenOf(node);
         if (!Number.isInteger(seg) || seg < 0 || seg >= kids.length) return undefined;
         node = kids[seg]!;
         key = NONE;
-      } else if (e.type === EVENT_ID.MAPPING && typeof seg === 'string') {
+      } else if (type[node] === EVENT_ID.MAPPING && typeof seg === 'string') {
+        const map = node;
         let found = NONE;
-        for (let k = node + 1; k < end[node]!;) {
+        for (let k = map + 1; k < end[map]!;) {
           const v = end[k]! + 1;
-          const ke = events[k] as Event;
-          if (ke.type === EVENT_ID.SCALAR && getScalarValue(text, ke) === seg) {
-            found = k;
+          if (type[k] === EVENT_ID.SCALAR && keyText(k) === seg) {
+            found = v;
             key = k;
-            node = v;
           }
           k = end[v]! + 1;
         }
         if (found === NONE) return undefined;
+        node = found;
       } else return undefined;
     }
     return { node, key };
@@ -208,8 +234,8 @@ function documentsOf(
   return values.map((value, d) => {
     const root = roots[d] ?? NONE;
     const rooted = root !== NONE && isNode(root);
-    const location = lines.at(rooted ? startOffset(events[root] as Event) : 0, file);
-    const at = (i: number) => lines.at(startOffset(events[i] as Event), file);
+    const location = lines.at(rooted ? offset[root]! : 0, file);
+    const at = (i: number) => lines.at(offset[i]!, file);
     return {
       value,
       location,
