@@ -1,7 +1,7 @@
 // Benchmark of the policy engine: a generated cluster of 1,000 pods in 50 namespaces with 500
 // policies (Kubernetes, Calico namespaced, Calico global in tiers). Times loading, one query in
 // process, one query as a whole `calico-validate` process (when built), and the full matrix of
-// 1,000,000 pairs. Prints one JSON line. Usage: node dist/bench/policy-matrix.js [pods] [namespaces] [policies]
+// 1,000,000 pairs, in process and as a whole `picocal policy matrix` process. Prints one JSON line. Usage: node dist/bench/policy-matrix.js [pods] [namespaces] [policies]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,31 @@ if (existsSync(cli)) {
   processMs = ms(t);
 }
 
+// The full matrix as a whole `picocal policy matrix` process (start-up, load, matrix, JSON output).
+let matrixProcessMs: number | null = null;
+const picocal = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'picocal.js');
+if (existsSync(picocal)) {
+  t = performance.now();
+  execFileSync(
+    process.execPath,
+    [
+      picocal,
+      'policy',
+      'matrix',
+      '--cluster',
+      clusterFile,
+      '--policies',
+      policyFile,
+      '--port',
+      '8080',
+      '--output',
+      'json',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 },
+  );
+  matrixProcessMs = ms(t);
+}
+
 t = performance.now();
 const m = computeMatrix(set, set.cluster.pods, [{ protocol: 6, port: 8080 }]);
 const matrixMs = ms(t);
@@ -77,6 +102,7 @@ console.log(
     singleQueryVerdict: single.allowed ? 'allow' : 'deny',
     singleQueryProcessMs: processMs,
     matrixMs,
+    matrixProcessMs,
     pairsPerSecond: Math.round(set.cluster.pods.length ** 2 / (matrixMs / 1000)),
     allowedPairs: allowed,
     node: process.version,
