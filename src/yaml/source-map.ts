@@ -171,7 +171,12 @@ function documentsOf(
       const o = open.pop();
       if (o !== undefined) end[o] = i;
     } else if (e.type === EVENT_ID.SCALAR) {
-      scalar.set([e.valueStart, e.valueEnd, e.style, e.chomping, e.indent], i * 5);
+      const at = i * 5;
+      scalar[at] = e.valueStart;
+      scalar[at + 1] = e.valueEnd;
+      scalar[at + 2] = e.style;
+      scalar[at + 3] = e.chomping;
+      scalar[at + 4] = e.indent;
       fast[i] = e.fast ? 1 : 0;
     }
   }
