@@ -4,23 +4,13 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../errors.js';
-import { fetchLive } from '../policy/live/index.js';
-import {
-  checkProbe,
-  planProbe,
-  probeJson,
-  probeReport,
-  probeText,
-  runProbe,
-  type ProbeReport,
-} from '../policy/probe/index.js';
-import {
-  checkObservedPeers,
-  OBSERVED_OPTIONS,
-  observeFlow,
-  observedWindow,
-  type ObservedCheck,
-} from './options/observed.js';
+// kubectl (and execa behind it) is loaded only for --live, --probe and --observed: a query from files
+// starts without it.
+import { LIVE_OPTIONS, liveTarget } from './options/live.js';
+import { PROBE_OPTIONS, probeSettings } from './options/probe.js';
+import { probeJson, probeReport, probeText, type ProbeReport } from '../policy/probe/report.js';
+import { OBSERVED_OPTIONS, observedWindow } from './options/observed.js';
+import type { ObservedCheck } from '../observe/flows/observe-flow.js';
 import { buildPolicySet, loadPolicySet, type PolicySet } from '../policy/load/policy-set.js';
 import { findPeer } from '../policy/evaluate/find-peer.js';
 import { namedPortQuery } from '../policy/evaluate/named-port.js';
@@ -29,8 +19,6 @@ import type { Peer } from '../policy/model/flow.js';
 import { resultJson, resultText, validateFlow } from '../policy/evaluate/validate.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from './command.js';
 import { runProgram, type RunOptions } from './main.js';
-import { LIVE_OPTIONS, liveTarget } from './options/live.js';
-import { PROBE_OPTIONS, probeSettings } from './options/probe.js';
 import { POLICY_INPUT_OPTIONS } from './policy-input-options.js';
 
 export const validateCommand: Command = {
@@ -111,8 +99,10 @@ export const validateCommand: Command = {
     const named = portText !== undefined && !/^\d+$/.test(portText) ? portText : undefined;
     let query = parseProtocolQuery(stringOption(ctx, 'protocol'), named ? undefined : portText);
     const probe = probeSettings(ctx);
-    if (probe && !named) checkProbe(query, probe);
+    const probing = probe ? await import('../policy/probe/run-probe.js') : undefined;
+    if (probe && probing && !named) probing.checkProbe(query, probe);
     const observed = flag(ctx, 'observed') ? observedWindow(stringOption(ctx, 'observed-since')) : undefined;
+    const observing = observed !== undefined ? await import('../observe/flows/observe-flow.js') : undefined;
     const set = await policySet(ctx, probe !== undefined || observed !== undefined);
     for (const n of set.notes) ctx.out.detail(`note: ${n}`);
     const found = [
@@ -123,23 +113,23 @@ export const validateCommand: Command = {
     const [src, dst] = found.map((f) => f.peer) as [Peer, Peer];
     if (named) {
       query = namedPortQuery(named, query, dst);
-      if (probe) checkProbe(query, probe);
+      if (probe && probing) probing.checkProbe(query, probe);
     }
     // Checked before anything runs, so a probe that cannot be made is a usage error, not a half answer.
-    const plan = probe ? planProbe(src, dst, query, probe) : undefined;
-    if (observed !== undefined) checkObservedPeers(src, dst);
+    const plan = probe && probing ? probing.planProbe(src, dst, query, probe) : undefined;
+    if (observing) observing.checkObservedPeers(src, dst);
     const result = validateFlow(set, src, dst, query);
     const anyPort = query.port === undefined;
     const verdict = result.verdict.allowed ? 'allow' : 'deny';
     let report: ProbeReport | undefined;
-    if (plan) {
+    if (plan && probing) {
       ctx.out.detail(`probing from ${plan.target.namespace}/${plan.target.pod}: ${plan.argv.join(' ')}`);
-      const run = await runProbe(liveTarget(ctx), plan);
+      const run = await probing.runProbe(liveTarget(ctx), plan);
       report = probeReport(run.command, run.outcome, verdict);
     }
     let seen: ObservedCheck | undefined;
-    if (observed !== undefined)
-      seen = await observeFlow(liveTarget(ctx), result.verdict, src, dst, query, observed);
+    if (observing && observed !== undefined)
+      seen = await observing.observeFlow(liveTarget(ctx), result.verdict, src, dst, query, observed);
     ctx.out.json({
       ...resultJson(result, anyPort),
       ...(report ? { probe: probeJson(report) } : {}),
@@ -169,6 +159,7 @@ async function policySet(ctx: CommandContext, probe: boolean): Promise<PolicySet
       throw new UsageError(
         `${probe ? `${flag(ctx, 'observed') ? '--observed' : '--probe'} reads the cluster (it implies --live)` : '--live reads the cluster'}: it cannot be combined with --cluster or --policies`,
       );
+    const { fetchLive } = await import('../policy/live/fetch.js');
     const snapshot = await fetchLive(liveTarget(ctx));
     for (const w of snapshot.warnings) ctx.out.warn(w);
     return buildPolicySet(snapshot.objects);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { COMMANDS } from './commands/index.js';
+import type { Command } from './command.js';
 import { runProgram } from './main.js';
 
 // `picocal ... | head` closes the pipe early: that is not an error.
@@ -8,12 +8,19 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+const argv = process.argv.slice(2);
+// `policy matrix` from files is the hot path of scripts and CI: it starts with its own command only,
+// without loading every other one (Ansible, SSH, schema and terminal libraries: half a second).
+const commands: Command[] =
+  argv[0] === 'policy' && argv[1] === 'matrix'
+    ? [(await import('./commands/policy-matrix.js')).policyMatrixCommand]
+    : (await import('./commands/index.js')).COMMANDS;
 const code = await runProgram(
   {
     name: 'picocal',
     summary: 'provision, verify, upgrade and police Calico on small ARM (Raspberry Pi) clusters',
-    commands: COMMANDS,
+    commands,
   },
-  process.argv.slice(2),
+  argv,
 );
 process.exitCode = code;

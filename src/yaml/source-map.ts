@@ -1,12 +1,13 @@
 // Parse YAML and remember where every value came from, so that errors about a field can name the
-// file, line and column. Uses js-yaml's event stream (offsets into the source) alongside its loader.
+// file, line and column. Uses js-yaml's event stream (offsets into the source), parsed once, for both.
 import {
   EVENT_ID,
+  constructFromEvents,
   getScalarValue,
-  loadAll,
   parseEvents,
   YAMLException,
   type Event,
+  type ScalarEvent,
   type Schema,
 } from 'js-yaml';
 import { InputError, type SourceLocation } from '../errors.js';
@@ -48,15 +49,6 @@ class LineIndex {
     }
     return { file, line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
   }
-}
-
-interface Frame {
-  kind: 'map' | 'seq';
-  path: PathSegment[];
-  index: number;
-  expectKey: boolean;
-  key: PathSegment;
-  keyOffset: number;
 }
 
 function startOffset(e: Event): number {
@@ -105,12 +97,15 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseOption
   let values: unknown[];
   let events: Event[];
   try {
+    // One parse: the events give the positions and the values are built from the same events (what
+    // loadAll does inside, with the options it would split the same way).
     events = parseEvents(text, { filename: file, maxDepth: YAML_LOAD_LIMITS.maxDepth });
     checkAliasExpansion(text, events, file, (off) => lines.at(off, file));
-    values = loadAll(text, {
+    values = constructFromEvents(events, {
       filename: file,
-      ...YAML_LOAD_LIMITS,
+      maxAliases: YAML_LOAD_LIMITS.maxAliases,
       ...(opts.schema ? { schema: opts.schema } : {}),
+      source: text,
     });
   } catch (err) {
     if (err instanceof YAMLException) {
@@ -135,106 +130,130 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseOption
     }
     throw err;
   }
-  const docs: YamlDocument[] = [];
-  let values_i = 0;
-  let stack: Frame[] = [];
-  let valuePos = new Map<string, number>();
-  let keyPos = new Map<string, number>();
-  let docStart = -1;
+  return documentsOf(text, file, events, values, lines);
+}
 
-  const finishDoc = () => {
-    const vp = valuePos;
-    const kp = keyPos;
-    const start = docStart < 0 ? 0 : docStart;
-    docs.push({
-      value: values[values_i++],
-      location: lines.at(start, file),
-      locate: (p) => {
-        const off = vp.get(pathKey(p));
-        return off === undefined ? undefined : lines.at(off, file);
-      },
-      locateKey: (p) => {
-        const off = kp.get(pathKey(p)) ?? vp.get(pathKey(p));
-        return off === undefined ? undefined : lines.at(off, file);
-      },
-    });
-  };
+const NONE = -1;
 
-  /** Called when a node starts: returns its path, or undefined when the node is a mapping key. */
-  const place = (e: Event): PathSegment[] | undefined => {
-    const off = startOffset(e);
-    const parent = stack[stack.length - 1];
-    if (!parent) {
-      if (docStart < 0) docStart = off;
-      valuePos.set('', off);
-      return [];
-    }
-    if (parent.kind === 'seq') {
-      const path = [...parent.path, parent.index++];
-      valuePos.set(pathKey(path), off);
-      return path;
-    }
-    if (parent.expectKey) {
-      parent.expectKey = false;
-      parent.key = e.type === EVENT_ID.SCALAR ? getScalarValue(text, e) : `?${off}`;
-      parent.keyOffset = off;
-      return undefined;
-    }
-    parent.expectKey = true;
-    const path = [...parent.path, parent.key];
-    valuePos.set(pathKey(path), off);
-    keyPos.set(pathKey(path), parent.keyOffset);
-    return path;
-  };
-
-  // Complex keys (a mapping used as a key) open collections while expecting a key: track them so the
-  // pops stay balanced, under a synthetic path nobody looks up.
-  for (const e of events) {
-    switch (e.type) {
-      case EVENT_ID.DOCUMENT:
-        stack = [];
-        valuePos = new Map();
-        keyPos = new Map();
-        docStart = -1;
-        stack.push({ kind: 'seq', path: ['__doc__'], index: 0, expectKey: false, key: '', keyOffset: 0 });
-        break;
-      case EVENT_ID.MAPPING:
-      case EVENT_ID.SEQUENCE: {
-        const docFrame = stack.length === 1 && stack[0]?.path[0] === '__doc__';
-        let path: PathSegment[] | undefined;
-        if (docFrame) {
-          const off = startOffset(e);
-          docStart = off;
-          valuePos.set('', off);
-          path = [];
-        } else {
-          path = place(e);
-        }
-        stack.push({
-          kind: e.type === EVENT_ID.MAPPING ? 'map' : 'seq',
-          path: path ?? ['__complex_key__'],
-          index: 0,
-          expectKey: true,
-          key: '',
-          keyOffset: 0,
-        });
-        break;
-      }
-      case EVENT_ID.SCALAR:
-      case EVENT_ID.ALIAS:
-        if (stack.length === 1 && stack[0]?.path[0] === '__doc__') {
-          docStart = startOffset(e);
-          valuePos.set('', docStart);
-        } else {
-          place(e);
-        }
-        break;
-      case EVENT_ID.POP: {
-        const popped = stack.pop();
-        if (popped && popped.path[0] === '__doc__') finishDoc();
-        break;
-      }
+/**
+ * Where each value and key of the documents is, found on demand from the event stream: one pass
+ * records where every collection ends, and a lookup walks down the path skipping whole subtrees. No
+ * per-node map or path string is built, so reading a large policy set pays only for the fields an
+ * error or an explanation names. Answers as a full map of every path would: a later duplicate key
+ * wins, complex keys (a mapping as a key) and aliases are not descended into.
+ */
+function documentsOf(
+  text: string,
+  file: string,
+  events: readonly Event[],
+  values: readonly unknown[],
+  lines: LineIndex,
+): YamlDocument[] {
+  // The events in typed arrays (a tenth of their memory as objects, which a large policy set keeps
+  // for as long as its objects live): type, start offset, and for a mapping or sequence the index of
+  // its POP (end[i] = i otherwise). Scalars keep what getScalarValue reads, to compare mapping keys.
+  const n = events.length;
+  const type = new Uint8Array(n);
+  const offset = new Int32Array(n);
+  const end = new Int32Array(n);
+  const scalar = new Int32Array(n * 5);
+  const fast = new Uint8Array(n);
+  const open: number[] = [];
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = events[i] as Event;
+    type[i] = e.type;
+    offset[i] = startOffset(e);
+    end[i] = i;
+    if (e.type === EVENT_ID.DOCUMENT) roots.push(i + 1 < n ? i + 1 : NONE);
+    else if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) open.push(i);
+    else if (e.type === EVENT_ID.POP) {
+      const o = open.pop();
+      if (o !== undefined) end[o] = i;
+    } else if (e.type === EVENT_ID.SCALAR) {
+      const at = i * 5;
+      scalar[at] = e.valueStart;
+      scalar[at + 1] = e.valueEnd;
+      scalar[at + 2] = e.style;
+      scalar[at + 3] = e.chomping;
+      scalar[at + 4] = e.indent;
+      fast[i] = e.fast ? 1 : 0;
     }
   }
-  return docs;
+  const keyText = (i: number): string =>
+    getScalarValue(text, {
+      type: EVENT_ID.SCALAR,
+      valueStart: scalar[i * 5]!,
+      valueEnd: scalar[i * 5 + 1]!,
+      style: scalar[i * 5 + 2] as ScalarEvent['style'],
+      chomping: scalar[i * 5 + 3] as ScalarEvent['chomping'],
+      indent: scalar[i * 5 + 4]!,
+      fast: fast[i] === 1,
+      anchorStart: -1,
+      anchorEnd: -1,
+      tagStart: -1,
+      tagEnd: -1,
+    });
+  const isNode = (i: number) => {
+    const t = type[i];
+    return t === EVENT_ID.MAPPING || t === EVENT_ID.SEQUENCE || t === EVENT_ID.SCALAR || t === EVENT_ID.ALIAS;
+  };
+  // Children of a sequence, indexed once on first use, so item N of a long List is one step away.
+  const seqChildren = new Map<number, Int32Array>();
+  const childrenOf = (seq: number): Int32Array => {
+    let kids = seqChildren.get(seq);
+    if (kids) return kids;
+    const list: number[] = [];
+    for (let c = seq + 1; c < end[seq]!; c = end[c]! + 1) list.push(c);
+    kids = Int32Array.from(list);
+    seqChildren.set(seq, kids);
+    return kids;
+  };
+  /** Event index of the node at `path` below `root`, and of its key when it is a mapping value. */
+  const find = (root: number, path: readonly PathSegment[]): { node: number; key: number } | undefined => {
+    let node = root;
+    let key = NONE;
+    for (const seg of path) {
+      if (type[node] === EVENT_ID.SEQUENCE && typeof seg === 'number') {
+        const kids = childrenOf(node);
+        if (!Number.isInteger(seg) || seg < 0 || seg >= kids.length) return undefined;
+        node = kids[seg]!;
+        key = NONE;
+      } else if (type[node] === EVENT_ID.MAPPING && typeof seg === 'string') {
+        const map = node;
+        let found = NONE;
+        for (let k = map + 1; k < end[map]!;) {
+          const v = end[k]! + 1;
+          if (type[k] === EVENT_ID.SCALAR && keyText(k) === seg) {
+            found = v;
+            key = k;
+          }
+          k = end[v]! + 1;
+        }
+        if (found === NONE) return undefined;
+        node = found;
+      } else return undefined;
+    }
+    return { node, key };
+  };
+  return values.map((value, d) => {
+    const root = roots[d] ?? NONE;
+    const rooted = root !== NONE && isNode(root);
+    const location = lines.at(rooted ? offset[root]! : 0, file);
+    const at = (i: number) => lines.at(offset[i]!, file);
+    return {
+      value,
+      location,
+      locate: (p) => {
+        if (!rooted) return undefined;
+        const f = find(root, p);
+        return f ? at(f.node) : undefined;
+      },
+      locateKey: (p) => {
+        if (!rooted) return undefined;
+        const f = find(root, p);
+        return f ? at(f.key === NONE ? f.node : f.key) : undefined;
+      },
+    };
+  });
 }

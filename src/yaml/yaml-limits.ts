@@ -75,6 +75,8 @@ export function checkAliasExpansion(
   file: string,
   at: (offset: number) => SourceLocation,
 ): void {
+  // Without aliases every node is one event: nothing to expand, nothing that can refer to itself.
+  if (events.length <= YAML_LIMITS.maxExpandedNodes && !events.some((e) => e.type === EVENT_ID.ALIAS)) return;
   const sizes = new Map<string, number>();
   let stack: Open[] = [];
   let total = 0;

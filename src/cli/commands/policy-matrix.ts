@@ -94,8 +94,9 @@ export const policyMatrixCommand: Command = {
       writeFileAtomic(resolve(ctx.cwd, html), matrixHtml(matrix, 'picocal reachability matrix'));
       ctx.out.info(`wrote ${html}`);
     }
-    ctx.out.json(matrixJson(matrix));
-    for (const line of matrixText(matrix)) ctx.out.print(line);
+    // Only the format asked for is built: either is a few MB for a thousand pods.
+    if (ctx.out.format === 'json') ctx.out.json(matrixJson(matrix));
+    else for (const line of matrixText(matrix)) ctx.out.print(line);
     return EXIT.ok;
   },
 };

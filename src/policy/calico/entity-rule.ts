@@ -118,13 +118,12 @@ export function compileEntity(
   };
 
   const tests: ((f: Flow, peer: Peer) => boolean)[] = [];
-  const n = cluster.pods.length;
   if (nets) {
-    const t = memoIpTest(n, (ip) => inAny(nets, ip));
+    const t = memoIpTest(cluster, (ip) => inAny(nets, ip));
     tests.push((_f, peer) => t(peer));
   }
   if (notNets) {
-    const t = memoIpTest(n, (ip) => !inAny(notNets, ip));
+    const t = memoIpTest(cluster, (ip) => !inAny(notNets, ip));
     tests.push((_f, peer) => t(peer));
   }
 
@@ -143,7 +142,7 @@ export function compileEntity(
               (selector ? selector.matches(setLabels(s), { global: s.namespace === undefined }) : true),
           )
           .flatMap((s) => s.nets);
-    const inSets = memoIpTest(n, (ip) => inAny(setCidrs, ip));
+    const inSets = memoIpTest(cluster, (ip) => inAny(setCidrs, ip));
     tests.push((_f, peer) => (peer.kind === 'pod' && podMatch(peer.pod)) || inSets(peer));
   }
   if (notSelector) {
@@ -156,7 +155,7 @@ export function compileEntity(
         (s) => setInScope(s) && notSelector.matches(setLabels(s), { global: s.namespace === undefined }),
       )
       .flatMap((s) => s.nets);
-    const inSets = memoIpTest(n, (ip) => inAny(setCidrs, ip));
+    const inSets = memoIpTest(cluster, (ip) => inAny(setCidrs, ip));
     tests.push((_f, peer) => !(peer.kind === 'pod' && podHit(peer.pod)) && !inSets(peer));
   }
   // The source port of a connection is ephemeral and unknown here: a source `ports` match cannot be

@@ -65,7 +65,7 @@ function compilePeer(
     const cidrs = (Array.isArray(value[field]) ? value[field] : [])
       .map((c: unknown) => (typeof c === 'string' ? parseCidr(c, POLICY_SYNTAX) : undefined))
       .filter((c): c is Cidr => !!c);
-    return memoIpTest(cluster.pods.length, (ip) => !!ip && cidrs.some((c) => cidrContains(c, ip)));
+    return memoIpTest(cluster, (ip) => !!ip && cidrs.some((c) => cidrContains(c, ip)));
   }
   if (field === 'nodes' || field === 'domainNames') {
     problems.notes.push(

@@ -48,7 +48,7 @@ function compilePeer(
       });
     // Calico matches ipBlock against any address, pod addresses included (Kubernetes leaves that open).
     return memoIpTest(
-      cluster.pods.length,
+      cluster,
       (ip) => !!cidr && !!ip && cidrContains(cidr, ip) && !except.some((e) => cidrContains(e, ip)),
     );
   }

@@ -57,7 +57,14 @@ function stagedAction(obj: LoadedObject, problems: Problems): { action: 'Set' | 
 
 export function buildPolicySet(objects: readonly LoadedObject[]): PolicySet {
   const problems = new Problems();
-  const byFamily = (f: Family) => objects.filter((o) => familyOf(o) === f);
+  const families = new Map<Family, LoadedObject[]>();
+  for (const o of objects) {
+    const f = familyOf(o);
+    const list = families.get(f);
+    if (list) list.push(o);
+    else families.set(f, [o]);
+  }
+  const byFamily = (f: Family) => families.get(f) ?? [];
   for (const o of byFamily('ignored'))
     problems.notes.push(
       `${o.location.file}:${o.location.line}: ${o.apiVersion} ${o.kind} is not a policy or cluster object: ignored`,
