@@ -1,7 +1,7 @@
 // CIDRs in a rule's nets and notNets: each a correctly masked CIDR, of one IP family across the whole
 // rule and matching the rule's ipVersion, and never a catch-all inside a negation. Network sets take
 // any address or CIDR.
-import { parseCidr, type Cidr } from '../net/ip.js';
+import { parseCidr, POLICY_SYNTAX, type Cidr } from '../../net/ip.js';
 import { apiRule, POLICY_COMMON, VALIDATOR, type Path, type Report } from './api-rule.js';
 
 // Go's net.ParseIP refuses IPv4 octets with a leading zero; picocal's parser is more lenient.
@@ -49,11 +49,14 @@ export const NET_RULES = {
 function parseStrictCidr(text: string): Cidr | undefined {
   if (!text.includes('/') || text !== text.trim() || LEADING_ZERO_OCTET.test(text.split('/')[0] ?? ''))
     return undefined;
-  return parseCidr(text);
+  return parseCidr(text, POLICY_SYNTAX);
 }
 
 function hostBitsSet(c: Cidr): boolean {
-  return c.network !== parseCidr(`${c.text.split('/')[0] ?? ''}/${c.version === 4 ? 32 : 128}`)?.network;
+  return (
+    c.network !==
+    parseCidr(`${c.text.split('/')[0] ?? ''}/${c.version === 4 ? 32 : 128}`, POLICY_SYNTAX)?.network
+  );
 }
 
 /** What the rule checks need of one CIDR text; policies repeat the same few, so verdicts are kept. */
@@ -117,7 +120,8 @@ export function checkRuleNets(
 export function checkNetworkSetNets(value: unknown, report: Report): void {
   if (!Array.isArray(value)) return;
   value.forEach((n: unknown, i) => {
-    const ok = typeof n === 'string' && !LEADING_ZERO_OCTET.test(n) && parseCidr(n) !== undefined;
+    const ok =
+      typeof n === 'string' && !LEADING_ZERO_OCTET.test(n) && parseCidr(n, POLICY_SYNTAX) !== undefined;
     if (!ok) report(['spec', 'nets', i], NET_RULES.networkSetCidr, `'${String(n)}'`);
   });
 }
