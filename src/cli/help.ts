@@ -56,7 +56,7 @@ export function commandHelp(program: Program, command: Command, globals: Record<
     ...optionLines(globals),
     '',
     ...(command.examples?.length ? ['Examples:', ...command.examples.map((e) => `  ${e}`), ''] : []),
-    EXIT_CODES_HELP,
+    program.exitCodesHelp ?? EXIT_CODES_HELP,
   ].join('\n');
 }
 
