@@ -12,7 +12,7 @@ describe('picocal CLI', () => {
   it('prints help listing the commands and the exit codes', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Commands:\n(.|\n)*render/);
+    expect(r.stdout).toMatch(/Cluster:\n(.|\n)*render/);
     expect(r.stdout).toMatch(/130\s+interrupted/);
   });
 
