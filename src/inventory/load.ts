@@ -10,6 +10,7 @@ import { parseYamlDocuments, type PathSegment } from '../yaml/source-map.js';
 import { checkYamlFileSize } from '../yaml/yaml-limits.js';
 import { ANSIBLE_INVENTORY_SCHEMA } from '../yaml/ansible-tags.js';
 import { checkAnsibleVars } from './ansible-vars.js';
+import { checkRoleInputs } from './role-inputs.js';
 import { refuseTemplates } from './template-free.js';
 import { clusterSchema, groupVarsSchema, hostVarsSchema, type ClusterSettings, type GroupVars, type HostVars } from './schema.js';
 import type { Inventory, InventoryHost } from './types.js';
@@ -101,6 +102,7 @@ export function parseInventory(text: string, path: string): Inventory {
       allVars = vars as Record<string, unknown>;
       const { picocal: _ignored, ...rest } = allVars;
       checkAnsibleVars(rest, [...gpath, 'vars'], ctx, 'all');
+      checkRoleInputs(rest, [...gpath, 'vars'], ctx);
       groupVars = groupVarsSchema.check(rest, [...gpath, 'vars'], ctx) ?? {};
     } else if (g['vars'] !== undefined) {
       const vars = g['vars'];
@@ -110,6 +112,7 @@ export function parseInventory(text: string, path: string): Inventory {
       const isMap = vars !== null && typeof vars === 'object' && !Array.isArray(vars);
       const { picocal: _misplaced, ...rest } = isMap ? (vars as Record<string, unknown>) : {};
       checkAnsibleVars(rest, [...gpath, 'vars'], ctx, 'group');
+      checkRoleInputs(rest, [...gpath, 'vars'], ctx);
       groupVars = groupVarsSchema.check(isMap ? rest : vars, [...gpath, 'vars'], ctx) ?? {};
     }
     const chain = [...inherited, groupVars];
@@ -122,6 +125,7 @@ export function parseInventory(text: string, path: string): Inventory {
         continue;
       }
       checkAnsibleVars(hv, hpath, ctx, 'host');
+      checkRoleInputs(hv, hpath, ctx);
       const existing = hosts.get(hostName);
       if (name === CONTROL_PLANE_GROUP && !existing?.groups.includes(CONTROL_PLANE_GROUP)) controlPlaneCount++;
       if (existing) {

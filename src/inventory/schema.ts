@@ -80,7 +80,8 @@ export const clusterSchema = object(
 
 export type ClusterSettings = Infer<typeof clusterSchema>;
 
-/** Variables a host or group may set. Other `ansible_*` variables pass through to Ansible untouched. */
+/** Variables a host or group may set. Other `ansible_*` variables pass through to Ansible untouched, and so
+ *  do the roles' `calico_*` settings, checked against their argument specs (role-inputs.ts). */
 const connectionVars = {
   ansible_user: optional(str()),
   ansible_port: optional(int({ min: 1, max: 65535 })),
@@ -95,12 +96,12 @@ const connectionVars = {
 
 export const hostVarsSchema = object(
   { ansible_host: str(), ...connectionVars },
-  { passthrough: /^ansible_/, describeUnknown: 'host variables' },
+  { passthrough: /^(ansible|calico)_/, describeUnknown: 'host variables' },
 );
 export type HostVars = Infer<typeof hostVarsSchema>;
 
 export const groupVarsSchema = object(connectionVars, {
-  passthrough: /^ansible_/,
+  passthrough: /^(ansible|calico)_/,
   describeUnknown: 'group variables',
 });
 export type GroupVars = Infer<typeof groupVarsSchema>;

@@ -23,6 +23,7 @@ import { bootNodes } from './node-lifecycle.js';
 import { PhaseTimer } from './phase-timer.js';
 import { nodePaths, writeInitScript } from './node-process.js';
 import { writeBootFatScript } from './boot-fat.js';
+import { writeRebootStandIns } from './board-reboot.js';
 import { hostKeyPathIn, prepareNodeRootfs } from './node-rootfs.js';
 import { generateEd25519 } from './ssh-keys.js';
 import { startFlannelLeftovers, writeK3sFiles, type LabFlavour } from './k3s-flavour.js';
@@ -120,6 +121,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         ...(node.role === 'control-plane' ? { kubeconfig } : {}),
       });
       writeK3sFiles(node.upperDir, node.role, opts.flavour ?? 'calico-ready');
+      writeRebootStandIns(node.upperDir);
     });
     writeInitScript(lab.dir);
     writeBootFatScript(lab.dir);

@@ -6,6 +6,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import { BOOT_FAT_SCRIPT } from './boot-fat.js';
+import { KERNEL_VIEW_SCRIPT } from './boot-kernel.js';
 import { commandLine, isAlive, killHard, readProcess, type HostProcess } from './host-processes.js';
 
 export const NODE_INIT_SCRIPT = 'node-init.sh';
@@ -25,7 +26,7 @@ mount --bind "$merged/proc/sys" "$merged/proc/sys"
 mount -o remount,bind,ro "$merged/proc/sys"
 mount --bind "$merged/proc/sys/net" "$merged/proc/sys/net"
 mount -o remount,bind,rw "$merged/proc/sys/net"
-mount -t sysfs -o ro sysfs "$merged/sys"
+${KERNEL_VIEW_SCRIPT}mount -t sysfs -o ro sysfs "$merged/sys"
 # A /dev of harmless devices only: a playbook on a node must never reach the host's disks.
 mount -t tmpfs -o mode=755,size=1m tmpfs "$merged/dev"
 mknod -m 666 "$merged/dev/null" c 1 3

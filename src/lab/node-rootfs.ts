@@ -73,8 +73,13 @@ export function sshdConfig(nodeName: string, user = 'root'): string {
 /** Raspberry Pi OS's kernel command line, with a PARTUUID stable per lab node. */
 export function piCmdline(labName: string, nodeName: string): string {
   const partuuid = createHash('sha256').update(`${labName}/${nodeName}`).digest('hex').slice(0, 8);
-  return `console=serial0,115200 console=tty1 root=PARTUUID=${partuuid}-02 rootfstype=ext4 fsck.repair=yes rootwait\n`;
+  return `console=serial0,115200 console=tty1 root=PARTUUID=${partuuid}-02 rootfstype=ext4 fsck.repair=yes rootwait`;
 }
+
+/** The flags k3s's Raspberry Pi requirements add to cmdline.txt (k3s does not start without the memory
+ *  cgroup, which a Pi kernel leaves off without them: boot-kernel.ts). Lab boards run k3s, so they have them
+ *  (https://docs.k3s.io/installation/requirements?os=pi). */
+export const K3S_PI_CGROUP_FLAGS = 'cgroup_memory=1 cgroup_enable=memory';
 
 const PI_CONFIG_TXT = `# For more options and information see http://rptl.io/configtxt
 dtparam=audio=on
@@ -126,7 +131,10 @@ export function prepareNodeRootfs(input: NodeRootfsInput): void {
   );
   // The FAT boot partition's files (boot-fat.ts shows them as root:root 0755 whatever is stored here).
   mkdirSync(input.bootDir, { recursive: true, mode: 0o755 });
-  writeFileSync(join(input.bootDir, 'cmdline.txt'), piCmdline(input.labName, input.nodeName));
+  writeFileSync(
+    join(input.bootDir, 'cmdline.txt'),
+    `${piCmdline(input.labName, input.nodeName)} ${K3S_PI_CGROUP_FLAGS}\n`,
+  );
   writeFileSync(join(input.bootDir, 'config.txt'), PI_CONFIG_TXT);
   if (input.kubeconfig !== undefined) {
     put(u, K3S_KUBECONFIG, input.kubeconfig, 0o600);

@@ -79,7 +79,7 @@ describeLab('lab nodes', () => {
     const r = await ssh(lab.state, n, 'cat /boot/firmware/cmdline.txt; cat /etc/machine-id; uname -m');
     const [cmdline, machineId, arch] = r.stdout.split('\n');
     expect(cmdline).toMatch(
-      /^console=serial0,115200 console=tty1 root=PARTUUID=[0-9a-f]{8}-02 rootfstype=ext4 fsck.repair=yes rootwait$/,
+      /^console=serial0,115200 console=tty1 root=PARTUUID=[0-9a-f]{8}-02 rootfstype=ext4 fsck.repair=yes rootwait cgroup_memory=1 cgroup_enable=memory$/,
     );
     expect(machineId).toMatch(/^[0-9a-f]{32}$/);
     expect(machineId).not.toBe(readFileSync('/etc/machine-id', 'utf8').trim());

@@ -1,8 +1,10 @@
 // LAB ONLY: the process that runs the Kubernetes API stand-in and the Calico operator stand-in for one
 // virtual PicoCluster: `node server-main.js --dir <lab dir>`. It listens where lab.json's apiServer
-// says, keeps its objects in <lab dir>/kube-state.json, and follows lab.json (node power state).
+// says, keeps its objects in <lab dir>/kube-state.json, follows lab.json (node power state) and carries
+// out the boards' reboots (board-reboot.ts).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BoardRebooter } from '../board-reboot.js';
 import { readLabState } from '../lab-state.js';
 import { startOperator } from '../operator/operator.js';
 import { KubeApi } from './kube-api.js';
@@ -27,6 +29,7 @@ const server = new ApiServer(api, `${initial.apiServer.host}:${initial.apiServer
 const operator = startOperator(api, dir);
 
 let latest = initial;
+const rebooter = new BoardRebooter(dir);
 const follow = setInterval(() => {
   try {
     const s = readLabState(dir);
@@ -34,6 +37,7 @@ const follow = setInterval(() => {
       latest = s;
       syncNodes(api, s);
       syncPods(api, s);
+      rebooter.check(s);
     }
   } catch {
     // lab.json is replaced atomically; a failed read is retried on the next tick

@@ -1,11 +1,8 @@
 // CIDRs in a rule's nets and notNets: each a correctly masked CIDR, of one IP family across the whole
 // rule and matching the rule's ipVersion, and never a catch-all inside a negation. Network sets take
 // any address or CIDR.
-import { parseCidr, POLICY_SYNTAX, type Cidr } from '../../net/ip.js';
+import { hasHostBits, parseCidr, type Cidr } from '../../net/ip.js';
 import { apiRule, POLICY_COMMON, VALIDATOR, type Path, type Report } from './api-rule.js';
-
-// Go's net.ParseIP refuses IPv4 octets with a leading zero; picocal's parser is more lenient.
-const LEADING_ZERO_OCTET = /(^|[.:])0\d/;
 
 export const NET_RULES = {
   cidr: apiRule(
@@ -46,17 +43,10 @@ export const NET_RULES = {
   ),
 } as const;
 
+// Go's net.ParseCIDR (the one project parser's default grammar): a prefix is required, no blanks, no
+// leading zeros.
 function parseStrictCidr(text: string): Cidr | undefined {
-  if (!text.includes('/') || text !== text.trim() || LEADING_ZERO_OCTET.test(text.split('/')[0] ?? ''))
-    return undefined;
-  return parseCidr(text, POLICY_SYNTAX);
-}
-
-function hostBitsSet(c: Cidr): boolean {
-  return (
-    c.network !==
-    parseCidr(`${c.text.split('/')[0] ?? ''}/${c.version === 4 ? 32 : 128}`, POLICY_SYNTAX)?.network
-  );
+  return parseCidr(text);
 }
 
 /** What the rule checks need of one CIDR text; policies repeat the same few, so verdicts are kept. */
@@ -73,7 +63,7 @@ function netVerdict(text: string): NetVerdict {
   if (hit) return hit;
   const c = parseStrictCidr(text);
   const v: NetVerdict = c
-    ? { version: c.version, hostBits: hostBitsSet(c), catchAll: c.prefix === 0 && c.network === 0n }
+    ? { version: c.version, hostBits: hasHostBits(c), catchAll: c.prefix === 0 && c.network === 0n }
     : { version: undefined, hostBits: false, catchAll: false };
   if (verdicts.size >= CACHE_LIMIT) verdicts.clear();
   verdicts.set(text, v);
@@ -120,8 +110,7 @@ export function checkRuleNets(
 export function checkNetworkSetNets(value: unknown, report: Report): void {
   if (!Array.isArray(value)) return;
   value.forEach((n: unknown, i) => {
-    const ok =
-      typeof n === 'string' && !LEADING_ZERO_OCTET.test(n) && parseCidr(n, POLICY_SYNTAX) !== undefined;
+    const ok = typeof n === 'string' && parseCidr(n, { bareIp: true }) !== undefined;
     if (!ok) report(['spec', 'nets', i], NET_RULES.networkSetCidr, `'${String(n)}'`);
   });
 }

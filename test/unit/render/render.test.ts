@@ -140,7 +140,6 @@ describe('YAML injection', () => {
       'calico_node_address',
       'calico_node_cmdline_path',
       'calico_node_labels',
-      'calico_node_name',
     ]);
     // Inventory strings are tagged !unsafe so Ansible never templates them.
     expect(text).toContain(`!unsafe ${JSON.stringify(value).replace(/\u2028/g, '\\u2028')}`);

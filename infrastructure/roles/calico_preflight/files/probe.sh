@@ -58,6 +58,8 @@ overlaps=$(ip -o -4 addr show 2>/dev/null | awk -v pod="$pod_cidr" -v svc="$serv
 cmdline_exists=false
 cmdline=""
 if [ -f "$cmdline_path" ]; then cmdline_exists=true; cmdline=$(head -n 1 "$cmdline_path"); fi
+# The command line the running kernel booted with: flags in cmdline.txt but not here await a reboot.
+booted_cmdline=$(cat /proc/cmdline 2>/dev/null)
 
 # NetworkManager runs here (its drop-in folder alone proves nothing: node prep creates it).
 nm=false
@@ -76,4 +78,5 @@ printf '"features":{"vxlan":"%s","ipip":"%s","wireguard":"%s","ip_set":"%s"},' \
 printf '"cgroup_memory":%s,"iptables_backend":"%s","addresses":[%s],"networkmanager":%s,' \
   "$cgroup_memory" "$iptables_backend" "$addr_json" "$nm"
 printf '"overlaps":[%s],"modules":{%s},' "$overlaps" "$modules"
-printf '"cmdline_exists":%s,"cmdline":%s}\n' "$cmdline_exists" "$(json_str "$cmdline")"
+printf '"cmdline_exists":%s,"cmdline":%s,"booted_cmdline":%s}\n' \
+  "$cmdline_exists" "$(json_str "$cmdline")" "$(json_str "$booted_cmdline")"
