@@ -18,7 +18,7 @@ import { parseProtocolQuery } from '../policy/evaluate/query.js';
 import type { Peer } from '../policy/model/flow.js';
 import { resultJson, resultText, validateFlow } from '../policy/evaluate/validate.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from './command.js';
-import { runProgram, type RunOptions } from './main.js';
+import { GLOBAL_OPTIONS, runProgram, type RunOptions } from './main.js';
 import { POLICY_INPUT_OPTIONS } from './policy-input-options.js';
 
 export const validateCommand: Command = {
@@ -174,9 +174,25 @@ async function policySet(ctx: CommandContext, probe: boolean): Promise<PolicySet
   return loadPolicySet(paths, ctx.cwd);
 }
 
+// No inventory and no nodes: -i is not an option here, and there is no partial failure (exit 3).
+const { inventory: _inventory, ...VALIDATE_GLOBALS } = GLOBAL_OPTIONS;
+const VALIDATE_EXIT_CODES = `Exit codes:
+  0    the verdict is --expect (default allow), and --probe (if given) agrees with it
+  1    the verdict is not --expect, or the probe disagrees with it
+  2    bad input or usage (nothing was changed)
+  130  interrupted (Ctrl-C)
+`;
+
 export function runCalicoValidate(argv: string[], opts: RunOptions = {}): Promise<number> {
   return runProgram(
-    { name: 'calico-validate', summary: validateCommand.summary, commands: [validateCommand], single: true },
+    {
+      name: 'calico-validate',
+      summary: validateCommand.summary,
+      commands: [validateCommand],
+      single: true,
+      globals: VALIDATE_GLOBALS,
+      exitCodesHelp: VALIDATE_EXIT_CODES,
+    },
     argv,
     opts,
   );

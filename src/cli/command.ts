@@ -64,4 +64,8 @@ export interface Program {
   commands: Command[];
   /** A program with a single command (calico-validate) has no command word. */
   single?: boolean;
+  /** Its global options, when not picocal's (calico-validate reads no inventory). */
+  globals?: Record<string, OptionSpec>;
+  /** Its exit codes as help shows them, when not picocal's (calico-validate touches no node: no exit 3). */
+  exitCodesHelp?: string;
 }

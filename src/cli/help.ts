@@ -19,17 +19,48 @@ function optionLines(specs: Record<string, OptionSpec>): string[] {
   return rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`);
 }
 
+/**
+ * The top-level list by what a command is for, everyday cluster work first and the lab last; within a
+ * section, in the order of its first words (then the command table's). A command of a new first word
+ * lands in "Other commands" until it is given a section here.
+ */
+const SECTIONS: readonly { title: string; words: readonly string[] }[] = [
+  {
+    title: 'Cluster',
+    words: ['bootstrap', 'reprovision', 'verify', 'status', 'upgrade', 'render', 'plan', 'artifacts'],
+  },
+  { title: 'Policies', words: ['policy'] },
+  { title: 'Generated files', words: ['ci', 'gitops', 'monitoring'] },
+  { title: 'Virtual PicoCluster (lab)', words: ['lab'] },
+  { title: 'Tools', words: ['doctor', 'k3s-config', 'runs', 'completion'] },
+];
+
+function sectioned(commands: readonly Command[]): { title: string; commands: Command[] }[] {
+  const first = (c: Command) => c.name.split(' ')[0] ?? c.name;
+  const known = new Set(SECTIONS.flatMap((s) => s.words));
+  const out = SECTIONS.map((s) => ({
+    title: s.title,
+    commands: commands
+      .filter((c) => s.words.includes(first(c)))
+      .sort((a, b) => s.words.indexOf(first(a)) - s.words.indexOf(first(b))),
+  }));
+  out.push({ title: 'Other commands', commands: commands.filter((c) => !known.has(first(c))) });
+  return out.filter((s) => s.commands.length > 0);
+}
+
 export function programHelp(program: Program, globals: Record<string, OptionSpec>): string {
   const width = Math.max(...program.commands.map((c) => c.name.length + (c.args ? c.args.length + 1 : 0)));
-  const cmds = program.commands.map(
-    (c) => `  ${`${c.name}${c.args ? ` ${c.args}` : ''}`.padEnd(width)}  ${c.summary}`,
-  );
+  const row = (c: Command) => `  ${`${c.name}${c.args ? ` ${c.args}` : ''}`.padEnd(width)}  ${c.summary}`;
+  const cmds = sectioned(program.commands).flatMap((s, i) => [
+    ...(i > 0 ? [''] : []),
+    `${s.title}:`,
+    ...s.commands.map(row),
+  ]);
   return [
     `${program.name}: ${program.summary}`,
     '',
     `Usage: ${program.name} COMMAND [options]`,
     '',
-    'Commands:',
     ...cmds,
     '',
     'Global options:',
@@ -56,7 +87,7 @@ export function commandHelp(program: Program, command: Command, globals: Record<
     ...optionLines(globals),
     '',
     ...(command.examples?.length ? ['Examples:', ...command.examples.map((e) => `  ${e}`), ''] : []),
-    EXIT_CODES_HELP,
+    program.exitCodesHelp ?? EXIT_CODES_HELP,
   ].join('\n');
 }
 

@@ -31,6 +31,7 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   const stderr = opts.stderr ?? process.stderr;
   const color = opts.color ?? wantsColor();
   const early = new Output('text', false, color, stdout, stderr);
+  const globals = program.globals ?? GLOBAL_OPTIONS;
 
   if (!program.single && argv[0] === 'version' && argv.length === 1) {
     stdout.write(`${program.name} ${packageVersion()}\n`);
@@ -39,21 +40,21 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
   let command: Command;
   let parsed: ParsedArgs;
   try {
-    const selected = selectCommand(program, argv, GLOBAL_OPTIONS);
+    const selected = selectCommand(program, argv, globals);
     if (selected.kind === 'text') {
       (selected.stream === 'stdout' ? stdout : stderr).write(selected.text);
       return selected.exit;
     }
     command = selected.command;
     const helpFor = program.single ? program.name : `${program.name} ${command.name}`;
-    parsed = parseCommandArgs(selected.args, { ...GLOBAL_OPTIONS, ...(command.options ?? {}) }, helpFor);
+    parsed = parseCommandArgs(selected.args, { ...globals, ...(command.options ?? {}) }, helpFor);
   } catch (err) {
     reportError(early, program.name, err, false);
     return err instanceof PicocalError ? err.exitCode : EXIT.usage;
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values['help']) {
-    stdout.write(commandHelp(program, command, GLOBAL_OPTIONS));
+    stdout.write(commandHelp(program, command, globals));
     return EXIT.ok;
   }
   const format = values['output'];

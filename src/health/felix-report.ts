@@ -52,5 +52,7 @@ export function felixCheck(
   }
   const why = failingComponents(probe.body, kind === 'readiness' ? 'READINESS' : 'LIVENESS');
   const state = kind === 'readiness' ? 'not ready' : 'not live';
-  return { name, ok: false, detail: `${state} (${probe.status})${why.length ? `: ${why.join('; ')}` : ''}` };
+  // The components in brackets, joined with ', ': the PROBLEMS column already separates problems with '; ',
+  // and a component must not read as a problem of its own.
+  return { name, ok: false, detail: `${state} (${probe.status})${why.length ? ` [${why.join(', ')}]` : ''}` };
 }

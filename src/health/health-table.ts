@@ -34,5 +34,18 @@ export function healthTable(report: HealthReport): string[] {
           .map((n) => (n.reachable ? n.name : `${n.name} (unreachable)`))
           .join(', ')}`,
   );
+  for (const n of bad.filter(restartMayHelp))
+    lines.push(
+      `next: picocal reprovision ${n.name} (prepares the board again and restarts its calico-node pod; add --reset to clear its Calico files first)`,
+    );
   return lines;
+}
+
+/** Checks a reprovision can fix: Felix or the calico-node pod not (yet) ready or live. */
+const RESTARTABLE = new Set(['felix-readiness', 'felix-liveness', 'pod-ready']);
+
+/** A reachable board whose only failures are Felix or its pod not being ready (not a version or CNI finding). */
+function restartMayHelp(n: NodeHealth): boolean {
+  const failed = n.checks.filter((c) => !c.ok);
+  return n.reachable && failed.length > 0 && failed.every((c) => RESTARTABLE.has(c.name));
 }

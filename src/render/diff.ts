@@ -11,10 +11,21 @@ export interface TreeDiff {
   text: string;
 }
 
-export async function diffTrees(previous: string, next: string): Promise<TreeDiff> {
+/**
+ * `exclude`: file names left out (diff -x), e.g. the render's index, whose sha256 lines would only repeat
+ * the changes shown in the files they index.
+ */
+export async function diffTrees(
+  previous: string,
+  next: string,
+  exclude: readonly string[] = [],
+): Promise<TreeDiff> {
   const empty = existsSync(previous) ? undefined : await mkdtemp(join(tmpdir(), 'picocal-empty-'));
   try {
-    const r = await execa('diff', ['-ruN', empty ?? previous, next], { reject: false, env: { LC_ALL: 'C' } });
+    const r = await execa('diff', ['-ruN', ...exclude.flatMap((x) => ['-x', x]), empty ?? previous, next], {
+      reject: false,
+      env: { LC_ALL: 'C' },
+    });
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`diff failed: ${r.stderr}`);
     // Show paths relative to the output folder: a/<file> and b/<file>, as git does.
     const text = r.stdout

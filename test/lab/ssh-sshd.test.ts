@@ -479,7 +479,7 @@ describe.skipIf(reason !== undefined)('SSH against a real sshd on loopback', () 
         });
         const n = report.nodes[0]!;
         expect(n.felix).toBe('not-ready');
-        expect(n.problems).toContain('felix-readiness: not ready (503): felix-startup: not in sync');
+        expect(n.problems).toContain('felix-readiness: not ready (503) [felix-startup: not in sync]');
       } finally {
         felix?.setReady(true);
       }

@@ -1,7 +1,7 @@
 // `picocal monitoring rules`: write the Prometheus alert rules on Calico's real metrics, the metrics
 // Services and ServiceMonitor, and the rules as a PrometheusRule, for a user to apply or commit.
 import { EXIT, UsageError } from '../../errors.js';
-import { monitoringFiles } from '../../generate/monitoring.js';
+import { monitoringFiles, RELEASE_NAME } from '../../generate/monitoring.js';
 import { writeNewFiles } from '../../generate/write-new-files.js';
 import { flag, stringOption, type Command } from '../command.js';
 
@@ -16,15 +16,28 @@ export const monitoringRules: Command = {
   options: {
     out: { type: 'string', arg: 'DIR', default: 'monitoring', description: 'folder to write into' },
     force: { type: 'boolean', description: 'replace files that exist' },
+    release: {
+      type: 'string',
+      arg: 'NAME',
+      description:
+        'label the ServiceMonitor and PrometheusRule release: NAME (kube-prometheus-stack picks only its own release)',
+    },
   },
   examples: [
     'picocal monitoring rules --out monitoring/',
+    'picocal monitoring rules --out monitoring/ --release kube-prometheus-stack',
     'promtool check rules monitoring/calico-alerts.rules.yaml',
   ],
   async run(ctx) {
     if (ctx.positionals.length) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`);
+    const release = stringOption(ctx, 'release');
+    if (release !== undefined && !RELEASE_NAME.test(release))
+      throw new UsageError(
+        `--release '${release}' is not a Helm release name`,
+        'use the name of your kube-prometheus-stack release as `helm list -A` shows it: lower-case letters, digits and -, at most 53',
+      );
     const written = writeNewFiles(
-      monitoringFiles(),
+      monitoringFiles(release),
       stringOption(ctx, 'out') ?? 'monitoring',
       ctx.cwd,
       flag(ctx, 'force'),

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { diffTrees } from '../../render/diff.js';
-import { renderInventory } from '../../render/render.js';
+import { INDEX_FILE, renderInventory } from '../../render/render.js';
 import { swapInto, writeTreeToTemp } from '../../render/write-tree.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
@@ -38,7 +38,7 @@ export const renderCommand: Command = {
   ],
   async run(ctx) {
     const { files, target, staged } = await renderToTemp(ctx);
-    const diff = flag(ctx, 'diff') ? await diffTrees(target, staged) : undefined;
+    const diff = flag(ctx, 'diff') ? await diffTrees(target, staged, [INDEX_FILE]) : undefined;
     await swapInto(staged, target, files);
     const list = [...files.keys()].sort();
     ctx.out.json({ dir: target, files: list, ...(diff ? { changed: diff.changed, diff: diff.text } : {}) });
@@ -57,7 +57,7 @@ export const planCommand: Command = {
   async run(ctx) {
     const { target, staged } = await renderToTemp(ctx);
     try {
-      const diff = await diffTrees(target, staged);
+      const diff = await diffTrees(target, staged, [INDEX_FILE]);
       ctx.out.json({ dir: target, changed: diff.changed, diff: diff.text });
       ctx.out.print(diff.changed ? diff.text : `# no changes: ${target} is up to date`);
       return EXIT.ok;

@@ -2,7 +2,9 @@
 import { table } from '../../core/table.js';
 import type { NodeStatus, StatusReport } from './status-types.js';
 
-const HEADERS = ['NODE', 'ENDPOINTS', 'POLICIES', 'IN SYNC', 'DATAPLANE FAILURES', 'LAST APPLY', 'PROBLEMS'];
+// MEAN APPLY: felix_int_dataplane_apply_time_seconds is a summary; the column is its sum / count, as the README says
+// (the median when a board exports only quantiles).
+const HEADERS = ['NODE', 'ENDPOINTS', 'POLICIES', 'IN SYNC', 'DATAPLANE FAILURES', 'MEAN APPLY', 'PROBLEMS'];
 
 function num(v: number | null | undefined): string {
   return v === null || v === undefined ? '-' : String(v);
@@ -33,7 +35,7 @@ export function statusTable(report: StatusReport): string[] {
   lines.push(
     bad.length === 0
       ? `${report.nodes.length}/${report.nodes.length} nodes report Felix metrics and are in sync`
-      : `${report.nodes.length - bad.length}/${report.nodes.length} nodes fine; problems on: ${bad
+      : `${report.nodes.length - bad.length}/${report.nodes.length} nodes report Felix metrics and are in sync; problems on: ${bad
           .map((n) => (n.reachable ? n.name : `${n.name} (unreachable)`))
           .join(', ')}`,
   );

@@ -4,6 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CalicoSchemas } from './calico-schemas.js';
 import type { CalicoKind } from './resource.js';
+import { closest } from '../../schema/did-you-mean.js';
 
 type SchemaNode = Record<string, unknown>;
 
@@ -13,6 +14,8 @@ export interface SchemaIssue {
   message: string;
   /** The field that is not in the schema (`unknown-field`), when that is the issue. */
   unknownField?: string;
+  /** The closest field the object does have, for a misspelt unknown field. */
+  didYouMean?: string;
 }
 
 /**
@@ -48,7 +51,7 @@ const compiled = new WeakMap<object, Map<string, ValidateFunction>>();
 
 function getAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, verbose: true });
     for (const f of ['int32', 'int64', 'date-time']) ajv.addFormat(f, true);
   }
   return ajv;
@@ -123,7 +126,15 @@ export function toIssues(errors: readonly ErrorObject[] | null | undefined): Sch
     const path = pointer(e.instancePath);
     if (e.keyword === 'additionalProperties') {
       const name = String((e.params as { additionalProperty: unknown }).additionalProperty);
-      out.push({ path: [...path, name], message: `unknown field '${name}'`, unknownField: name });
+      // The object's own field names (ajv's parentSchema, with verbose errors) give the did-you-mean.
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const guess = closest(name, known);
+      out.push({
+        path: [...path, name],
+        message: `unknown field '${name}'`,
+        unknownField: name,
+        ...(guess ? { didYouMean: guess } : {}),
+      });
       continue;
     }
     const types = branchTypes.get(e.instancePath);

@@ -102,10 +102,12 @@ export async function applyStep(t: KubectlTarget, s: EnforceStep, dryRun: boolea
       ? ['apply', '--server-side', '--force-conflicts', `--field-manager=${FIELD_MANAGER}`, '-f', '-']
       : [
           'delete',
-          s.resource,
-          s.name,
           '--ignore-not-found',
           ...(s.namespace ? ['--namespace', s.namespace] : []),
+          // After `--` a name is never read as a flag (`--all` would delete every object of the kind).
+          '--',
+          s.resource,
+          s.name,
         ];
   const r = await kubectl(t, args, s.action === 'apply' ? JSON.stringify(s.object) : undefined);
   if (r.exitCode !== 0) throw kubectlFailure(args, r, t);

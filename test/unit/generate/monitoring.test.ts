@@ -158,6 +158,32 @@ describe('picocal monitoring rules', () => {
     expect(promtool('check', 'rules', join(out, 'calico-alerts.rules.yaml')).code).toBe(0);
   });
 
+  it('--release NAME labels the ServiceMonitor and the PrometheusRule for kube-prometheus-stack', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'picocal-monitoring-')), 'monitoring');
+    const r = await runCli(['monitoring', 'rules', '--out', out, '--release', 'kube-prometheus']);
+    expect(r.code, r.stderr).toBe(0);
+    const metrics = loadAll(readFileSync(join(out, 'calico-metrics.yaml'), 'utf8')) as Json[];
+    const labelsOf = (d: Json) => (d['metadata'] as { labels: Record<string, string> }).labels;
+    for (const d of metrics)
+      expect(labelsOf(d)['release'], String(d['kind'])).toBe(
+        d['kind'] === 'ServiceMonitor' ? 'kube-prometheus' : undefined,
+      );
+    const pr = load(readFileSync(join(out, 'calico-alerts.prometheusrule.yaml'), 'utf8')) as Json;
+    expect(labelsOf(pr)).toEqual({ 'app.kubernetes.io/managed-by': 'picocal', release: 'kube-prometheus' });
+    expect((pr['spec'] as Json)['groups']).toEqual(groups);
+  });
+
+  it.each([['Kube_Prom'], ['a b'], ['-x'], ['x'.repeat(54)]])(
+    '--release %j is not a Helm release name: exit 2, nothing written',
+    async (name) => {
+      const out = join(mkdtempSync(join(tmpdir(), 'picocal-monitoring-')), 'monitoring');
+      const r = await runCli(['monitoring', 'rules', '--out', out, '--release', name]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--release');
+      expect(() => readFileSync(join(out, 'calico-metrics.yaml'))).toThrow();
+    },
+  );
+
   it('refuses to overwrite unless --force', async () => {
     const out = mkdtempSync(join(tmpdir(), 'picocal-monitoring-'));
     writeFileSync(join(out, 'calico-metrics.yaml'), 'mine\n');

@@ -36,7 +36,7 @@ describe('Felix health', () => {
     [
       { tool: 'curl', status: 503, body: FELIX_503 },
       false,
-      'not ready (503): felix-startup: dataplane not in sync; int_dataplane',
+      'not ready (503) [felix-startup: dataplane not in sync, int_dataplane]',
     ],
     [
       { tool: 'curl', status: 0, body: '' },

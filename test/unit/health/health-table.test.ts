@@ -19,7 +19,10 @@ function node(name: string, state: 'healthy' | 'unhealthy' | 'unreachable'): Nod
     kernel: reachable ? '6.6.31' : null,
     felix: state === 'healthy' ? 'ready' : state === 'unhealthy' ? 'not-ready' : 'unknown',
     pod: state === 'healthy' ? 'Ready' : state === 'unhealthy' ? 'NotReady' : 'unknown',
-    checks: [ok('ssh')],
+    checks:
+      state === 'unhealthy'
+        ? [ok('ssh'), { name: 'felix-readiness', ok: false, detail: 'not ready (503)' }]
+        : [ok('ssh')],
     problems: reachable ? problems : ['cannot reach n (10.0.0.9): connection refused'],
     ...(reachable ? {} : { error: { code: 'E_SSH', message: `cannot reach ${name}: connection refused` } }),
   };
@@ -76,6 +79,18 @@ describe('healthTable', () => {
       '',
       'cluster: tigerastatus calico Available, Installation reports v3.32.1',
       '1/3 nodes healthy; unhealthy: pc-node2, pc-node3 (unreachable)',
+      'next: picocal reprovision pc-node2 (prepares the board again and restarts its calico-node pod; add --reset to clear its Calico files first)',
+    ]);
+  });
+
+  it('suggests reprovision only for a board whose Felix or calico-node pod is not ready', () => {
+    const r = report(['unhealthy', 'unhealthy']);
+    const second = r.nodes[1]!;
+    second.checks = [ok('ssh'), { name: 'pod-addresses', ok: false, detail: 'pods outside the pool' }];
+    second.problems = ['pod-addresses: pods outside the pool'];
+    const next = healthTable(r).filter((l) => l.startsWith('next:'));
+    expect(next).toEqual([
+      'next: picocal reprovision pc-node1 (prepares the board again and restarts its calico-node pod; add --reset to clear its Calico files first)',
     ]);
   });
 });

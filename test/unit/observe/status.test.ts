@@ -125,10 +125,12 @@ describe('status table and exit code', () => {
     };
     const lines = statusTable(report([ok, node('pc-node2', false, false)]));
     expect(lines[0]).toMatch(
-      /^NODE\s+ENDPOINTS\s+POLICIES\s+IN SYNC\s+DATAPLANE FAILURES\s+LAST APPLY\s+PROBLEMS$/,
+      /^NODE\s+ENDPOINTS\s+POLICIES\s+IN SYNC\s+DATAPLANE FAILURES\s+MEAN APPLY\s+PROBLEMS$/,
     );
     expect(lines[1]).toMatch(/^pc-node1\s+1\s+0\s+yes\s+0\s+2\.0ms\s+-$/);
-    expect(lines.at(-1)).toBe('1/2 nodes fine; problems on: pc-node2 (unreachable)');
+    expect(lines.at(-1)).toBe(
+      '1/2 nodes report Felix metrics and are in sync; problems on: pc-node2 (unreachable)',
+    );
   });
 });
 

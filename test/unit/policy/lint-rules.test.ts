@@ -320,6 +320,24 @@ describe('policy lint rules', () => {
     });
   }
 
+  // Misspellings get the closest name as a hint, like inventory validation (newcomer review L10).
+  it.each([
+    ['unknown-field', K8S + 'spec: {podSelecter: {}, policyTypes: [Ingress]}', "did you mean 'podSelector'?"],
+    ['unknown-field', CALICO + 'spec: {selector: all(), typess: [Ingress]}', "did you mean 'types'?"],
+    ['unknown-action', CALICO + 'spec: {types: [Ingress], ingress: [{action: Alow}]}', 'did you mean Allow?'],
+    ['unknown-action', CALICO + 'spec: {types: [Ingress], ingress: [{action: allow}]}', 'write Allow'],
+  ])('%s: the hint names the closest spelling (%s)', (rule, text, hint) => {
+    const f = lintText(text).findings.find((x) => x.rule === rule);
+    expect(f?.hint).toContain(hint);
+  });
+
+  it('unknown-field: no guess when nothing is close', () => {
+    const f = lintText(K8S + 'spec: {podSelector: {}, zzzzzzzz: 1}').findings.find(
+      (x) => x.rule === 'unknown-field',
+    );
+    expect(f?.hint).not.toContain('did you mean');
+  });
+
   it('points into a selector at the character where parsing stopped', () => {
     const text = CALICO + 'spec:\n  selector: "app == \'web\' &&"\n';
     const f = lintText(text).findings.find((x) => x.rule === 'invalid-selector');

@@ -7,6 +7,7 @@ import { asArray, describe, isObject, type Json, type Resource } from '../resour
 import type { LintContext } from '../rule.js';
 import { calicoEntities, calicoRules } from '../walk.js';
 import { checkPortName } from './port-names.js';
+import { closest } from '../../../schema/did-you-mean.js';
 
 const ACTIONS = ['Allow', 'Deny', 'Log', 'Pass'];
 /**
@@ -65,6 +66,11 @@ function suggestedShape(rule: Json): string {
   return dump(fixed, { flowLevel: 1 }).trim().replace(/\n/g, ', ');
 }
 
+function guessAction(action: string): string {
+  const guess = closest(action, ACTIONS);
+  return guess ? `did you mean ${guess}? ` : '';
+}
+
 export function checkCalicoRules(ctx: LintContext): void {
   for (const r of ctx.resources) {
     for (const rule of calicoRules(r)) {
@@ -78,7 +84,7 @@ export function checkCalicoRules(ctx: LintContext): void {
           `${describe(r)}: action ${JSON.stringify(action)} is not one of ${ACTIONS.join(', ')}`,
           fixed
             ? `actions are case-sensitive: write ${fixed}`
-            : 'Allow and Deny decide, Pass goes to the next tier, Log records and continues',
+            : `${guessAction(String(action))}Allow and Deny decide, Pass goes to the next tier, Log records and continues`,
         );
       }
       if (rule.value['ports'] !== undefined) {

@@ -47,7 +47,9 @@ function reportIssues(ctx: LintContext, r: Resource, issues: SchemaIssue[]): voi
         r,
         issue.path,
         `${describe(r)}: ${issue.message}`,
-        "remove it, or check its spelling and indentation against the kind's reference",
+        issue.didYouMean
+          ? `did you mean '${issue.didYouMean}'? (or remove it; check its indentation against the kind's reference)`
+          : "remove it, or check its spelling and indentation against the kind's reference",
         { key: true },
       );
     } else {
