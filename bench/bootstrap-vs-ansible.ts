@@ -4,6 +4,7 @@
 //   ansible-cfg    plain `ansible-playbook` of the same playbook with picocal's ansible.cfg
 //   ansible-default the same playbook with Ansible's default settings (no ansible.cfg)
 // Usage after a build: node dist/bench/bootstrap-vs-ansible.js [--runs 3] [--artifacts ../shared/calico]
+//   [--profile pi4|pi5] (boards of that profile, with --partial-profile: see src/lab/profile/)
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,16 +13,17 @@ import { labHostProblem } from '../src/lab/host-requirements.js';
 import { labDown } from '../src/lab/lab-down.js';
 import { labUp } from '../src/lab/lab-up.js';
 import { INFRASTRUCTURE_DIR, PACKAGE_ROOT } from '../src/paths.js';
+import { parseLabProfile, type LabProfileName } from '../src/lab/profile/board-profiles.js';
 
 type Mode = 'picocal' | 'ansible-cfg' | 'ansible-default';
 const MODES: Mode[] = ['picocal', 'ansible-cfg', 'ansible-default'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const cli = join(PACKAGE_ROOT, 'dist/src/cli/picocal.js');
 
-async function once(mode: Mode, artifacts: string, work: string): Promise<number> {
-  const name = 'benchboot';
+async function once(mode: Mode, artifacts: string, work: string, profile: LabProfileName): Promise<number> {
+  const name = profile === 'fast' ? 'benchboot' : `pi-boot-${profile}`;
   await labDown({ name });
-  const { state } = await labUp({ name, nodes: 5 });
+  const { state } = await labUp({ name, nodes: 5, profile, partialProfile: true });
   try {
     const build = join(work, 'build');
     const started = Date.now();
@@ -66,13 +68,14 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const at = (f: string) => (args.indexOf(f) >= 0 ? args[args.indexOf(f) + 1] : undefined);
   const runs = Number(at('--runs') ?? 3);
+  const profile = parseLabProfile(at('--profile') ?? 'fast');
   const artifacts = resolve(at('--artifacts') ?? join(PACKAGE_ROOT, '../shared/calico'));
   const work = mkdtempSync(join(tmpdir(), 'picocal-bench-'));
   const times: Record<Mode, number[]> = { picocal: [], 'ansible-cfg': [], 'ansible-default': [] };
   try {
     for (let i = 0; i < runs; i++) {
       for (const mode of i % 2 === 0 ? MODES : [...MODES].reverse()) {
-        times[mode].push(await once(mode, artifacts, work));
+        times[mode].push(await once(mode, artifacts, work, profile));
         process.stderr.write(`run ${i + 1} ${mode}: ${times[mode].at(-1)} ms\n`);
       }
     }
@@ -84,6 +87,7 @@ async function main(): Promise<number> {
     JSON.stringify({
       bench: 'bootstrap-vs-ansible',
       nodes: 5,
+      profile,
       runs,
       ms: times,
       medianMs: m,

@@ -12,6 +12,7 @@ const BENCHES = [
   'verify-scaling.js',
   'bootstrap-vs-ansible.js',
   'upgrade-lab.js',
+  'pi-profile-calibration.js',
 ];
 
 for (const b of BENCHES) {
