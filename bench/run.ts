@@ -13,6 +13,7 @@ const BENCHES = [
   'bootstrap-vs-ansible.js',
   'upgrade-lab.js',
   'pi-profile-calibration.js',
+  'pi-profile-workflows.js',
 ];
 
 for (const b of BENCHES) {
