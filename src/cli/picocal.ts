@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { COMMANDS } from './commands/index.js';
-import { runProgram } from './main.js';
+// picocal's entry point. `picocal --version` alone answers before the commands are loaded (loading them all
+// costs several times Node's own start-up); everything else goes through runProgram.
 
 // `picocal ... | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -8,12 +8,21 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const code = await runProgram(
-  {
-    name: 'picocal',
-    summary: 'provision, verify, upgrade and police Calico on small ARM (Raspberry Pi) clusters',
-    commands: COMMANDS,
-  },
-  process.argv.slice(2),
-);
-process.exitCode = code;
+const argv = process.argv.slice(2);
+if (argv.length === 1 && argv[0] === '--version') {
+  const { packageVersion } = await import('../paths.js');
+  process.stdout.write(`picocal ${packageVersion()}\n`);
+} else {
+  const [{ COMMANDS }, { runProgram }] = await Promise.all([
+    import('./commands/index.js'),
+    import('./main.js'),
+  ]);
+  process.exitCode = await runProgram(
+    {
+      name: 'picocal',
+      summary: 'provision, verify, upgrade and police Calico on small ARM (Raspberry Pi) clusters',
+      commands: COMMANDS,
+    },
+    argv,
+  );
+}
