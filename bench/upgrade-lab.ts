@@ -33,7 +33,13 @@ async function picocal(argv: string[], cwd: string): Promise<{ code: number; std
       cb();
     },
   });
-  const stderr = new Writable({ write: (_c, _e, cb) => cb() });
+  const errors: string[] = [];
+  const stderr = new Writable({
+    write(c: Buffer, _e, cb) {
+      errors.push(c.toString());
+      cb();
+    },
+  });
   const t0 = Date.now();
   const code = await runProgram({ name: 'picocal', summary: 'bench', commands: COMMANDS }, argv, {
     stdout,
@@ -41,6 +47,9 @@ async function picocal(argv: string[], cwd: string): Promise<{ code: number; std
     color: false,
     cwd,
   });
+  // A run that printed no report failed before it: say why instead of failing on empty JSON.
+  if (code !== 0 && chunks.length === 0)
+    process.stderr.write(`picocal ${argv[0] ?? ''} exited ${code}: ${errors.join('').slice(-3000)}\n`);
   return { code, stdout: chunks.join(''), ms: Date.now() - t0 };
 }
 
