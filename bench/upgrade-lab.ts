@@ -92,6 +92,8 @@ async function main(): Promise<number> {
           maxUnavailable,
           '--node-timeout',
           nodeTimeout,
+          // The inventory is the desired state: picocal sets calico_version there once the upgrade succeeded.
+          '--write-inventory',
           '--output',
           'json',
           ...extra,
