@@ -4,24 +4,41 @@
 //   ansible-cfg    plain `ansible-playbook` of the same playbook with picocal's ansible.cfg
 //   ansible-default the same playbook with Ansible's default settings (no ansible.cfg)
 // Usage after a build: node dist/bench/bootstrap-vs-ansible.js [--runs 3] [--artifacts ../shared/calico]
+//   [--profile pi4|pi5] (boards of that profile, with --partial-profile: see src/lab/profile/)
 import { execa } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { labHostProblem } from '../src/lab/host-requirements.js';
 import { labDown } from '../src/lab/lab-down.js';
 import { labUp } from '../src/lab/lab-up.js';
 import { INFRASTRUCTURE_DIR, PACKAGE_ROOT } from '../src/paths.js';
+import { parseLabProfile, type LabProfileName } from '../src/lab/profile/board-profiles.js';
 
 type Mode = 'picocal' | 'ansible-cfg' | 'ansible-default';
 const MODES: Mode[] = ['picocal', 'ansible-cfg', 'ansible-default'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const cli = join(PACKAGE_ROOT, 'dist/src/cli/picocal.js');
 
-async function once(mode: Mode, artifacts: string, work: string): Promise<number> {
-  const name = 'benchboot';
+/**
+ * The release files picocal would pass for the inventory's Calico version: the operator manifests and CRDs
+ * of `<artifacts>/v<version>/manifests` with their SHA256SUMS lines (the custom resources are rendered).
+ */
+function releaseVars(artifacts: string, inventory: string): Record<string, unknown> {
+  const version = /calico_version:\s*['"]?v?([0-9.]+)/.exec(readFileSync(inventory, 'utf8'))?.[1] ?? '3.32.1';
+  const sums = readFileSync(join(artifacts, 'SHA256SUMS'), 'utf8').split('\n');
+  const prefix = `v${version}/manifests/`;
+  const files = sums
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, f]) => f?.startsWith(prefix) && !f.slice(prefix.length).startsWith('custom-resources'))
+    .map(([sha, f]) => [f?.slice(prefix.length) ?? '', sha ?? '']);
+  return { calico_operator_artifacts_dir: artifacts, calico_manifest_sha256: Object.fromEntries(files) };
+}
+
+async function once(mode: Mode, artifacts: string, work: string, profile: LabProfileName): Promise<number> {
+  const name = profile === 'fast' ? 'benchboot' : `pi-boot-${profile}`;
   await labDown({ name });
-  const { state } = await labUp({ name, nodes: 5 });
+  const { state } = await labUp({ name, nodes: 5, profile, partialProfile: true });
   try {
     const build = join(work, 'build');
     const started = Date.now();
@@ -35,6 +52,7 @@ async function once(mode: Mode, artifacts: string, work: string): Promise<number
       return Date.now() - started;
     }
     // The plain runs get the same rendered input, made before the clock starts.
+    mkdirSync(join(work, 'no-calicoctl'), { recursive: true });
     await execa('node', [cli, 'render', '-i', state.inventory, '--out', build], { cwd: work });
     const env: Record<string, string> = { ANSIBLE_NOCOLOR: '1' };
     if (mode === 'ansible-cfg') env['ANSIBLE_CONFIG'] = join(INFRASTRUCTURE_DIR, 'ansible.cfg');
@@ -46,7 +64,12 @@ async function once(mode: Mode, artifacts: string, work: string): Promise<number
         state.inventory,
         join(INFRASTRUCTURE_DIR, 'security/install_calico.ansible'),
         '-e',
-        JSON.stringify({ calico_render_dir: build, calico_artifacts_dir: artifacts }),
+        JSON.stringify({
+          calico_rendered_vars_dir: build,
+          ...releaseVars(artifacts, state.inventory),
+          calico_node_prep_calicoctl_dir: join(work, 'no-calicoctl'),
+          calico_calicoctl_sha256: { arm64: null, amd64: null },
+        }),
       ],
       { cwd: work, reject: false, env, extendEnv: true },
     );
@@ -66,13 +89,14 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const at = (f: string) => (args.indexOf(f) >= 0 ? args[args.indexOf(f) + 1] : undefined);
   const runs = Number(at('--runs') ?? 3);
+  const profile = parseLabProfile(at('--profile') ?? 'fast');
   const artifacts = resolve(at('--artifacts') ?? join(PACKAGE_ROOT, '../shared/calico'));
   const work = mkdtempSync(join(tmpdir(), 'picocal-bench-'));
   const times: Record<Mode, number[]> = { picocal: [], 'ansible-cfg': [], 'ansible-default': [] };
   try {
     for (let i = 0; i < runs; i++) {
       for (const mode of i % 2 === 0 ? MODES : [...MODES].reverse()) {
-        times[mode].push(await once(mode, artifacts, work));
+        times[mode].push(await once(mode, artifacts, work, profile));
         process.stderr.write(`run ${i + 1} ${mode}: ${times[mode].at(-1)} ms\n`);
       }
     }
@@ -84,6 +108,7 @@ async function main(): Promise<number> {
     JSON.stringify({
       bench: 'bootstrap-vs-ansible',
       nodes: 5,
+      profile,
       runs,
       ms: times,
       medianMs: m,

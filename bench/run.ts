@@ -12,6 +12,8 @@ const BENCHES = [
   'verify-scaling.js',
   'bootstrap-vs-ansible.js',
   'upgrade-lab.js',
+  'pi-profile-calibration.js',
+  'pi-profile-workflows.js',
 ];
 
 for (const b of BENCHES) {

@@ -29,6 +29,9 @@ command -v fusermount >/dev/null || need+=(fuse)
 command -v ipset >/dev/null || need+=(ipset)
 command -v conntrack >/dev/null || need+=(conntrack)
 command -v nft >/dev/null || need+=(nftables)
+# sysbench: bench/pi-profile-calibration.ts compares a profiled lab board with published Raspberry Pi sysbench
+# figures (https://packages.debian.org/bookworm/sysbench). tc (netem) comes with iproute2.
+command -v sysbench >/dev/null || need+=(sysbench)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "picocal: missing packages: ${need[*]}; install them as root: apt-get install ${need[*]}" >&2

@@ -13,6 +13,7 @@ import { leftoverNetwork, releaseNetnsMount, removeBridge, removeNodeLinks } fro
 import { LAB_MARKER_FILE, readLabState, type LabState } from './lab-state.js';
 import { NODE_INIT_SCRIPT } from './node-process.js';
 import { PhaseTimer } from './phase-timer.js';
+import { removeLabProfile } from './profile/lab-profile.js';
 
 export interface LabDownOptions {
   name: string;
@@ -126,6 +127,7 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
   for (const procs of processesInNetns([...nodes.keys()]).values()) for (const p of procs) kill(p.pid);
   const survivors = await waitGone(killed, 3_000);
   if (survivors.length > 0) opts.log?.(`processes still alive after SIGKILL: ${survivors.join(', ')}`);
+  for (const dir of await removeLabProfile(lab.name)) opts.log?.(`could not remove cgroup ${dir}`);
   timer.mark('processes');
 
   // 4. Network: namespaces and veths, bridge, iptables rules, the fallback route; then the /run/netns mount.

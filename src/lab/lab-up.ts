@@ -29,6 +29,8 @@ import { BOARD_FAULTS_DIR, writeCrictlStandIn } from './crictl-standin.js';
 import { labPullMsFromEnv, labRegistryImages, DEFAULT_PULL_MS } from './image-store.js';
 import { generateEd25519 } from './ssh-keys.js';
 import { startFlannelLeftovers, writeK3sFiles, type LabFlavour } from './k3s-flavour.js';
+import type { LabProfileName } from './profile/board-profiles.js';
+import { applyLabProfile, planLabProfile } from './profile/lab-profile.js';
 
 export const API_SERVER_PORT = 6443;
 export const DEFAULT_LAB_USER = 'pi';
@@ -43,6 +45,10 @@ export interface LabUpOptions {
   user?: string;
   /** What k3s left on the boards: `calico-ready` (default) or `k3s-default` (flannel on; see k3s-flavour.ts). */
   flavour?: LabFlavour;
+  /** Board profile (default `fast`: no limits); see src/lab/profile/board-profiles.ts. */
+  profile?: LabProfileName;
+  /** Apply only the parts of the profile this host allows instead of refusing. */
+  partialProfile?: boolean;
   /** Progress lines for a person (stderr in the CLI). */
   log?: (line: string) => void;
   /** Ctrl-C: checked between phases; an interrupted `up` removes what it made. */
@@ -90,6 +96,11 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     await labDown({ name: lab.name });
   }
   await assertSubnetFree(lab);
+  const profile = await planLabProfile({
+    profile: opts.profile ?? 'fast',
+    partial: opts.partialProfile ?? false,
+    labDir: lab.dir,
+  });
   timer.mark('checks');
 
   // From the first file written on, any failure (or Ctrl-C) removes everything this run made.
@@ -141,6 +152,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       lab,
       state.nodes.map((_, i) => nodeIdentity(lab, i + 1)),
     );
+    applyLabProfile(state, profile);
     timer.mark('network');
     opts.signal?.throwIfAborted();
     await bootNodes(state, state.nodes);

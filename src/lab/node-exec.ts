@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { execa } from 'execa';
 import { LabError } from '../errors.js';
 import type { LabNodeState, LabState } from './lab-state.js';
+import { boardCommand } from './profile/lab-profile.js';
 
 export interface RunInNodeOptions {
   env?: NodeJS.ProcessEnv;
@@ -35,11 +36,18 @@ export function runInNode(
   argv: readonly string[],
   opts: RunInNodeOptions = {},
 ): ChildProcess {
-  const { netns } = netnsOf(state, node);
+  const { netns, name } = netnsOf(state, node);
   if (argv.length === 0) throw new LabError('runInNode needs a program to run');
+  const [file = 'ip', ...args] = boardCommand(state.dir, state.name, name, [
+    'ip',
+    'netns',
+    'exec',
+    netns,
+    ...argv,
+  ]);
   const log = opts.logFile === undefined ? undefined : openSync(opts.logFile, 'a');
   try {
-    const child = spawn('ip', ['netns', 'exec', netns, ...argv], {
+    const child = spawn(file, args, {
       env: opts.env ?? process.env,
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       stdio: log === undefined ? (opts.stdio ?? 'ignore') : ['ignore', log, log],

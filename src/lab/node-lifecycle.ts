@@ -7,6 +7,7 @@ import { labIdentity, nodeIdentity, nodeIndexOf, type LabNodeIdentity } from './
 import type { LabNodeState, LabState } from './lab-state.js';
 import { isNodeProcess, killNode, spawnNode, tailOfLog } from './node-process.js';
 import { waitForSsh } from './ssh-probe.js';
+import { enterBoardProfile } from './profile/lab-profile.js';
 
 const BOOT_TIMEOUT_MS = 20_000;
 
@@ -31,6 +32,7 @@ export async function bootNodes(state: LabState, nodes: LabNodeState[]): Promise
       up: await waitForSsh(node.address, { timeoutMs: BOOT_TIMEOUT_MS, stopped: ended }),
     })),
   );
+  await enterBoardProfile(state, nodes);
   const failed = results.filter((r) => !r.up);
   for (const { node } of results) node.state = failed.some((f) => f.node === node) ? 'stopped' : 'running';
   const first = failed[0];

@@ -3,9 +3,10 @@ import { UsageError } from '../../errors.js';
 import { DEFAULT_LAB_USER, labUp } from '../../lab/lab-up.js';
 import { DEFAULT_LAB_NAME, DEFAULT_NODE_COUNT } from '../../lab/lab-naming.js';
 import { labStatus } from '../../lab/lab-status.js';
-import { stringOption, type Command } from '../command.js';
+import { flag, stringOption, type Command } from '../command.js';
 import { DEFAULT_LAB_FLAVOUR, LAB_FLAVOURS, parseLabFlavour } from '../../lab/k3s-flavour.js';
 import { printLabStatus } from './lab-status.js';
+import { DEFAULT_LAB_PROFILE, LAB_PROFILES, parseLabProfile } from '../../lab/profile/board-profiles.js';
 
 export const labUpCommand: Command = {
   name: 'lab up',
@@ -28,6 +29,17 @@ export const labUpCommand: Command = {
       default: DEFAULT_LAB_FLAVOUR,
       description: `what k3s left on the boards: ${LAB_FLAVOURS.join(' | ')} (k3s-default: flannel on, as a plain k3s install)`,
     },
+    profile: {
+      type: 'string',
+      arg: 'PROFILE',
+      default: DEFAULT_LAB_PROFILE,
+      description: `board speed: ${LAB_PROFILES.join(' | ')} (pi4/pi5: CPU, link delay and SD-card I/O of that board; fast: as fast as this host)`,
+    },
+    'partial-profile': {
+      type: 'boolean',
+      description:
+        'apply only the parts of --profile this host allows (the rest is listed) instead of refusing',
+    },
     name: {
       type: 'string',
       arg: 'NAME',
@@ -40,6 +52,7 @@ export const labUpCommand: Command = {
     'picocal lab up --nodes 3 --name demo',
     'picocal lab up --user root',
     'picocal lab up --flavour k3s-default',
+    'picocal lab up --profile pi4',
     'picocal lab status --name demo --output json',
   ],
   async run(ctx) {
@@ -52,6 +65,8 @@ export const labUpCommand: Command = {
       nodes: Number(raw),
       user,
       flavour: parseLabFlavour(stringOption(ctx, 'flavour') ?? DEFAULT_LAB_FLAVOUR),
+      profile: parseLabProfile(stringOption(ctx, 'profile') ?? DEFAULT_LAB_PROFILE),
+      partialProfile: flag(ctx, 'partial-profile'),
       log: (l) => ctx.out.info(l),
       signal: ctx.signal,
     });

@@ -1,0 +1,124 @@
+// Benchmark (LAB ONLY; root on Linux): picocal's workflows on one 5-board lab of a board profile (default pi4,
+// with --partial-profile): bootstrap, the idempotent re-run (changed must be 0), reprovision of one board,
+// and verify of 1 board vs all 5 (interleaved). For each Ansible run it reads picocal's own events.jsonl (the
+// run folder) and reports where the time went: Ansible's span, picocal's time outside it, the slowest tasks.
+// Usage after a build: node dist/bench/pi-profile-workflows.js [--profile pi4] [--runs 5] [--artifacts DIR]
+//   [--keep] (leave the lab up: `picocal lab down --name pi-wf` afterwards)
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { labHostProblem } from '../src/lab/host-requirements.js';
+import { labDown } from '../src/lab/lab-down.js';
+import { labUp } from '../src/lab/lab-up.js';
+import { parseLabProfile } from '../src/lab/profile/board-profiles.js';
+import { readLabProfile } from '../src/lab/profile/lab-profile.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
+
+const LAB = 'pi-wf';
+const cli = join(PACKAGE_ROOT, 'dist/src/cli/picocal.js');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+interface Event {
+  event: string;
+  time: number;
+  task?: string;
+  host?: string;
+  hosts?: Record<string, { changed: number }>;
+}
+
+/** Where an Ansible run's time went, from the newest run folder's events.jsonl. */
+function ansibleProfile(work: string) {
+  const runs = join(work, '.picocal', 'runs');
+  const newest = readdirSync(runs).sort().at(-1) ?? '';
+  const events = readFileSync(join(runs, newest, 'events.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Event);
+  const first = events[0]?.time ?? 0;
+  const last = events.at(-1)?.time ?? 0;
+  // A task lasts from its task_start to the next task_start (Ansible's linear strategy: all boards together).
+  const starts = events.filter((e) => e.event === 'task_start' || e.event === 'stats');
+  const tasks = starts
+    .slice(0, -1)
+    .map((e, i) => ({ task: e.task ?? '', s: (starts[i + 1]?.time ?? e.time) - e.time }));
+  const stats = events.find((e) => e.event === 'stats');
+  return {
+    run: newest,
+    ansibleS: +(last - first).toFixed(2),
+    tasks: tasks.length,
+    meanTaskS: +((last - first) / Math.max(1, tasks.length)).toFixed(3),
+    changed: Object.values(stats?.hosts ?? {}).reduce((a, h) => a + h.changed, 0),
+    slowest: [...tasks]
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 6)
+      .map((t) => `${t.s.toFixed(2)} s ${t.task}`),
+  };
+}
+
+async function picocal(argv: string[], work: string): Promise<{ ms: number; code: number; stderr: string }> {
+  const t0 = process.hrtime.bigint();
+  const r = await execa('node', [cli, ...argv], { cwd: work, reject: false, env: { CI: 'true' } });
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, code: r.exitCode ?? 1, stderr: String(r.stderr) };
+}
+
+async function main(): Promise<number> {
+  const problem = labHostProblem();
+  if (problem) {
+    process.stderr.write(`bench/pi-profile-workflows: ${problem}\n`);
+    return 2;
+  }
+  const args = process.argv.slice(2);
+  const at = (f: string) => (args.indexOf(f) >= 0 ? args[args.indexOf(f) + 1] : undefined);
+  const profile = parseLabProfile(at('--profile') ?? 'pi4');
+  const runs = Number(at('--runs') ?? 5);
+  const artifacts = resolve(at('--artifacts') ?? join(PACKAGE_ROOT, '../shared/calico'));
+  const work = mkdtempSync(join(tmpdir(), 'picocal-bench-wf-'));
+  await labDown({ name: LAB });
+  const { state } = await labUp({ name: LAB, nodes: 5, profile, partialProfile: true });
+  const inv = ['-i', state.inventory];
+  const build = ['--artifacts', artifacts, '--out', join(work, 'build')];
+  const out: Record<string, unknown> = {
+    bench: 'pi-profile-workflows',
+    profile,
+    applied: readLabProfile(state.dir),
+    loadavgStart: loadavg().map((x) => +x.toFixed(2)),
+  };
+  try {
+    const step = async (key: string, argv: string[]) => {
+      const r = await picocal(argv, work);
+      if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr.slice(-1500)}`);
+      const p = ansibleProfile(work);
+      out[key] = { ms: Math.round(r.ms), outsideAnsibleS: +(r.ms / 1000 - p.ansibleS).toFixed(2), ...p };
+      process.stderr.write(
+        `${key}: ${Math.round(r.ms)} ms (Ansible ${p.ansibleS} s, changed ${p.changed})\n`,
+      );
+      return r.ms;
+    };
+    const first = await step('bootstrap', ['bootstrap', ...inv, ...build]);
+    const again = await step('rerun', ['bootstrap', ...inv, ...build]);
+    out['rerunVsFirst'] = +(again / first).toFixed(3);
+    await step('reprovision', ['reprovision', 'pc-node3', ...inv, ...build]);
+    const v1: number[] = [];
+    const v5: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      v1.push((await picocal(['verify', ...inv, '--node', 'pc-node1'], work)).ms);
+      v5.push((await picocal(['verify', ...inv], work)).ms);
+    }
+    out['verify'] = {
+      oneMs: v1.map(Math.round),
+      fiveMs: v5.map(Math.round),
+      medianOneMs: Math.round(median(v1)),
+      medianFiveMs: Math.round(median(v5)),
+      fiveVsOne: +(median(v5) / median(v1)).toFixed(3),
+    };
+    out['loadavgEnd'] = loadavg().map((x) => +x.toFixed(2));
+    process.stdout.write(JSON.stringify(out) + '\n');
+  } finally {
+    if (!args.includes('--keep')) await labDown({ name: LAB });
+    rmSync(work, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+process.exitCode = await main();
