@@ -5,7 +5,7 @@
 import type { NewHostKey } from '../ssh/host-verifier.js';
 import { verifyCluster } from '../health/verify-cluster.js';
 import type { Inventory } from '../inventory/types.js';
-import type { ClusterShell } from './cluster-shell.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
 import {
   outcome,
   startGate,

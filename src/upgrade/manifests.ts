@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import type { ArtifactSet } from '../artifacts/artifacts.js';
 import { sha256 } from '../artifacts/artifacts.js';
 import type { CalicoRelease } from '../catalog/versions.js';
-import type { ClusterShell } from './cluster-shell.js';
-import { STATE_DIR } from './cluster-shell.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
+import { STATE_DIR } from '../cluster/cluster-shell.js';
 
 export interface Manifest {
   /** File name as the release (and the control plane's applied/ folder) names it. */

@@ -3,8 +3,8 @@
 // node. The operator may report Degraded for a while here (the failed node): the rollback waits it out
 // up to the node timeout instead of giving up.
 import type { NewHostKey } from '../ssh/host-verifier.js';
-import type { Changes } from './changes.js';
-import type { ClusterShell } from './cluster-shell.js';
+import type { Changes } from '../core/changes.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
 import { runGate, type GateResult } from './gate.js';
 import { applyManifest } from './manifests.js';
 import type { GateView } from './progress-view.js';

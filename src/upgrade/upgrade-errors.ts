@@ -10,17 +10,3 @@ export class UpgradeRefusedError extends PicocalError {
     this.problems = problems;
   }
 }
-
-/** Another picocal run holds the cluster's lock. */
-export class LockHeldError extends PicocalError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_LOCKED', message, details);
-  }
-}
-
-/** Something the upgrade needs from the cluster (kubectl, a file on the control plane) did not work. */
-export class ClusterCommandError extends PicocalError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_CLUSTER', message, details);
-  }
-}

@@ -14,13 +14,13 @@ import { loadInventory } from '../../src/inventory/load.js';
 import { INFRASTRUCTURE_DIR } from '../../src/paths.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { readLabState, type LabState } from '../../src/lab/lab-state.js';
-import { hostKeysPhase } from '../../src/phases/host-keys-phase.js';
-import { nodeResetPhase } from '../../src/phases/node-reset-phase.js';
-import { createRunFolder } from '../../src/runs/run-folder.js';
+import { hostKeysPhase } from '../../src/provision/phases/host-keys.js';
+import { nodeResetPhase } from '../../src/provision/phases/node-reset.js';
+import { createRunFolder } from '../../src/core/run-folder.js';
 import { describeNewHostKey } from '../../src/ssh/host-verifier.js';
 import { SshConnectError } from '../../src/ssh/ssh-failure.js';
 import { SshPool, type HostKeyPolicy } from '../../src/ssh/ssh-pool.js';
-import type { ProvisionContext } from '../../src/workflows/provision-context.js';
+import type { ProvisionContext } from '../../src/provision/context.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
 
 const LAB = 'hostkeys';

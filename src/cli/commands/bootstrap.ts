@@ -3,10 +3,10 @@
 import { healthTable } from '../../health/health-table.js';
 import { UsageError } from '../../errors.js';
 import { closest } from '../../schema/did-you-mean.js';
-import { provision, type ProvisionOutcome } from '../../workflows/bootstrap.js';
+import { provision, type ProvisionOutcome } from '../../provision/workflow.js';
 import { formatTable } from '../../health/health-table.js';
-import { dryRunExitCode } from '../../phases/dry-checks.js';
-import type { PlanEntry } from '../../phases/phase.js';
+import { dryRunExitCode } from '../../provision/checks.js';
+import type { PlanEntry } from '../../core/plan-phase.js';
 import { flag, stringOption, type Command, type CommandContext, type OptionSpec } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';

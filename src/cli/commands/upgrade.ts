@@ -1,10 +1,10 @@
 // `picocal upgrade --to VERSION`: plan, snapshot, rolling upgrade gated per node, rollback on failure.
-// Parses flags and prints; the work is src/workflows/upgrade.ts.
+// Parses flags and prints; the work is src/upgrade/workflow.ts.
 import { InterruptedError, UsageError } from '../../errors.js';
 import { printDryRun } from './bootstrap.js';
 import { upgradeTarget } from '../../upgrade/inventory-version.js';
 import { reportLines } from '../../upgrade/report.js';
-import { upgrade } from '../../workflows/upgrade.js';
+import { upgrade } from '../../upgrade/workflow.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';

@@ -1,14 +1,14 @@
 // Before bootstrap or reprovision changes anything: the Calico version the cluster runs must be the
-// inventory's calico_version (or none yet). The decision is src/upgrade/version-guard.ts; the version is
-// read as the upgrade reads it (src/upgrade/running-version.ts).
+// inventory's calico_version (or none yet). The decision is src/provision/version-guard.ts; the version is
+// read as the upgrade reads it (src/cluster/running-version.ts).
 import { readFileSync } from 'node:fs';
-import { parseYamlDocuments } from '../yaml/source-map.js';
-import type { SourceLocation } from '../errors.js';
-import type { ClusterShell } from '../upgrade/cluster-shell.js';
-import { readRunningVersion } from '../upgrade/running-version.js';
-import { CALICO_VERSION_FIELD, guardProvisionVersion } from '../upgrade/version-guard.js';
-import type { ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { parseYamlDocuments } from '../../yaml/source-map.js';
+import type { SourceLocation } from '../../errors.js';
+import type { ClusterShell } from '../../cluster/cluster-shell.js';
+import { readRunningVersion } from '../../cluster/running-version.js';
+import { CALICO_VERSION_FIELD, guardProvisionVersion } from '../version-guard.js';
+import type { ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 /** Where calico_version is in the inventory file, for the refusal's file:line (best effort). */
 function locateVersion(file: string): SourceLocation | undefined {

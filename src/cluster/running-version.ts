@@ -2,7 +2,7 @@
 // status.calicoVersion), read with kubectl on the control plane. One reader for the upgrade's checks and
 // the bootstrap/reprovision version guard, so both decide from the same fact.
 import type { ClusterShell } from './cluster-shell.js';
-import { ClusterCommandError } from './upgrade-errors.js';
+import { ClusterCommandError } from './errors.js';
 
 export type RunningVersion =
   /** No Installation (or not even its CRD): Calico was never installed here. */

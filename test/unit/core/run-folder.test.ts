@@ -12,7 +12,7 @@ vi.mock('node:crypto', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:crypto')>();
   return { ...real, randomBytes: (n: number) => Buffer.alloc(n, draws++ === 0 ? 0xab : 0x10 + draws) };
 });
-const { createRunFolder } = await import('../../../src/runs/run-folder.js');
+const { createRunFolder } = await import('../../../src/core/run-folder.js');
 
 const tmp = mkdtempSync(join(tmpdir(), 'picocal-runs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,14 +1,14 @@
 // Before bootstrap or reprovision changes anything: is the cluster ready for Calico as its CNI? Reads the
 // CNI facts on every board and the pod CIDRs on the control plane (read-only), decides with src/cni/cni-check.ts
 // and refuses with exit 2 and the fix (k3s: `picocal k3s-config`).
-import { checkCni } from '../cni/cni-check.js';
-import { CniNotReadyError } from '../cni/cni-errors.js';
-import { readBoardFacts, readClusterCidrs } from '../cni/read-facts.js';
-import { k3sSettings } from '../cni/k3s-settings.js';
-import type { SshPool } from '../ssh/ssh-pool.js';
-import type { ClusterShell } from '../upgrade/cluster-shell.js';
-import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { checkCni } from '../../cni/cni-check.js';
+import { CniNotReadyError } from '../../cni/cni-errors.js';
+import { readBoardFacts, readClusterCidrs } from '../../cni/read-facts.js';
+import { k3sSettings } from '../../cni/k3s-settings.js';
+import type { SshPool } from '../../ssh/ssh-pool.js';
+import type { ClusterShell } from '../../cluster/cluster-shell.js';
+import { targetHosts, type ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export function cniGuardPhase(pool: SshPool, shell: ClusterShell): Phase<ProvisionContext> {
   return {

@@ -1,10 +1,10 @@
 // bootstrap and reprovision take the lock `picocal upgrade` takes (/var/lib/picocal/lock on the control
 // plane) before anything changes, so no two runs change one cluster at once; a lock held by another run is
-// refused naming its owner, and a stale one is taken over by compare-and-swap (src/upgrade/lock.ts). The
+// refused naming its owner, and a stale one is taken over by compare-and-swap (src/cluster/lock.ts). The
 // workflow releases it when the run ends, however it ends.
-import { LOCK_FILE, type ClusterLock } from '../upgrade/lock.js';
-import type { ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { LOCK_FILE, type ClusterLock } from '../../cluster/lock.js';
+import type { ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export function clusterLockPhase(lock: ClusterLock, breakLock: boolean): Phase<ProvisionContext> {
   return {

@@ -1,14 +1,14 @@
 // Run install_calico.ansible over the boards this run targets, with live per-board progress.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { releaseFileVars } from '../artifacts/ansible-vars.js';
-import { ProgressTracker } from '../ansible/node-progress.js';
-import { startProgressView } from '../ansible/progress-view.js';
-import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
-import { planCalicoctl } from './artifacts-phase.js';
-import { sshTargetFor } from '../ssh/ssh-target.js';
-import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { releaseFileVars } from '../../artifacts/ansible-vars.js';
+import { ProgressTracker } from '../../ansible/node-progress.js';
+import { startProgressView } from '../../ansible/progress-view.js';
+import { PLAYBOOKS, runPlaybook } from '../../ansible/run-playbook.js';
+import { planCalicoctl } from './artifacts.js';
+import { sshTargetFor } from '../../ssh/ssh-target.js';
+import { targetHosts, type ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export const installPhase: Phase<ProvisionContext> = {
   title: 'Install Calico with Ansible (preflight, node prep, operator, policies)',

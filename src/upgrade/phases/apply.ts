@@ -1,9 +1,9 @@
 // The change itself, on the control plane: the target's CRDs, then the operator, then the re-rendered
 // custom resources, each with `kubectl apply --server-side --force-conflicts`. The operator then rolls
 // calico-node over the nodes, at most maxUnavailable at a time.
-import { applyManifest } from '../upgrade/manifests.js';
-import type { UpgradeContext } from '../upgrade/upgrade-context.js';
-import type { Phase } from './phase.js';
+import { applyManifest } from '../manifests.js';
+import type { UpgradeContext } from '../upgrade-context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 const WHAT = { crds: 'CRDs', operator: 'operator', 'custom-resources': 'custom resources' } as const;
 

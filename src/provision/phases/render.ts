@@ -1,7 +1,7 @@
-import { renderInventory } from '../render/render.js';
-import { writeTreeAtomically } from '../render/write-tree.js';
-import type { ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { renderInventory } from '../../render/render.js';
+import { writeTreeAtomically } from '../../render/write-tree.js';
+import type { ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export const renderPhase: Phase<ProvisionContext> = {
   title: 'Render Ansible variables, custom resources and policy baseline',

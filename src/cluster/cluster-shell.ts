@@ -5,7 +5,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ExecResult } from '../ssh/ssh-session.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { sshTargetFor, type SshTarget } from '../ssh/ssh-target.js';
-import { ClusterCommandError } from './upgrade-errors.js';
+import { ClusterCommandError } from './errors.js';
 
 export const STATE_DIR = '/var/lib/picocal';
 

@@ -1,15 +1,9 @@
 // A workflow is an ordered list of phases (after k0sctl): each has a title and `run`; `plan` says what
 // it would do per board instead, which is all `--dry-run` calls. Phases share one context object.
 
-export interface PlanEntry {
-  /** Board name, or "cluster" for cluster-wide steps. */
-  target: string;
-  action: string;
-  /** --dry-run evaluated this check: PASS, or what the real run would do instead. */
-  verdict?: 'PASS' | 'WOULD BE REFUSED' | 'WOULD FAIL' | 'WOULD DOWNLOAD';
-  /** The exit code the real run would have because of this check (refused: 2, or the failure's). */
-  exitCode?: number;
-}
+import type { PlanEntry } from './changes.js';
+
+export type { PlanEntry };
 
 export interface Phase<C> {
   title: string;

@@ -1,8 +1,8 @@
-import { calicoctlArches, type CalicoctlSet } from '../artifacts/calicoctl.js';
-import { requireRelease, type CalicoRelease } from '../catalog/versions.js';
-import type { Output } from '../cli/output.js';
-import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { calicoctlArches, type CalicoctlSet } from '../../artifacts/calicoctl.js';
+import { requireRelease, type CalicoRelease } from '../../catalog/versions.js';
+import type { Output } from '../../cli/output.js';
+import { targetHosts, type ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export const artifactsPhase: Phase<ProvisionContext> = {
   title: 'Check the Calico release manifests and calicoctl (sha256)',

@@ -1,10 +1,10 @@
 // Prove every targeted board healthy over SSH (Felix /readiness, the tunnel link, its calico-node pod on
 // the expected version), polling until healthy or the deadline: calico-node needs a little while to
 // become Ready after the operator rolls it out.
-import { verifyCluster } from '../health/verify-cluster.js';
-import { describeNewHostKey } from '../ssh/host-verifier.js';
-import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { verifyCluster } from '../../health/verify-cluster.js';
+import { describeNewHostKey } from '../../ssh/host-verifier.js';
+import { targetHosts, type ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export interface VerifySettings {
   deadlineMs: number;

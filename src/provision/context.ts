@@ -7,7 +7,7 @@ import type { ReleaseSource } from '../artifacts/release-source.js';
 import type { Output } from '../cli/output.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
-import type { RunFolder } from '../runs/run-folder.js';
+import type { RunFolder } from '../core/run-folder.js';
 
 export interface ProvisionContext {
   inventory: Inventory;

@@ -1,9 +1,9 @@
 // reprovision --reset: remove what Calico and node prep left on one board (its drop-in files and Calico's
 // network links) before provisioning it again. Only that board is touched.
-import { SshPool, type HostKeyPolicy } from '../ssh/ssh-pool.js';
-import { sshTargetFor } from '../ssh/ssh-target.js';
-import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { SshPool, type HostKeyPolicy } from '../../ssh/ssh-pool.js';
+import { sshTargetFor } from '../../ssh/ssh-target.js';
+import { targetHosts, type ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export const NODE_PREP_FILES = [
   '/etc/modules-load.d/calico.conf',

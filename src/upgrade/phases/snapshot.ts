@@ -1,9 +1,9 @@
 // Snapshot what runs now into the run folder (rollback must not depend on the network). A resumed run
 // reuses the snapshot it took the first time: the cluster may already be half on the new version.
 import { join } from 'node:path';
-import { loadSnapshot, takeSnapshot, SNAPSHOT_DIR } from '../upgrade/snapshot.js';
-import type { UpgradeContext } from '../upgrade/upgrade-context.js';
-import type { Phase } from './phase.js';
+import { loadSnapshot, takeSnapshot, SNAPSHOT_DIR } from '../snapshot.js';
+import type { UpgradeContext } from '../upgrade-context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export const upgradeSnapshotPhase: Phase<UpgradeContext> = {
   title: 'Snapshot the running version, custom resources and manifests',

@@ -9,7 +9,7 @@ import { userInfo } from 'node:os';
 import type { ClusterShell } from './cluster-shell.js';
 import { STATE_DIR } from './cluster-shell.js';
 import { machineHere, sameBoot, type MachineIdentity } from './machine-identity.js';
-import { ClusterCommandError, LockHeldError } from './upgrade-errors.js';
+import { ClusterCommandError, LockHeldError } from './errors.js';
 
 export const LOCK_FILE = `${STATE_DIR}/lock`;
 /** flock(1) target serializing every change to the lock (an empty file, left in place). */

@@ -1,9 +1,9 @@
 // reprovision: restart the board's calico-node pod (the DaemonSet recreates it) so it starts with the
 // re-provisioned node state. kubectl runs on the control plane over SSH: no Ansible task runs there.
-import { SshPool, type HostKeyPolicy } from '../ssh/ssh-pool.js';
-import { ClusterShell } from '../upgrade/cluster-shell.js';
-import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
-import type { Phase } from './phase.js';
+import { SshPool, type HostKeyPolicy } from '../../ssh/ssh-pool.js';
+import { ClusterShell } from '../../cluster/cluster-shell.js';
+import { targetHosts, type ProvisionContext } from '../context.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 export const restartPodPhase = (hostKeys: HostKeyPolicy): Phase<ProvisionContext> => ({
   title: "Restart the board's calico-node pod",

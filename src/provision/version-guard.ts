@@ -4,7 +4,7 @@
 // same version goes on, an older one would be a silent downgrade and a newer one an ungated upgrade.
 import { compareVersions, normalizeVersion } from '../catalog/versions.js';
 import { InputError, type SourceLocation } from '../errors.js';
-import type { RunningVersion } from './running-version.js';
+import type { RunningVersion } from '../cluster/running-version.js';
 
 export const CALICO_VERSION_FIELD = 'all.vars.picocal.calico_version';
 

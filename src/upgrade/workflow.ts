@@ -1,5 +1,5 @@
 // upgrade: lock → checks → snapshot → apply → gate, and on a failed node: roll back → gate on the previous
-// version. Each step is a phase (src/phases/upgrade-*.ts); every change goes through ctx.changes, so
+// version. Each step is a phase (src/upgrade/phases/*.ts); every change goes through ctx.changes, so
 // --dry-run prints the plan. The lock is released and the report written whatever happens.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,28 +7,24 @@ import type { Output } from '../cli/output.js';
 import { requireRelease } from '../catalog/versions.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { upgradeApplyPhase } from '../phases/upgrade-apply.js';
-import {
-  installCalicoctl,
-  resolveUpgradeCalicoctl,
-  upgradeCalicoctlPhase,
-} from '../phases/upgrade-calicoctl.js';
-import { upgradeChecksPhase } from '../phases/upgrade-checks.js';
-import { upgradeGatePhase } from '../phases/upgrade-gate.js';
-import { upgradeSnapshotPhase } from '../phases/upgrade-snapshot.js';
-import { runPhases, type PlanEntry } from '../phases/phase.js';
-import { createRunFolder } from '../runs/run-folder.js';
+import { upgradeApplyPhase } from './phases/apply.js';
+import { installCalicoctl, resolveUpgradeCalicoctl, upgradeCalicoctlPhase } from './phases/calicoctl.js';
+import { upgradeChecksPhase } from './phases/checks.js';
+import { upgradeGatePhase } from './phases/gate.js';
+import { upgradeSnapshotPhase } from './phases/snapshot.js';
+import { runPhases, type PlanEntry } from '../core/plan-phase.js';
+import { createRunFolder } from '../core/run-folder.js';
 import { describeNewHostKey } from '../ssh/host-verifier.js';
 import { SshPool } from '../ssh/ssh-pool.js';
-import { batchOf, planBatches } from '../upgrade/batches.js';
-import { Changes } from '../upgrade/changes.js';
-import { ClusterShell } from '../upgrade/cluster-shell.js';
-import { writeCalicoVersion } from '../upgrade/inventory-version.js';
-import { lockCheck } from '../phases/dry-checks.js';
-import { ClusterLock, ownerHere } from '../upgrade/lock.js';
-import { startGateView } from '../upgrade/progress-view.js';
-import { nodeRecords, type UpgradeReport, type UpgradeResult } from '../upgrade/report.js';
-import { rollBack, type RollbackResult } from '../upgrade/rollback.js';
+import { batchOf, planBatches } from './batches.js';
+import { Changes } from '../core/changes.js';
+import { ClusterShell } from '../cluster/cluster-shell.js';
+import { writeCalicoVersion } from './inventory-version.js';
+import { lockCheck } from '../provision/checks.js';
+import { ClusterLock, ownerHere } from '../cluster/lock.js';
+import { startGateView } from './progress-view.js';
+import { nodeRecords, type UpgradeReport, type UpgradeResult } from './report.js';
+import { rollBack, type RollbackResult } from './rollback.js';
 import {
   existingRunFolder,
   readRunState,
@@ -36,9 +32,9 @@ import {
   writeRunState,
   type RunStage,
   type UpgradeRunState,
-} from '../upgrade/run-state.js';
-import { loadSnapshot, SNAPSHOT_DIR } from '../upgrade/snapshot.js';
-import type { UpgradeContext, UpgradeSettings } from '../upgrade/upgrade-context.js';
+} from './run-state.js';
+import { loadSnapshot, SNAPSHOT_DIR } from './snapshot.js';
+import type { UpgradeContext, UpgradeSettings } from './upgrade-context.js';
 
 export interface UpgradeOptions {
   inventory: Inventory;
@@ -91,7 +87,7 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
     out: opts.out,
     signal: opts.signal,
     run,
-    changes: new Changes(opts.dryRun, (l) => opts.out.info(l)),
+    changes: new Changes({ dryRun: opts.dryRun, say: (l) => opts.out.info(l) }),
     pool,
     shell,
     nodes: inv.hosts.map((h) => h.name).filter((n) => !settings.skip.includes(n)),

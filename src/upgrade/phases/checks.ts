@@ -1,18 +1,18 @@
 // Everything an upgrade checks before it changes anything, run for --dry-run too (it only reads): the
 // version step, every gated node healthy on the running version, TigeraStatus, the target's manifests
 // (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
-import { verifyCluster } from '../health/verify-cluster.js';
-import { describeNewHostKey } from '../ssh/host-verifier.js';
-import { renderInventory } from '../render/render.js';
-import { writeTreeAtomically } from '../render/write-tree.js';
-import { releaseManifestSet } from '../upgrade/manifests.js';
-import { readRunningVersion } from '../upgrade/running-version.js';
-import { UpgradeRefusedError } from '../upgrade/upgrade-errors.js';
-import { renderDir, runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
-import { resolveUpgradeCalicoctl } from './upgrade-calicoctl.js';
-import { inventoryAt, type UpgradeContext } from '../upgrade/upgrade-context.js';
-import { checkVersionStep } from '../upgrade/version-step.js';
-import type { Phase, PlanEntry } from './phase.js';
+import { verifyCluster } from '../../health/verify-cluster.js';
+import { describeNewHostKey } from '../../ssh/host-verifier.js';
+import { renderInventory } from '../../render/render.js';
+import { writeTreeAtomically } from '../../render/write-tree.js';
+import { releaseManifestSet } from '../manifests.js';
+import { readRunningVersion } from '../../cluster/running-version.js';
+import { UpgradeRefusedError } from '../upgrade-errors.js';
+import { renderDir, runUpgradePlaybook } from '../upgrade-playbook.js';
+import { resolveUpgradeCalicoctl } from './calicoctl.js';
+import { inventoryAt, type UpgradeContext } from '../upgrade-context.js';
+import { checkVersionStep } from '../version-step.js';
+import type { Phase, PlanEntry } from '../../core/plan-phase.js';
 
 async function checkVersion(ctx: UpgradeContext): Promise<void> {
   let from = ctx.resume?.from;

@@ -1,12 +1,12 @@
 // Gate every node: follow the operator's rollout until each node's calico-node pod runs the target
 // version, is Ready, and Felix /readiness answers on the node; stop at the first node that does not
 // within --node-timeout (or while the operator reports Degraded).
-import { describeNewHostKey } from '../ssh/host-verifier.js';
-import { batchOf, planBatches } from '../upgrade/batches.js';
-import { runGate } from '../upgrade/gate.js';
-import { startGateView } from '../upgrade/progress-view.js';
-import type { UpgradeContext } from '../upgrade/upgrade-context.js';
-import type { Phase, PlanEntry } from './phase.js';
+import { describeNewHostKey } from '../../ssh/host-verifier.js';
+import { batchOf, planBatches } from '../batches.js';
+import { runGate } from '../gate.js';
+import { startGateView } from '../progress-view.js';
+import type { UpgradeContext } from '../upgrade-context.js';
+import type { Phase, PlanEntry } from '../../core/plan-phase.js';
 
 export const upgradeGatePhase: Phase<UpgradeContext> = {
   title: 'Gate every node: new version, pod Ready, Felix /readiness over SSH',

@@ -4,11 +4,11 @@
 // without this step the new boards of a first bootstrap would all be "unreachable". A refused key
 // (changed, revoked, or two keys for one address) stops the run here, before anything changes; a board
 // that does not answer is left to Ansible, which reports it as unreachable.
-import type { Phase } from './phase.js';
-import { SshConnectError } from '../ssh/ssh-failure.js';
-import type { SshPool } from '../ssh/ssh-pool.js';
-import { sshTargetFor } from '../ssh/ssh-target.js';
-import { targetHosts, type ProvisionContext } from '../workflows/provision-context.js';
+import type { Phase } from '../../core/plan-phase.js';
+import { SshConnectError } from '../../ssh/ssh-failure.js';
+import type { SshPool } from '../../ssh/ssh-pool.js';
+import { sshTargetFor } from '../../ssh/ssh-target.js';
+import { targetHosts, type ProvisionContext } from '../context.js';
 
 /** `pool` is the run's pool, created with acceptNewHostKeys and a printer for recorded keys. */
 export function hostKeysPhase(pool: SshPool): Phase<ProvisionContext> {

@@ -3,14 +3,14 @@
 // another version, so a board left with the old one is named. The data path is not touched here: a failure
 // does not roll Calico back; the run exits 3 naming the boards and how to mend them.
 import { rm } from 'node:fs/promises';
-import { releaseFileVars } from '../artifacts/ansible-vars.js';
-import { calicoctlArches, type CalicoctlSet } from '../artifacts/calicoctl.js';
-import type { CalicoRelease } from '../catalog/versions.js';
-import type { UpgradeContext } from '../upgrade/upgrade-context.js';
+import { releaseFileVars } from '../../artifacts/ansible-vars.js';
+import { calicoctlArches, type CalicoctlSet } from '../../artifacts/calicoctl.js';
+import type { CalicoRelease } from '../../catalog/versions.js';
+import type { UpgradeContext } from '../upgrade-context.js';
 import { join } from 'node:path';
-import { reportCalicoctl } from './artifacts-phase.js';
-import { runUpgradePlaybook } from '../upgrade/upgrade-playbook.js';
-import type { Phase } from './phase.js';
+import { reportCalicoctl } from '../../provision/phases/artifacts.js';
+import { runUpgradePlaybook } from '../upgrade-playbook.js';
+import type { Phase } from '../../core/plan-phase.js';
 
 /** calicoctl for `release`, resolved before anything changes (the lab gets its LAB-ONLY stand-in). */
 export async function resolveUpgradeCalicoctl(
