@@ -83,21 +83,23 @@ export class Changes {
    * and goes on, a real run throws that error.
    */
   async check(evaluate: () => Promise<CheckResult>): Promise<void> {
-    const { entries, error } = await evaluate();
+    const { entries, error, passed } = await evaluate();
     if (this.dryRun) {
       this.planned.push(...entries);
       return;
     }
     if (error !== undefined) throw error;
+    passed?.();
   }
 
   /**
-   * A step that watches changes take effect (the upgrade's gate, bootstrap's verify): a dry run made no
-   * change to watch, so it only lists the step; a real run runs it. It changes nothing itself.
+   * A step that changes no board and not the cluster: it fetches release files, or watches changes take
+   * effect (the upgrade's gate, bootstrap's verify). A dry run lists it (`plan` may evaluate it read-only,
+   * e.g. look the release files up without downloading); a real run runs it. It is not in the change list.
    */
-  async watch(plan: () => PlanEntry[], fn: () => Promise<void>): Promise<void> {
+  async step(plan: () => PlanEntry[] | Promise<PlanEntry[]>, fn: () => Promise<void>): Promise<void> {
     if (this.dryRun) {
-      this.planned.push(...plan());
+      this.planned.push(...(await plan()));
       return;
     }
     await fn();
@@ -108,6 +110,8 @@ export interface CheckResult {
   entries: PlanEntry[];
   /** Set when the real run would stop at this check. */
   error?: unknown;
+  /** What a real run says when the check passes (a dry run's plan says it instead). */
+  passed?: () => void;
 }
 
 function messageOf(err: unknown): string {

@@ -1,80 +1,21 @@
-// What --dry-run of bootstrap and reprovision evaluates: every check a real run makes before it changes
-// anything, run read-only (the lock is peeked at, the running version read, the release files looked up
-// and sha256-checked without downloading). Each says PASS or what the real run would do instead, with the
-// exit code the real run would have.
+// What --dry-run of bootstrap and reprovision evaluates in place of two steps that are not read-only: the
+// release files looked up and sha256-checked without downloading, and the Ansible preflight in check mode
+// in place of the install. Each says PASS or what the real run would do instead, with the exit code the
+// real run would have. (The lock and version checks are src/cluster/lock-phase.ts and phases/version-guard.ts.)
 import { join } from 'node:path';
 import { ProgressTracker } from '../ansible/node-progress.js';
 import { PLAYBOOKS, runPlaybook } from '../ansible/run-playbook.js';
 import { calicoctlArches } from '../artifacts/calicoctl.js';
 import { requireRelease } from '../catalog/versions.js';
-import { EXIT, InputError, PicocalError } from '../errors.js';
-import type { ClusterShell } from '../cluster/cluster-shell.js';
-import { ClusterLock, LOCK_FILE, describeOwner, lockHeld } from '../cluster/lock.js';
-import { readRunningVersion } from '../cluster/running-version.js';
+import { EXIT, PicocalError } from '../errors.js';
 import { renderInventory } from '../render/render.js';
 import { writeTreeAtomically } from '../render/write-tree.js';
 import { sshTargetFor } from '../ssh/ssh-target.js';
-import { guardProvisionVersion } from './version-guard.js';
 import { targetHosts, type ProvisionContext } from './context.js';
-import type { PlanEntry } from '../core/plan-phase.js';
+import type { PlanEntry } from '../core/changes.js';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const codeOf = (err: unknown) => (err instanceof PicocalError ? err.exitCode : EXIT.failed);
-
-export async function lockCheck(shell: ClusterShell, breakLock: boolean): Promise<PlanEntry> {
-  const target = shell.node;
-  try {
-    const v = await ClusterLock.peek(shell);
-    if (!v) return { target, action: `lock: ${LOCK_FILE} is free: the run takes it`, verdict: 'PASS' };
-    if (v.state === 'dead-owner')
-      return {
-        target,
-        action: `lock: left by ${describeOwner(v.owner)}, no longer running: the run takes it over`,
-        verdict: 'PASS',
-      };
-    if (breakLock)
-      return { target, action: `lock: held (${v.why}): --break-lock removes it first`, verdict: 'PASS' };
-    const refused = lockHeld(target, v);
-    return {
-      target,
-      action: `lock: ${refused.message}`,
-      verdict: 'WOULD BE REFUSED',
-      exitCode: refused.exitCode,
-    };
-  } catch (err) {
-    return {
-      target,
-      action: `lock: cannot read ${LOCK_FILE}: ${message(err)}`,
-      verdict: 'WOULD FAIL',
-      exitCode: codeOf(err),
-    };
-  }
-}
-
-export async function versionCheck(
-  shell: ClusterShell,
-  ctx: ProvisionContext,
-  kind: 'bootstrap' | 'reprovision',
-): Promise<PlanEntry> {
-  const target = shell.node;
-  try {
-    const note = guardProvisionVersion({
-      kind,
-      wanted: ctx.inventory.cluster.calico_version,
-      running: await readRunningVersion(shell),
-      inventoryFile: ctx.inventory.file,
-    });
-    return { target, action: `version: ${note.line}`, verdict: 'PASS' };
-  } catch (err) {
-    const hint = err instanceof InputError ? err.problems[0]?.hint : undefined;
-    return {
-      target,
-      action: `version: ${message(err)}${hint ? ` (${hint})` : ''}`,
-      verdict: err instanceof InputError ? 'WOULD BE REFUSED' : 'WOULD FAIL',
-      exitCode: codeOf(err),
-    };
-  }
-}
 
 /** The release manifests and calicoctl: where they are, sha256-checked; nothing is downloaded. */
 export async function artifactsCheck(ctx: ProvisionContext): Promise<PlanEntry[]> {
@@ -198,9 +139,4 @@ export async function preflightCheck(ctx: ProvisionContext): Promise<PlanEntry[]
       exitCode: EXIT.failed,
     };
   });
-}
-
-/** The exit code the real run would have: the first refusal's or failure's, else 0. */
-export function dryRunExitCode(plan: readonly PlanEntry[]): number {
-  return plan.find((p) => p.exitCode !== undefined && p.exitCode !== 0)?.exitCode ?? EXIT.ok;
 }

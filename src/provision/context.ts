@@ -4,14 +4,25 @@ import type { ProgressTracker } from '../ansible/node-progress.js';
 import type { ArtifactSet } from '../artifacts/artifacts.js';
 import type { CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
-import type { Output } from '../cli/output.js';
+import type { Changes } from '../core/changes.js';
+import type { Reporter } from '../core/reporter.js';
+import type { RunFolder } from '../core/run-folder.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
+import type { SshPool } from '../ssh/ssh-pool.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
-import type { RunFolder } from '../core/run-folder.js';
 
 export interface ProvisionContext {
   inventory: Inventory;
-  out: Output;
+  out: Reporter;
+  /** The one path every change of this run takes (a dry run plans instead). */
+  changes: Changes;
+  /** The run's SSH connections (one pool per run, closed by the workflow). */
+  pool: SshPool;
+  /** kubectl and files on the control plane, over `pool`. */
+  shell: ClusterShell;
+  /** The dry run's lock check could reach the control plane (checks against it are worth running). */
+  controlPlaneReached: boolean;
   signal: AbortSignal;
   run: RunFolder;
   renderDir: string;

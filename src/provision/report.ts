@@ -1,9 +1,7 @@
-// The outcome of a provisioning run per board, from Ansible's results and (when verified) health, and
-// the exit code it maps to: 0 every board done and healthy, 3 some boards failed (named) and the others
-// done, 1 nothing succeeded.
+// The outcome of a provisioning run per board, from Ansible's results and (when verified) health. The exit
+// code it maps to is the CLI's (src/cli/commands/bootstrap.ts).
 import type { HostStats } from '../ansible/events.js';
 import type { NodeProgress } from '../ansible/node-progress.js';
-import { EXIT, type ExitCode } from '../errors.js';
 
 export interface NodeHealthSummary {
   healthy: boolean;
@@ -25,7 +23,8 @@ export interface ProvisionReport {
   runId: string;
   runDir: string;
   nodes: NodeReport[];
-  exitCode: ExitCode;
+  /** The exit code the CLI maps the board outcomes to (recorded in summary.json). */
+  exitCode: number;
 }
 
 export function nodeReport(
@@ -51,10 +50,4 @@ export function nodeReport(
     message: p?.failure?.message ?? (health && !health.healthy ? health.problems.join('; ') : undefined),
     health,
   };
-}
-
-export function exitCodeFor(nodes: NodeReport[]): ExitCode {
-  const good = nodes.filter((n) => n.status === 'ok').length;
-  if (good === nodes.length) return EXIT.ok;
-  return good === 0 ? EXIT.failed : EXIT.partial;
 }

@@ -4,6 +4,7 @@
 // up to the node timeout instead of giving up.
 import type { NewHostKey } from '../ssh/host-verifier.js';
 import type { Changes } from '../core/changes.js';
+import type { SshPool } from '../ssh/ssh-pool.js';
 import type { ClusterShell } from '../cluster/cluster-shell.js';
 import { runGate, type GateResult } from './gate.js';
 import { applyManifest } from './manifests.js';
@@ -26,6 +27,7 @@ export interface RollbackRun {
   acceptNewHostKeys: boolean;
   onNewHostKey?: (k: NewHostKey) => void;
   signal: AbortSignal;
+  pool?: SshPool;
   view?: GateView;
 }
 
@@ -44,8 +46,19 @@ export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
       () => applyManifest(r.shell, m),
     );
   }
-  if (r.changes.dryRun) return { gate: undefined, durationMs: 0 };
-  const gate = await runGate({
+  // The gate watches the rollback take effect: a dry run lists no gate (nothing was applied).
+  let gate: GateResult | undefined;
+  await r.changes.step(
+    () => [],
+    async () => {
+      gate = await gateBack(r, version);
+    },
+  );
+  return { gate, durationMs: gate ? Date.now() - started : 0 };
+}
+
+function gateBack(r: RollbackRun, version: string): Promise<GateResult> {
+  return runGate({
     inventory: r.inventory,
     shell: r.shell,
     nodes: r.nodes,
@@ -59,6 +72,6 @@ export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
     ...(r.onNewHostKey ? { onNewHostKey: r.onNewHostKey } : {}),
     signal: r.signal,
     ...(r.view ? { onNode: (g) => r.view?.update(g) } : {}),
+    ...(r.pool ? { pool: r.pool } : {}),
   });
-  return { gate, durationMs: Date.now() - started };
 }

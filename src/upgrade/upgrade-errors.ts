@@ -10,3 +10,10 @@ export class UpgradeRefusedError extends PicocalError {
     this.problems = problems;
   }
 }
+
+/** A node did not become healthy on the new version (or the rollout stalled): the gate stops the upgrade. */
+export class GateFailedError extends PicocalError {
+  constructor(node: string, reason: string) {
+    super('E_UPGRADE_GATE', `[${node}] ${reason}`, { node });
+  }
+}

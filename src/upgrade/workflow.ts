@@ -1,30 +1,31 @@
-// upgrade: lock → checks → snapshot → apply → gate, and on a failed node: roll back → gate on the previous
-// version. Each step is a phase (src/upgrade/phases/*.ts); every change goes through ctx.changes, so
-// --dry-run prints the plan. The lock is released and the report written whatever happens.
-import { existsSync } from 'node:fs';
+// upgrade: [lock, checks, snapshot, apply, gate, calicoctl], one phase list run by the phase manager. The
+// apply's cleanUp is the rollback: a failed apply or gate puts the snapshot back and gates every node on
+// the previous version. `--rollback RUN`: [lock, load the snapshot, roll back, calicoctl]. Every change
+// goes through ctx.changes, so --dry-run runs the same list and prints the plan; the run state is saved
+// after each phase (for --resume), the lock released and the report written whatever happens.
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Output } from '../cli/output.js';
 import { requireRelease } from '../catalog/versions.js';
-import { EXIT, UsageError } from '../errors.js';
+import { ClusterShell } from '../cluster/cluster-shell.js';
+import { ClusterLock, ownerHere } from '../cluster/lock.js';
+import { lockPhase, type LockPhase } from '../cluster/lock-phase.js';
+import { Changes, type Change, type PlanEntry } from '../core/changes.js';
+import type { Phase } from '../core/phase.js';
+import { runPhases } from '../core/phase-manager.js';
+import type { Reporter } from '../core/reporter.js';
+import { createRunFolder } from '../core/run-folder.js';
+import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
+import { describeNewHostKey } from '../ssh/host-verifier.js';
+import { SshPool } from '../ssh/ssh-pool.js';
+import { finish } from './finish.js';
 import { upgradeApplyPhase } from './phases/apply.js';
 import { installCalicoctl, resolveUpgradeCalicoctl, upgradeCalicoctlPhase } from './phases/calicoctl.js';
 import { upgradeChecksPhase } from './phases/checks.js';
 import { upgradeGatePhase } from './phases/gate.js';
 import { upgradeSnapshotPhase } from './phases/snapshot.js';
-import { runPhases, type PlanEntry } from '../core/plan-phase.js';
-import { createRunFolder } from '../core/run-folder.js';
-import { describeNewHostKey } from '../ssh/host-verifier.js';
-import { SshPool } from '../ssh/ssh-pool.js';
-import { batchOf, planBatches } from './batches.js';
-import { Changes } from '../core/changes.js';
-import { ClusterShell } from '../cluster/cluster-shell.js';
-import { writeCalicoVersion } from './inventory-version.js';
-import { lockCheck } from '../provision/checks.js';
-import { ClusterLock, ownerHere } from '../cluster/lock.js';
-import { startGateView } from './progress-view.js';
-import { nodeRecords, type UpgradeReport, type UpgradeResult } from './report.js';
-import { rollBack, type RollbackResult } from './rollback.js';
+import type { UpgradeReport } from './report.js';
+import { rollBackFrom } from './roll-back-from.js';
 import {
   existingRunFolder,
   readRunState,
@@ -35,11 +36,12 @@ import {
 } from './run-state.js';
 import { loadSnapshot, SNAPSHOT_DIR } from './snapshot.js';
 import type { UpgradeContext, UpgradeSettings } from './upgrade-context.js';
+import { GateFailedError } from './upgrade-errors.js';
 
 export interface UpgradeOptions {
   inventory: Inventory;
   settings: UpgradeSettings;
-  out: Output;
+  out: Reporter;
   signal: AbortSignal;
   cwd: string;
   dryRun: boolean;
@@ -49,7 +51,7 @@ export interface UpgradeOptions {
   rollbackRun: string | undefined;
 }
 
-export type UpgradeOutcome = { plan: PlanEntry[] } | { report: UpgradeReport; exitCode: number };
+export type UpgradeOutcome = { plan: PlanEntry[]; changes: Change[] } | { report: UpgradeReport };
 
 export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
   const inv = opts.inventory;
@@ -75,6 +77,8 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
         rollback: earlier.state.rollback,
       }
     : opts.settings;
+  // The run's one pool: checks, gate and rollback reuse its sessions; not tied to opts.signal, so the lock
+  // is still released over it after Ctrl-C.
   const pool = new SshPool({
     connectTimeoutMs: settings.sshTimeoutMs,
     acceptNewHostKeys: settings.acceptNewHostKeys,
@@ -87,319 +91,179 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
     out: opts.out,
     signal: opts.signal,
     run,
-    changes: new Changes({ dryRun: opts.dryRun, say: (l) => opts.out.info(l) }),
+    changes: new Changes({
+      dryRun: opts.dryRun,
+      say: (l) => opts.out.info(l),
+      record: (c) => appendFileSync(run.file('changes.jsonl'), JSON.stringify(c) + '\n'),
+    }),
     pool,
     shell,
     nodes: inv.hosts.map((h) => h.name).filter((n) => !settings.skip.includes(n)),
     resume: resumeOf ? { from: resumeOf.state.from } : undefined,
+    started: Date.now(),
   };
-  const lock = new ClusterLock(
+  const lock = lockPhase<UpgradeContext>(
+    new ClusterLock(shell, ownerHere(run.id, opts.rollbackRun ? 'upgrade --rollback' : 'upgrade'), (l) =>
+      opts.out.warn(l),
+    ),
     shell,
-    ownerHere(run.id, opts.rollbackRun ? 'upgrade --rollback' : 'upgrade'),
-    (l) => opts.out.warn(l),
+    {
+      breakLock: settings.breakLock,
+      // Peeked at, not taken: a lock another run holds makes the real run refuse (shown, with its exit code).
+      onCheck: (entry) => {
+        if (entry.verdict !== 'PASS') opts.out.warn(`a real run would be refused now: ${entry.action}`);
+      },
+      taken: () => {
+        ctx.started = Date.now();
+        if (resumeOf && !opts.resume)
+          opts.out.info(
+            `continuing the unfinished upgrade run ${resumeOf.id} (${resumeOf.state.from} → ${resumeOf.state.to})`,
+          );
+      },
+    },
   );
   try {
-    let lockEntry: PlanEntry | undefined;
-    if (opts.dryRun) {
-      // Peeked at, not taken: a lock another run holds makes the real run refuse (shown, with its exit code).
-      lockEntry = await lockCheck(shell, settings.breakLock);
-      if (lockEntry.verdict !== 'PASS') opts.out.warn(`a real run would be refused now: ${lockEntry.action}`);
-    } else {
-      await lock.acquire({ breakLock: settings.breakLock });
-      if (resumeOf && !opts.resume) {
-        opts.out.info(
-          `continuing the unfinished upgrade run ${resumeOf.id} (${resumeOf.state.from} → ${resumeOf.state.to})`,
-        );
-      }
-    }
-    if (rollbackOf) return await rollbackOnly(ctx, rollbackOf.state);
-    const outcome = await upgradeRun(ctx, opts.dryRun);
-    if (lockEntry && 'plan' in outcome) outcome.plan.unshift(lockEntry);
-    return outcome;
+    if (rollbackOf) return await rollbackRun(ctx, lock, rollbackOf.state);
+    return await upgradeRun(ctx, lock);
   } finally {
-    await lock.release().catch((e: Error) => opts.out.warn(`could not release the lock: ${e.message}`));
+    await lock.release(ctx, (l) => opts.out.warn(l));
     pool.close();
   }
 }
 
-async function upgradeRun(ctx: UpgradeContext, dryRun: boolean): Promise<UpgradeOutcome> {
-  const started = Date.now();
-  const stage = (s: RunStage) => {
-    if (dryRun || !ctx.step) return;
-    writeRunState(ctx.run.dir, {
-      kind: 'upgrade',
-      cluster: ctx.inventory.cluster.cluster_name,
-      inventory: ctx.inventory.file,
-      from: ctx.resume?.from ?? ctx.step.from,
-      to: ctx.step.to.version,
-      maxUnavailable: ctx.settings.maxUnavailable,
-      skipped: ctx.settings.skip,
-      allowDowngrade: ctx.settings.allowDowngrade,
-      rollback: ctx.settings.rollback,
-      stage: s,
-    });
-  };
-  const log = (l: string) => ctx.out.info(l);
-  const plan = await runPhases([upgradeChecksPhase], ctx, { dryRun, signal: ctx.signal, log });
-  if (ctx.step?.kind === 'same') {
-    if (dryRun) return { plan };
-    return finish(ctx, started, 'unchanged', undefined);
-  }
-  stage('checked');
-  plan.push(...(await runPhases([upgradeSnapshotPhase], ctx, { dryRun, signal: ctx.signal, log })));
-  if (!ctx.signal.aborted) stage('snapshotted');
-  try {
-    plan.push(...(await runPhases([upgradeApplyPhase], ctx, { dryRun, signal: ctx.signal, log })));
-  } catch (err) {
-    // Half the manifests may be in: the cluster has started changing, so the snapshot goes back in.
-    if (dryRun || !ctx.snapshot) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    ctx.out.error(`[${ctx.inventory.controlPlane.name}] applying the new manifests failed: ${reason}`);
-    const failure = { node: ctx.inventory.controlPlane.name, reason, detectedAfterMs: Date.now() - started };
-    if (!ctx.settings.rollback) {
-      stage('failed');
-      return finish(ctx, started, 'failed', undefined, undefined, failure);
-    }
-    ctx.out.info(`==> Roll back to Calico ${ctx.snapshot.index.version} from the snapshot`);
-    const rb = await rollBackFrom(ctx, ctx.snapshot);
-    stage(rb.gate?.outcome === 'done' ? 'rolled-back' : 'failed');
-    return finish(
-      ctx,
-      started,
-      rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed',
-      rb,
-      undefined,
-      failure,
-    );
-  }
-  if (!ctx.signal.aborted) stage('applied');
-  plan.push(...(await runPhases([upgradeGatePhase], ctx, { dryRun, signal: ctx.signal, log })));
-  if (dryRun) {
-    plan.push(...(await runPhases([upgradeCalicoctlPhase], ctx, { dryRun, signal: ctx.signal, log })));
-    return { plan };
-  }
-
-  const gate = ctx.gate;
-  if (ctx.signal.aborted || !gate || gate.outcome === 'interrupted') {
-    stage('interrupted');
-    return finish(ctx, started, 'interrupted', undefined);
-  }
-  if (gate.outcome === 'done') {
-    // calico-node runs the target everywhere: the upgrade is done; calicoctl follows (failures are named).
-    stage('done');
-    await runPhases([upgradeCalicoctlPhase], ctx, { dryRun, signal: ctx.signal, log });
-    return finish(ctx, started, 'upgraded', undefined);
-  }
-  if (!ctx.settings.rollback) {
-    stage('failed');
-    return finish(ctx, started, 'failed', undefined);
-  }
-  ctx.out.info(`==> Roll back to Calico ${ctx.snapshot!.index.version} from the snapshot`);
-  const rb = await rollBackFrom(ctx, ctx.snapshot!);
-  stage(
-    rb.gate?.outcome === 'done'
-      ? 'rolled-back'
-      : rb.gate?.outcome === 'interrupted'
-        ? 'interrupted'
-        : 'failed',
-  );
-  return finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb);
-}
-
-async function rollBackFrom(
-  ctx: UpgradeContext,
-  snapshot: ReturnType<typeof loadSnapshot>,
-): Promise<RollbackResult> {
-  const version = `v${snapshot.index.version.replace(/^v/, '')}`;
-  const view = startGateView(
-    [...ctx.nodes, ...ctx.settings.skip],
-    ctx.out,
-    `Rolling calico-node back to ${version}`,
-    { verb: 'rolling back' },
-  );
-  try {
-    return await rollBack({
-      inventory: ctx.inventory,
-      shell: ctx.shell,
-      changes: ctx.changes,
-      snapshot,
-      nodes: ctx.nodes,
-      skipped: ctx.settings.skip,
-      // Without a gate (the apply failed, or --rollback RUN) the versions the checks saw are the best known.
-      currentVersions: ctx.gate
-        ? new Map(ctx.gate.gates.map((g) => [g.name, g.version]))
-        : (ctx.fromVersions ?? new Map()),
-      nodeTimeoutMs: ctx.settings.nodeTimeoutMs,
-      pollMs: ctx.settings.pollMs,
-      sshTimeoutMs: ctx.settings.sshTimeoutMs,
-      acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
-      onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
-      signal: ctx.signal,
-      view,
-    });
-  } finally {
-    await view.finish();
-  }
-}
-
-/** `--rollback RUN`: put the cluster back to what that run's snapshot recorded. */
-async function rollbackOnly(ctx: UpgradeContext, state: UpgradeRunState): Promise<UpgradeOutcome> {
-  const started = Date.now();
-  if (!existsSync(join(ctx.run.dir, SNAPSHOT_DIR, 'snapshot.json'))) {
-    throw new UsageError(
-      `run ${ctx.run.id} has no snapshot to roll back to (it stopped at stage '${state.stage}', before it changed the cluster)`,
-      'nothing to undo: that run changed nothing',
-    );
-  }
-  const snapshot = loadSnapshot(ctx.run.dir);
-  ctx.snapshot = snapshot;
-  const previous = requireRelease(snapshot.index.version);
-  if (!ctx.changes.dryRun) ctx.calicoctl = await resolveUpgradeCalicoctl(ctx, previous);
-  const rb = await rollBackFrom(ctx, snapshot);
-  if (ctx.changes.dryRun) return { plan: ctx.changes.planned };
-  // The upgrade may have got as far as the new calicoctl: put the snapshot version's back (idempotent).
-  if (rb.gate?.outcome === 'done') await installCalicoctl(ctx, previous);
-  const { updatedAt: _u, ...rest } = state;
-  writeRunState(ctx.run.dir, { ...rest, stage: rb.gate?.outcome === 'done' ? 'rolled-back' : 'failed' });
-  return finish(ctx, started, rb.gate?.outcome === 'done' ? 'rolled-back' : 'rollback-failed', rb, {
-    from: state.from,
-    to: state.to,
-    requested: true,
+/** Saves the stage the run reached (for --resume and --rollback); a dry run saves nothing. */
+function saveStage(ctx: UpgradeContext, stage: RunStage): void {
+  if (ctx.changes.dryRun || !ctx.step) return;
+  writeRunState(ctx.run.dir, {
+    kind: 'upgrade',
+    cluster: ctx.inventory.cluster.cluster_name,
+    inventory: ctx.inventory.file,
+    from: ctx.resume?.from ?? ctx.step.from,
+    to: ctx.step.to.version,
+    maxUnavailable: ctx.settings.maxUnavailable,
+    skipped: ctx.settings.skip,
+    allowDowngrade: ctx.settings.allowDowngrade,
+    rollback: ctx.settings.rollback,
+    stage,
   });
 }
 
-const EXIT_FOR: Record<UpgradeResult, number> = {
-  upgraded: EXIT.ok,
-  unchanged: EXIT.ok,
-  'rolled-back': EXIT.failed,
-  'rollback-failed': EXIT.failed,
-  failed: EXIT.failed,
-  interrupted: EXIT.interrupted,
-};
-
-/** A rollback asked for and done is a success; an upgrade that left boards out is partial (3). */
-function exitCodeFor(
-  result: UpgradeResult,
-  requested: boolean,
-  skipped: readonly string[],
-  calicoctlFailed: readonly string[],
-): number {
-  if (calicoctlFailed.length && (result === 'upgraded' || (requested && result === 'rolled-back')))
-    return EXIT.partial;
-  if (requested && result === 'rolled-back') return EXIT.ok;
-  if (result === 'upgraded' && skipped.length) return EXIT.partial;
-  return EXIT_FOR[result];
+/** The stage each phase leaves the run at, saved after it (the phase manager's after-phase hook). */
+function stageAfter(phase: Phase<UpgradeContext>, ctx: UpgradeContext): RunStage | undefined {
+  if (phase === upgradeChecksPhase) return ctx.step?.kind === 'same' ? undefined : 'checked';
+  if (ctx.signal.aborted) return undefined;
+  if (phase === upgradeSnapshotPhase) return 'snapshotted';
+  if (phase === upgradeApplyPhase) return 'applied';
+  if (phase === upgradeGatePhase) return ctx.gate?.outcome === 'done' ? 'done' : undefined;
+  return undefined;
 }
 
-function finish(
-  ctx: UpgradeContext,
-  started: number,
-  result: UpgradeResult,
-  rb: RollbackResult | undefined,
-  versions?: { from: string; to: string; requested?: boolean },
-  applyFailure?: UpgradeReport['failure'],
-): UpgradeOutcome {
-  const requested = versions?.requested === true;
-  const skipped = ctx.settings.skip;
-  const from = versions?.from ?? ctx.resume?.from ?? ctx.step?.from ?? '?';
-  const to = versions?.to ?? ctx.step?.to.version ?? ctx.settings.to;
-  const gate = ctx.gate;
-  const batches = planBatches(ctx.nodes, ctx.settings.maxUnavailable);
-  const batchMap = new Map(ctx.nodes.map((n) => [n, batchOf(batches, n) ?? 0]));
-  const nodes = gate ? nodeRecords(gate.gates, batchMap) : nodeRecords(rb?.gate?.gates ?? [], batchMap);
-  // A resumed run's gate started from a half-upgraded cluster: the version before the upgrade is the snapshot's.
-  if (ctx.resume) for (const n of nodes) n.oldVersion = `v${ctx.resume.from.replace(/^v/, '')}`;
-  if (rb?.gate && gate) {
-    const after = new Map(rb.gate.gates.map((g) => [g.name, g]));
-    for (const n of nodes) {
-      n.finalVersion = after.get(n.name)?.version ?? n.finalVersion;
-      if (rb.gate.outcome !== 'done') continue;
-      if (n.status === 'waiting') n.status = 'untouched';
-      else if (n.status === 'healthy' || n.status === 'upgrading') n.status = 'rolled-back';
+async function upgradeRun(ctx: UpgradeContext, lock: LockPhase<UpgradeContext>): Promise<UpgradeOutcome> {
+  const phases = [
+    lock,
+    upgradeChecksPhase,
+    upgradeSnapshotPhase,
+    upgradeApplyPhase,
+    upgradeGatePhase,
+    upgradeCalicoctlPhase,
+  ];
+  let reached: RunStage | undefined;
+  try {
+    await runPhases(phases, ctx, {
+      signal: ctx.signal,
+      ...(ctx.changes.dryRun ? {} : { say: (l: string) => ctx.out.info(l) }),
+      afterPhase: (phase) => {
+        const stage = stageAfter(phase, ctx);
+        if (!stage) return;
+        reached = stage;
+        saveStage(ctx, stage);
+      },
+      onCleanUpError: (_p, e) => ctx.out.error(`the rollback failed: ${(e as Error).message}`),
+    });
+  } catch (err) {
+    if (ctx.changes.dryRun) throw err;
+    const applyFailure = ctx.applyFailure;
+    if (!applyFailure && !(err instanceof GateFailedError)) throw err;
+    // The apply's cleanUp rolled back (unless --no-rollback): the report says how that went.
+    if (applyFailure && !ctx.snapshot) throw err;
+    const rb = ctx.rollback;
+    if (!rb) {
+      saveStage(ctx, 'failed');
+      return { report: finish(ctx, 'failed', undefined, undefined, applyFailure) };
     }
+    const back = rb.gate?.outcome;
+    saveStage(
+      ctx,
+      back === 'done' ? 'rolled-back' : back === 'interrupted' && !applyFailure ? 'interrupted' : 'failed',
+    );
+    return {
+      report: finish(ctx, back === 'done' ? 'rolled-back' : 'rollback-failed', rb, undefined, applyFailure),
+    };
   }
-  const inv = ctx.inventory.file;
-  const cmd = `picocal upgrade -i ${inv}`;
-  const next: string[] = [];
-  if (result === 'upgraded' && skipped.length)
-    next.push(
-      `${skipped.join(', ')} ${skipped.length === 1 ? 'was' : 'were'} skipped: when back, the operator rolls ${skipped.length === 1 ? 'it' : 'them'} to v${to.replace(/^v/, '')} by itself; check with picocal verify -i ${inv}`,
-    );
-  const bareTo = to.replace(/^v/, '');
-  if (result === 'upgraded' && ctx.inventory.cluster.calico_version.replace(/^v/, '') !== bareTo) {
-    if (ctx.settings.writeInventory) {
-      writeCalicoVersion(inv, bareTo);
-      ctx.out.info(`set calico_version: "${bareTo}" in ${inv}`);
-    } else next.push(`set calico_version: "${bareTo}" in ${inv}, so that bootstrap and verify expect it`);
-  }
-  for (const f of ctx.calicoctlFailed ?? [])
-    next.push(
-      `calicoctl was not updated on ${f.split(':')[0]}: fix it, then picocal reprovision ${f.split(':')[0]} -i ${inv}`,
-    );
-  if (requested && result === 'rolled-back')
-    next.push(`keep calico_version: "${from.replace(/^v/, '')}" in ${inv}`);
-  if (result === 'interrupted') {
-    next.push(`resume: ${cmd} --resume ${ctx.run.id}`, `or roll back: ${cmd} --rollback ${ctx.run.id}`);
-  }
-  if (result === 'failed' && applyFailure)
-    next.push(
-      `roll back: ${cmd} --rollback ${ctx.run.id}`,
-      `or fix the cause above and run the upgrade again: ${cmd}${ctx.inventory.cluster.calico_version.replace(/^v/, '') === to.replace(/^v/, '') ? '' : ` --to ${to.replace(/^v/, '')} --write-inventory`}`,
-    );
-  else if (result === 'failed')
-    next.push(
-      `roll back: ${cmd} --rollback ${ctx.run.id}`,
-      `or fix the node and resume: ${cmd} --resume ${ctx.run.id}`,
-    );
-  if (result === 'rollback-failed')
-    next.push(
-      `check the nodes named (picocal verify -i ${inv}), then retry: ${cmd} --rollback ${ctx.run.id}`,
-    );
-  if (result === 'rolled-back' && (gate?.failure || applyFailure))
-    next.push(
-      `fix ${(gate?.failure ?? applyFailure)!.node} (see the reason above), then run the upgrade again`,
-    );
-  const report: UpgradeReport = {
-    kind: requested ? 'rollback' : 'upgrade',
-    runId: ctx.run.id,
-    runDir: ctx.run.dir,
-    cluster: ctx.inventory.cluster.cluster_name,
-    from: `v${from.replace(/^v/, '')}`,
-    to: `v${to.replace(/^v/, '')}`,
-    result,
-    maxUnavailable: ctx.settings.maxUnavailable,
-    maxUnreadySeen: gate?.maxUnready ?? 0,
-    maxUnreadyNodes: gate?.maxUnreadyNodes ?? [],
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    upgradeMs: gate ? gate.finishedAt - gate.startedAt : null,
-    failure: gate?.failure
-      ? {
-          node: gate.failure.node,
-          reason: gate.failure.reason,
-          detectedAfterMs: gate.failure.at - gate.startedAt,
+  if (ctx.changes.dryRun) return { plan: ctx.changes.planned, changes: ctx.changes.list };
+  if (ctx.step?.kind === 'same') return { report: finish(ctx, 'unchanged', undefined) };
+  // calico-node ran the target everywhere before any Ctrl-C: the upgrade is done; calicoctl followed
+  // (failures are named). Otherwise the run stopped at a safe point, to be resumed or rolled back.
+  if (reached === 'done') return { report: finish(ctx, 'upgraded', undefined) };
+  saveStage(ctx, 'interrupted');
+  return { report: finish(ctx, 'interrupted', undefined) };
+}
+
+/** `--rollback RUN`: put the cluster back to what that run's snapshot recorded. */
+async function rollbackRun(
+  ctx: UpgradeContext,
+  lock: LockPhase<UpgradeContext>,
+  state: UpgradeRunState,
+): Promise<UpgradeOutcome> {
+  const previous = () => requireRelease(ctx.snapshot!.index.version);
+  const phases: Phase<UpgradeContext>[] = [
+    lock,
+    {
+      title: `Load the snapshot of run ${ctx.run.id}`,
+      async run(c) {
+        if (!existsSync(join(c.run.dir, SNAPSHOT_DIR, 'snapshot.json'))) {
+          throw new UsageError(
+            `run ${c.run.id} has no snapshot to roll back to (it stopped at stage '${state.stage}', before it changed the cluster)`,
+            'nothing to undo: that run changed nothing',
+          );
         }
-      : applyFailure,
-    rollback: rb
-      ? {
-          durationMs: rb.durationMs,
-          healthy: rb.gate?.outcome === 'done',
-          version: `v${(ctx.snapshot?.index.version ?? from).replace(/^v/, '')}`,
-          detail: rb.gate?.failure ? `[${rb.gate.failure.node}] ${rb.gate.failure.reason}` : undefined,
-        }
-      : undefined,
-    nodes,
-    skipped,
-    calicoctl:
-      ctx.calicoctl && ctx.calicoctlFailed
-        ? {
-            files: ctx.calicoctl.files.map((f) => ({ arch: f.arch, sha256: f.sha256, source: f.source })),
-            missing: ctx.calicoctl.missing.map((m) => `${m.arch}: ${m.reason}`),
-            failed: ctx.calicoctlFailed ?? [],
-          }
-        : undefined,
-    next,
+        c.snapshot = loadSnapshot(c.run.dir);
+        // calicoctl of the snapshot's version, resolved before anything changes (a dry run downloads nothing).
+        await c.changes.step(
+          () => [],
+          async () => {
+            c.calicoctl = await resolveUpgradeCalicoctl(c, previous());
+          },
+        );
+      },
+    },
+    {
+      title: 'Roll back to the snapshot',
+      async run(c) {
+        c.rollback = await rollBackFrom(c, c.snapshot!);
+      },
+    },
+    {
+      // The upgrade may have got as far as the new calicoctl: put the snapshot version's back (idempotent).
+      title: 'Install the calicoctl of the snapshot version',
+      shouldRun: (c) => c.rollback?.gate?.outcome === 'done',
+      run: (c) => installCalicoctl(c, previous()),
+    },
+  ];
+  await runPhases(phases, ctx, {
+    signal: ctx.signal,
+    ...(ctx.changes.dryRun ? {} : { say: (l: string) => ctx.out.info(l) }),
+  });
+  if (ctx.changes.dryRun) return { plan: ctx.changes.planned, changes: ctx.changes.list };
+  const rb = ctx.rollback;
+  const done = rb?.gate?.outcome === 'done';
+  const { updatedAt: _u, ...rest } = state;
+  writeRunState(ctx.run.dir, { ...rest, stage: done ? 'rolled-back' : 'failed' });
+  return {
+    report: finish(ctx, done ? 'rolled-back' : 'rollback-failed', rb, {
+      from: state.from,
+      to: state.to,
+      requested: true,
+    }),
   };
-  ctx.run.writeJson(requested ? 'rollback-report.json' : 'report.json', report);
-  return { report, exitCode: exitCodeFor(result, requested, skipped, ctx.calicoctlFailed ?? []) };
 }

@@ -1,9 +1,12 @@
 // The change itself, on the control plane: the target's CRDs, then the operator, then the re-rendered
 // custom resources, each with `kubectl apply --server-side --force-conflicts`. The operator then rolls
-// calico-node over the nodes, at most maxUnavailable at a time.
+// calico-node over the nodes, at most maxUnavailable at a time. Its cleanUp is the rollback: when the apply
+// fails half-way, or the gate after it fails, the snapshot goes back in (unless --no-rollback).
+import type { Phase } from '../../core/phase.js';
 import { applyManifest } from '../manifests.js';
+import { rollBackFrom } from '../roll-back-from.js';
 import type { UpgradeContext } from '../upgrade-context.js';
-import type { Phase } from '../../core/plan-phase.js';
+import { GateFailedError } from '../upgrade-errors.js';
 
 const WHAT = { crds: 'CRDs', operator: 'operator', 'custom-resources': 'custom resources' } as const;
 
@@ -22,10 +25,22 @@ async function apply(ctx: UpgradeContext): Promise<void> {
 export const upgradeApplyPhase: Phase<UpgradeContext> = {
   title: 'Apply the new CRDs, operator and custom resources (server-side)',
   shouldRun: (ctx) => ctx.step?.kind !== 'same',
-  async plan(ctx) {
-    const before = ctx.changes.planned.length;
-    await apply(ctx);
-    return ctx.changes.planned.splice(before);
+  async run(ctx) {
+    try {
+      await apply(ctx);
+    } catch (err) {
+      // Half the manifests may be in: the cluster has started changing.
+      const node = ctx.inventory.controlPlane.name;
+      const reason = err instanceof Error ? err.message : String(err);
+      ctx.out.error(`[${node}] applying the new manifests failed: ${reason}`);
+      ctx.applyFailure = { node, reason, detectedAfterMs: Date.now() - ctx.started };
+      throw err;
+    }
   },
-  run: apply,
+  async cleanUp(ctx, cause) {
+    const failed = ctx.applyFailure !== undefined || cause instanceof GateFailedError;
+    if (!failed || !ctx.snapshot || !ctx.settings.rollback) return;
+    ctx.out.info(`==> Roll back to Calico ${ctx.snapshot.index.version} from the snapshot`);
+    ctx.rollback = await rollBackFrom(ctx, ctx.snapshot);
+  },
 };

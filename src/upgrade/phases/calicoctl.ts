@@ -8,9 +8,10 @@ import { calicoctlArches, type CalicoctlSet } from '../../artifacts/calicoctl.js
 import type { CalicoRelease } from '../../catalog/versions.js';
 import type { UpgradeContext } from '../upgrade-context.js';
 import { join } from 'node:path';
-import { reportCalicoctl } from '../../provision/phases/artifacts.js';
+import { reportCalicoctl } from '../../artifacts/calicoctl-report.js';
+import type { PlanEntry } from '../../core/changes.js';
 import { runUpgradePlaybook } from '../upgrade-playbook.js';
-import type { Phase } from '../../core/plan-phase.js';
+import type { Phase } from '../../core/phase.js';
 
 /** calicoctl for `release`, resolved before anything changes (the lab gets its LAB-ONLY stand-in). */
 export async function resolveUpgradeCalicoctl(
@@ -26,12 +27,33 @@ export async function resolveUpgradeCalicoctl(
   return set;
 }
 
-/** Installs `release`'s calicoctl on the gated boards; failures are recorded in ctx.calicoctlFailed. */
-export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelease): Promise<void> {
+/**
+ * Installs `release`'s calicoctl on the gated boards (one ansible-playbook run: a change); failures are
+ * recorded in ctx.calicoctlFailed. `plan` is what a dry run lists for it.
+ */
+export async function installCalicoctl(
+  ctx: UpgradeContext,
+  release: CalicoRelease,
+  plan?: () => PlanEntry[],
+): Promise<void> {
   const set = ctx.calicoctl;
   if (!set) return;
+  if (set.files.length === 0) {
+    await ctx.changes.step(plan ?? (() => []), async () => {
+      ctx.calicoctlFailed = [];
+    });
+    return;
+  }
+  await ctx.changes.make(
+    'local',
+    `ansible-playbook upgrade_calico.ansible --tags calicoctl: calicoctl ${release.tag} on ${ctx.nodes.join(', ')}`,
+    () => install(ctx, set, release),
+    { quiet: true, ...(plan ? { plan } : {}) },
+  );
+}
+
+async function install(ctx: UpgradeContext, set: CalicoctlSet, release: CalicoRelease): Promise<void> {
   ctx.calicoctlFailed = [];
-  if (set.files.length === 0) return;
   const stageDir = join(ctx.run.dir, 'calicoctl-stage');
   let failures: string[];
   try {
@@ -55,15 +77,17 @@ export async function installCalicoctl(ctx: UpgradeContext, release: CalicoRelea
   for (const f of ctx.calicoctlFailed) ctx.out.error(`calicoctl not updated: ${f}`);
 }
 
+function plan(ctx: UpgradeContext): PlanEntry[] {
+  return ctx.nodes.map((n) => ({
+    target: n,
+    action: !ctx.calicoctl?.files.length
+      ? `calicoctl not updated: ${ctx.calicoctl?.missing.map((m) => m.reason).join('; ') ?? 'none available'}`
+      : `calicoctl ${ctx.step?.to.tag ?? ''} into /usr/local/bin once calico-node is healthy everywhere (batches of ${ctx.settings.maxUnavailable})`,
+  }));
+}
+
 export const upgradeCalicoctlPhase: Phase<UpgradeContext> = {
   title: 'Install the new calicoctl on every board, batch by batch',
   shouldRun: (ctx) => ctx.step?.kind !== 'same' && ctx.calicoctl !== undefined,
-  plan: (ctx) =>
-    ctx.nodes.map((n) => ({
-      target: n,
-      action: !ctx.calicoctl?.files.length
-        ? `calicoctl not updated: ${ctx.calicoctl?.missing.map((m) => m.reason).join('; ') ?? 'none available'}`
-        : `calicoctl ${ctx.step?.to.tag ?? ''} into /usr/local/bin once calico-node is healthy everywhere (batches of ${ctx.settings.maxUnavailable})`,
-    })),
-  run: (ctx) => installCalicoctl(ctx, ctx.step!.to),
+  run: (ctx) => installCalicoctl(ctx, ctx.step!.to, () => plan(ctx)),
 };

@@ -2,7 +2,6 @@
 // version step, every gated node healthy on the running version, TigeraStatus, the target's manifests
 // (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
 import { verifyCluster } from '../../health/verify-cluster.js';
-import { describeNewHostKey } from '../../ssh/host-verifier.js';
 import { renderInventory } from '../../render/render.js';
 import { writeTreeAtomically } from '../../render/write-tree.js';
 import { releaseManifestSet } from '../manifests.js';
@@ -12,7 +11,8 @@ import { renderDir, runUpgradePlaybook } from '../upgrade-playbook.js';
 import { resolveUpgradeCalicoctl } from './calicoctl.js';
 import { inventoryAt, type UpgradeContext } from '../upgrade-context.js';
 import { checkVersionStep } from '../version-step.js';
-import type { Phase, PlanEntry } from '../../core/plan-phase.js';
+import type { PlanEntry } from '../../core/changes.js';
+import type { Phase } from '../../core/phase.js';
 
 async function checkVersion(ctx: UpgradeContext): Promise<void> {
   let from = ctx.resume?.from;
@@ -51,7 +51,7 @@ async function checkHealth(ctx: UpgradeContext): Promise<void> {
     acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
     // A stale calicoctl does not make a board unfit to upgrade: the upgrade replaces it.
     calicoctlVersion: null,
-    onNewHostKey: (k) => ctx.out.info(describeNewHostKey(k)),
+    pool: ctx.pool,
   });
   ctx.fromVersions = new Map(report.nodes.map((n) => [n.name, n.version]));
   // A resumed run finds nodes on both versions: they only need to answer.
@@ -186,8 +186,6 @@ async function checkAll(ctx: UpgradeContext): Promise<PlanEntry[]> {
 
 export const upgradeChecksPhase: Phase<UpgradeContext> = {
   title: 'Check before changing anything (version step, node health, manifests, preflight)',
-  plan: (ctx) => checkAll(ctx),
-  async run(ctx) {
-    await checkAll(ctx);
-  },
+  // Read-only: a dry run runs every check too and lists them; a refusal stops both.
+  run: (ctx) => ctx.changes.check(async () => ({ entries: await checkAll(ctx) })),
 };

@@ -146,7 +146,7 @@ class RecordingExecutor {
   }
 }
 
-/** A workflow with changes, a read-only check, a watch and a phase that only changes some boards. */
+/** A workflow with changes, a read-only check, a step that changes nothing and a phase that only changes some boards. */
 function workflow(exec: RecordingExecutor, boards: string[]): Phase<Ctx>[] {
   return [
     {
@@ -188,7 +188,7 @@ function workflow(exec: RecordingExecutor, boards: string[]): Phase<Ctx>[] {
     {
       title: 'verify',
       run: (c) =>
-        c.changes.watch(
+        c.changes.step(
           () => [{ target: 'cluster', action: 'verify every board' }],
           async () => void c.events.push('verified'),
         ),
