@@ -64,7 +64,7 @@ export function lockPhase<C extends { changes: Changes }>(
     async run(ctx) {
       await ctx.changes.make(
         shell.node,
-        `lock: take ${LOCK_FILE} for run ${lock.owner.runId}`,
+        `lock: take ${LOCK_FILE}`,
         async () => {
           await lock.acquire({ breakLock: opts.breakLock });
           opts.taken?.();
