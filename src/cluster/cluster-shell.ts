@@ -1,4 +1,5 @@
-// The control plane as the upgrade uses it: kubectl and a few file operations, over the run's one SSH
+// The control plane as every workflow uses it: kubectl, a few file operations and the server-side apply
+// of a manifest, over the run's one SSH
 // connection to that board. Commands are argv arrays (quoted by the SSH layer); a non-root login runs them
 // through `sudo -n`, because k3s keeps its kubeconfig and /var/lib/picocal root-only.
 import type { Inventory } from '../inventory/types.js';
@@ -98,5 +99,18 @@ export class ClusterShell {
       throw new ClusterCommandError(`cannot write ${path} on ${this.node}: ${r.stderr.trim()}`, {
         node: this.node,
       });
+  }
+
+  /**
+   * A manifest's one way onto the cluster: staged under /var/lib/picocal/staged, applied with `kubectl
+   * apply --server-side --force-conflicts`, then recorded under applied/ exactly as the operator role records
+   * it, so a later `picocal bootstrap` sees what is really installed.
+   */
+  async applyManifest(name: string, content: string): Promise<void> {
+    const staged = `${STATE_DIR}/staged/${name}`;
+    await this.writeFile(staged, content);
+    // The real API server takes a while for a big CRD bundle on a Pi: give kubectl room.
+    await this.kubectl(['apply', '--server-side', '--force-conflicts', '-f', staged], { timeoutMs: 180_000 });
+    await this.writeFile(`${STATE_DIR}/applied/${name}`, content);
   }
 }

@@ -7,7 +7,6 @@ import type { Changes } from '../core/changes.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import type { ClusterShell } from '../cluster/cluster-shell.js';
 import { runGate, type GateResult } from './gate.js';
-import { applyManifest } from './manifests.js';
 import type { GateView } from './progress-view.js';
 import type { Snapshot } from './snapshot.js';
 import type { Inventory } from '../inventory/types.js';
@@ -43,7 +42,7 @@ export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
     await r.changes.make(
       r.inventory.controlPlane.name,
       `roll back: apply ${m.name} of Calico ${version} from the snapshot (server-side)`,
-      () => applyManifest(r.shell, m),
+      () => r.shell.applyManifest(m.name, m.content),
     );
   }
   // The gate watches the rollback take effect: a dry run lists no gate (nothing was applied).

@@ -3,7 +3,6 @@
 // calico-node over the nodes, at most maxUnavailable at a time. Its cleanUp is the rollback: when the apply
 // fails half-way, or the gate after it fails, the snapshot goes back in (unless --no-rollback).
 import type { Phase } from '../../core/phase.js';
-import { applyManifest } from '../manifests.js';
 import { rollBackFrom } from '../roll-back-from.js';
 import type { UpgradeContext } from '../upgrade-context.js';
 import { GateFailedError } from '../upgrade-errors.js';
@@ -17,7 +16,7 @@ async function apply(ctx: UpgradeContext): Promise<void> {
     await ctx.changes.make(
       cp,
       `apply ${WHAT[m.role]} ${m.name} for Calico ${ctx.step!.to.version} (kubectl apply --server-side --force-conflicts)`,
-      () => applyManifest(ctx.shell, m),
+      () => ctx.shell.applyManifest(m.name, m.content),
     );
   }
 }
