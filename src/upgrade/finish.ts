@@ -4,8 +4,7 @@
 import { planBatches, batchOf } from './batches.js';
 import { writeCalicoVersion } from './inventory-version.js';
 import { nodeRecords, type UpgradeReport, type UpgradeResult } from './report.js';
-import type { RollbackResult } from './rollback.js';
-import type { UpgradeContext } from './upgrade-context.js';
+import type { RollbackResult, UpgradeContext } from './upgrade-context.js';
 
 export function finish(
   ctx: UpgradeContext,

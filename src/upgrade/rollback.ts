@@ -7,7 +7,8 @@ import type { Changes } from '../core/changes.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import type { ClusterShell } from '../cluster/cluster-shell.js';
 import { runGate, type GateResult } from './gate.js';
-import type { GateView } from './progress-view.js';
+import { startGateView, type GateView } from './progress-view.js';
+import type { RollbackResult, UpgradeContext } from './upgrade-context.js';
 import type { Snapshot } from './snapshot.js';
 import type { Inventory } from '../inventory/types.js';
 
@@ -28,11 +29,6 @@ export interface RollbackRun {
   signal: AbortSignal;
   pool?: SshPool;
   view?: GateView;
-}
-
-export interface RollbackResult {
-  gate: GateResult | undefined;
-  durationMs: number;
 }
 
 export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
@@ -73,4 +69,38 @@ function gateBack(r: RollbackRun, version: string): Promise<GateResult> {
     ...(r.view ? { onNode: (g) => r.view?.update(g) } : {}),
     ...(r.pool ? { pool: r.pool } : {}),
   });
+}
+
+/** Rolls back with the gate's progress rows: the apply phase's cleanUp and `upgrade --rollback RUN`. */
+export async function rollBackFrom(ctx: UpgradeContext, snapshot: Snapshot): Promise<RollbackResult> {
+  const version = `v${snapshot.index.version.replace(/^v/, '')}`;
+  const view = startGateView(
+    [...ctx.nodes, ...ctx.settings.skip],
+    ctx.out,
+    `Rolling calico-node back to ${version}`,
+    { verb: 'rolling back' },
+  );
+  try {
+    return await rollBack({
+      inventory: ctx.inventory,
+      shell: ctx.shell,
+      changes: ctx.changes,
+      snapshot,
+      nodes: ctx.nodes,
+      skipped: ctx.settings.skip,
+      // Without a gate (the apply failed, or --rollback RUN) the versions the checks saw are the best known.
+      currentVersions: ctx.gate
+        ? new Map(ctx.gate.gates.map((g) => [g.name, g.version]))
+        : (ctx.fromVersions ?? new Map()),
+      nodeTimeoutMs: ctx.settings.nodeTimeoutMs,
+      pollMs: ctx.settings.pollMs,
+      sshTimeoutMs: ctx.settings.sshTimeoutMs,
+      acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
+      signal: ctx.signal,
+      pool: ctx.pool,
+      view,
+    });
+  } finally {
+    await view.finish();
+  }
 }

@@ -10,7 +10,6 @@ import type { Reporter } from '../core/reporter.js';
 import type { ClusterShell } from '../cluster/cluster-shell.js';
 import type { GateResult } from './gate.js';
 import type { Manifest } from './manifests.js';
-import type { RollbackResult } from './rollback.js';
 import type { Snapshot } from './snapshot.js';
 import type { VersionStep } from './version-step.js';
 
@@ -33,6 +32,12 @@ export interface UpgradeSettings {
   skipPreflight: boolean;
   /** Extra environment for child processes (tests). */
   env?: Record<string, string>;
+}
+
+/** What a rollback came to: its gate on the previous version (none in a dry run), and how long it took. */
+export interface RollbackResult {
+  gate: GateResult | undefined;
+  durationMs: number;
 }
 
 export interface UpgradeContext {

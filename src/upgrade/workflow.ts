@@ -25,7 +25,7 @@ import { upgradeChecksPhase } from './phases/checks.js';
 import { upgradeGatePhase } from './phases/gate.js';
 import { upgradeSnapshotPhase } from './phases/snapshot.js';
 import type { UpgradeReport } from './report.js';
-import { rollBackFrom } from './roll-back-from.js';
+import { rollBackFrom } from './rollback.js';
 import {
   existingRunFolder,
   readRunState,

@@ -3,7 +3,7 @@
 // calico-node over the nodes, at most maxUnavailable at a time. Its cleanUp is the rollback: when the apply
 // fails half-way, or the gate after it fails, the snapshot goes back in (unless --no-rollback).
 import type { Phase } from '../../core/phase.js';
-import { rollBackFrom } from '../roll-back-from.js';
+import { rollBackFrom } from '../rollback.js';
 import type { UpgradeContext } from '../upgrade-context.js';
 import { GateFailedError } from '../upgrade-errors.js';
 
