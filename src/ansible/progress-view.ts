@@ -3,7 +3,7 @@
 // stderr, and a heartbeat naming the running task when Ansible is quiet for a while. The listr2 rows
 // (boardRows) are shared with the upgrade's gate view (src/upgrade/progress-view.ts).
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import type { Output } from '../core/output.js';
+import type { Reporter } from '../core/reporter.js';
 import { terminalSafe } from '../terminal-text.js';
 import { currentTaskText, type NodeProgress, type ProgressTracker } from './node-progress.js';
 
@@ -21,11 +21,11 @@ function elapsed(n: NodeProgress, now = Date.now() / 1000): string {
   return `${((n.finishedAt ?? now) - n.startedAt).toFixed(1)}s`;
 }
 
-export function useInteractiveView(out: Output): boolean {
+export function useInteractiveView(out: Reporter): boolean {
   return out.format === 'text' && Boolean(process.stderr.isTTY) && !process.env['CI'];
 }
 
-export function startProgressView(tracker: ProgressTracker, out: Output, title: string): ProgressView {
+export function startProgressView(tracker: ProgressTracker, out: Reporter, title: string): ProgressView {
   return useInteractiveView(out) ? listrView(tracker, title) : lineView(tracker, out);
 }
 
@@ -38,7 +38,7 @@ export function taskNumber(n: NodeProgress, running: boolean): string {
 /** Off a terminal, a line at least this often while Ansible runs (CI logs must never look hung). */
 export const HEARTBEAT_MS = 5000;
 
-function lineView(tracker: ProgressTracker, out: Output): ProgressView {
+function lineView(tracker: ProgressTracker, out: Reporter): ProgressView {
   let lastLine = Date.now();
   const say = (line: string) => {
     lastLine = Date.now();

@@ -12,7 +12,7 @@ import type { SshTarget } from '../ssh/ssh-target.js';
 import { ansibleSshArgs, type ControlSockets } from './ssh-args.js';
 import { AnsibleError, InterruptedError } from '../errors.js';
 import { INFRASTRUCTURE_DIR } from '../paths.js';
-import type { RunFolder } from '../runs/run-folder.js';
+import type { RunFolder } from '../core/run-folder.js';
 import { parseEventLine, type AnsibleEvent } from './events.js';
 import type { ProgressTracker } from './node-progress.js';
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Inventory, InventoryHost } from '../inventory/types.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { sshTargetFor } from '../ssh/ssh-target.js';
-import type { ClusterShell } from '../upgrade/cluster-shell.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
 import { load } from 'js-yaml';
 import { BOARD_FACTS_SCRIPT, parseBoardFacts, type BoardCniFacts } from './board-facts.js';
 import type { ClusterCidrFacts } from './cni-check.js';

@@ -47,6 +47,11 @@ export interface VerifyOptions {
   /** Told as each node finishes, for progress lines. */
   onNode?: (node: NodeHealth) => void;
   signal?: AbortSignal;
+  /**
+   * The run's SSH pool (the upgrade gate polls every second: its sessions are reused, not opened anew each
+   * poll). Without one, verifyCluster opens its own and closes it at the end.
+   */
+  pool?: SshPool;
 }
 
 interface ClusterAnswer {
@@ -68,13 +73,15 @@ export async function verifyCluster(inv: Inventory, opts: VerifyOptions): Promis
   const hosts = opts.nodes ? inv.hosts.filter((h) => opts.nodes?.includes(h.name)) : inv.hosts;
   const targets = hosts.map((h) => sshTargetFor(inv, h));
   const controlPlane = sshTargetFor(inv, inv.controlPlane);
-  const pool = new SshPool({
-    connectTimeoutMs: opts.timeoutMs,
-    acceptNewHostKeys: opts.acceptNewHostKeys,
-    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-    ...(opts.onNewHostKey ? { onNewHostKey: opts.onNewHostKey } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  const pool =
+    opts.pool ??
+    new SshPool({
+      connectTimeoutMs: opts.timeoutMs,
+      acceptNewHostKeys: opts.acceptNewHostKeys,
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      ...(opts.onNewHostKey ? { onNewHostKey: opts.onNewHostKey } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   // Ctrl-C: closing every connection ends running probes at once (they fail as lost), so the command
   // stops now rather than at the next timeout.
   const onAbort = () => pool.close();
@@ -110,7 +117,7 @@ export async function verifyCluster(inv: Inventory, opts: VerifyOptions): Promis
     };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    pool.close();
+    if (!opts.pool) pool.close();
   }
 }
 

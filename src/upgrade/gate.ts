@@ -4,8 +4,9 @@
 // node is healthy, when the rollout stalls, or at Ctrl-C (a safe point: picocal only watches here).
 import type { NewHostKey } from '../ssh/host-verifier.js';
 import { verifyCluster } from '../health/verify-cluster.js';
+import type { SshPool } from '../ssh/ssh-pool.js';
 import type { Inventory } from '../inventory/types.js';
-import type { ClusterShell } from './cluster-shell.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
 import {
   outcome,
   startGate,
@@ -32,6 +33,8 @@ export interface GateRun {
   /** Prints a host key recorded under --accept-new-host-keys. */
   onNewHostKey?: (k: NewHostKey) => void;
   signal: AbortSignal;
+  /** The run's SSH pool: every poll reuses its sessions (no new login per board per poll). */
+  pool?: SshPool;
   onNode?: (g: NodeGate) => void;
   onUnready?: (names: string[], at: number) => void;
 }
@@ -69,7 +72,14 @@ async function degradedMessage(shell: ClusterShell): Promise<string | undefined>
 export async function observe(
   run: Pick<
     GateRun,
-    'inventory' | 'shell' | 'nodes' | 'settings' | 'sshTimeoutMs' | 'acceptNewHostKeys' | 'onNewHostKey'
+    | 'inventory'
+    | 'shell'
+    | 'nodes'
+    | 'settings'
+    | 'sshTimeoutMs'
+    | 'acceptNewHostKeys'
+    | 'onNewHostKey'
+    | 'pool'
   >,
 ): Promise<Observation> {
   const inv = {
@@ -82,6 +92,7 @@ export async function observe(
       timeoutMs: run.sshTimeoutMs,
       acceptNewHostKeys: run.acceptNewHostKeys,
       ...(run.onNewHostKey ? { onNewHostKey: run.onNewHostKey } : {}),
+      ...(run.pool ? { pool: run.pool } : {}),
       // Boards get the new calicoctl after the rollout; it is not part of the data path being gated.
       calicoctlVersion: null,
     }),

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { parseYamlDocuments } from '../yaml/source-map.js';
-import { CALICO_VERSION_FIELD } from './version-guard.js';
+import { CALICO_VERSION_FIELD } from '../provision/version-guard.js';
 
 const bare = (v: string) => v.trim().replace(/^v/, '');
 

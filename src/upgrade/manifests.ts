@@ -1,13 +1,9 @@
-// The manifests one side of an upgrade consists of (CRDs, operator, the rendered custom resources) and
-// the one way they reach the cluster: staged under /var/lib/picocal/staged on the control plane, applied
-// with `kubectl apply --server-side --force-conflicts`, then recorded under applied/ exactly as the
-// operator role records them, so a later `picocal bootstrap` sees what is really installed.
+// The manifests one side of an upgrade consists of (CRDs, operator, the rendered custom resources), in the
+// order they are applied. They reach the cluster through ClusterShell.applyManifest (src/cluster).
 import { readFile } from 'node:fs/promises';
 import type { ArtifactSet } from '../artifacts/artifacts.js';
 import { sha256 } from '../artifacts/artifacts.js';
 import type { CalicoRelease } from '../catalog/versions.js';
-import type { ClusterShell } from './cluster-shell.js';
-import { STATE_DIR } from './cluster-shell.js';
 
 export interface Manifest {
   /** File name as the release (and the control plane's applied/ folder) names it. */
@@ -36,12 +32,4 @@ export async function releaseManifestSet(
   }
   out.push(manifest(release.customResources.name, 'custom-resources', customResources));
   return out;
-}
-
-export async function applyManifest(shell: ClusterShell, m: Manifest): Promise<void> {
-  const staged = `${STATE_DIR}/staged/${m.name}`;
-  await shell.writeFile(staged, m.content);
-  // The real API server takes a while for a big CRD bundle on a Pi: give kubectl room.
-  await shell.kubectl(['apply', '--server-side', '--force-conflicts', '-f', staged], { timeoutMs: 180_000 });
-  await shell.writeFile(`${STATE_DIR}/applied/${m.name}`, m.content);
 }

@@ -1,7 +1,7 @@
 // One row per node while the gate runs: waiting, upgrading, healthy (new version), failed. On a terminal
 // listr2 draws the rows (as the Ansible progress does); otherwise one plain line per change, on stderr.
 import { boardRows, useInteractiveView } from '../ansible/progress-view.js';
-import type { Output } from '../core/output.js';
+import type { Reporter } from '../core/reporter.js';
 import type { NodeGate } from './gate-state.js';
 
 export interface GateView {
@@ -33,7 +33,7 @@ export function rowText(g: NodeGate, now = Date.now(), verb = 'upgrading'): stri
 
 export function startGateView(
   names: readonly string[],
-  out: Output,
+  out: Reporter,
   title: string,
   opts: GateViewOptions = {},
 ): GateView {
@@ -41,7 +41,7 @@ export function startGateView(
   return useInteractiveView(out) ? listrView(names, title, verb) : lineView(out, verb);
 }
 
-function lineView(out: Output, verb: string): GateView {
+function lineView(out: Reporter, verb: string): GateView {
   const last = new Map<string, string>();
   return {
     update(g) {

@@ -3,11 +3,12 @@
 // node. The operator may report Degraded for a while here (the failed node): the rollback waits it out
 // up to the node timeout instead of giving up.
 import type { NewHostKey } from '../ssh/host-verifier.js';
-import type { Changes } from './changes.js';
-import type { ClusterShell } from './cluster-shell.js';
+import type { Changes } from '../core/changes.js';
+import type { SshPool } from '../ssh/ssh-pool.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
 import { runGate, type GateResult } from './gate.js';
-import { applyManifest } from './manifests.js';
-import type { GateView } from './progress-view.js';
+import { startGateView, type GateView } from './progress-view.js';
+import type { RollbackResult, UpgradeContext } from './upgrade-context.js';
 import type { Snapshot } from './snapshot.js';
 import type { Inventory } from '../inventory/types.js';
 
@@ -26,12 +27,8 @@ export interface RollbackRun {
   acceptNewHostKeys: boolean;
   onNewHostKey?: (k: NewHostKey) => void;
   signal: AbortSignal;
+  pool?: SshPool;
   view?: GateView;
-}
-
-export interface RollbackResult {
-  gate: GateResult | undefined;
-  durationMs: number;
 }
 
 export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
@@ -41,11 +38,22 @@ export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
     await r.changes.make(
       r.inventory.controlPlane.name,
       `roll back: apply ${m.name} of Calico ${version} from the snapshot (server-side)`,
-      () => applyManifest(r.shell, m),
+      () => r.shell.applyManifest(m.name, m.content),
     );
   }
-  if (r.changes.dryRun) return { gate: undefined, durationMs: 0 };
-  const gate = await runGate({
+  // The gate watches the rollback take effect: a dry run lists no gate (nothing was applied).
+  let gate: GateResult | undefined;
+  await r.changes.step(
+    () => [],
+    async () => {
+      gate = await gateBack(r, version);
+    },
+  );
+  return { gate, durationMs: gate ? Date.now() - started : 0 };
+}
+
+function gateBack(r: RollbackRun, version: string): Promise<GateResult> {
+  return runGate({
     inventory: r.inventory,
     shell: r.shell,
     nodes: r.nodes,
@@ -59,6 +67,40 @@ export async function rollBack(r: RollbackRun): Promise<RollbackResult> {
     ...(r.onNewHostKey ? { onNewHostKey: r.onNewHostKey } : {}),
     signal: r.signal,
     ...(r.view ? { onNode: (g) => r.view?.update(g) } : {}),
+    ...(r.pool ? { pool: r.pool } : {}),
   });
-  return { gate, durationMs: Date.now() - started };
+}
+
+/** Rolls back with the gate's progress rows: the apply phase's cleanUp and `upgrade --rollback RUN`. */
+export async function rollBackFrom(ctx: UpgradeContext, snapshot: Snapshot): Promise<RollbackResult> {
+  const version = `v${snapshot.index.version.replace(/^v/, '')}`;
+  const view = startGateView(
+    [...ctx.nodes, ...ctx.settings.skip],
+    ctx.out,
+    `Rolling calico-node back to ${version}`,
+    { verb: 'rolling back' },
+  );
+  try {
+    return await rollBack({
+      inventory: ctx.inventory,
+      shell: ctx.shell,
+      changes: ctx.changes,
+      snapshot,
+      nodes: ctx.nodes,
+      skipped: ctx.settings.skip,
+      // Without a gate (the apply failed, or --rollback RUN) the versions the checks saw are the best known.
+      currentVersions: ctx.gate
+        ? new Map(ctx.gate.gates.map((g) => [g.name, g.version]))
+        : (ctx.fromVersions ?? new Map()),
+      nodeTimeoutMs: ctx.settings.nodeTimeoutMs,
+      pollMs: ctx.settings.pollMs,
+      sshTimeoutMs: ctx.settings.sshTimeoutMs,
+      acceptNewHostKeys: ctx.settings.acceptNewHostKeys,
+      signal: ctx.signal,
+      pool: ctx.pool,
+      view,
+    });
+  } finally {
+    await view.finish();
+  }
 }

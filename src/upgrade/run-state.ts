@@ -3,7 +3,7 @@
 import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import type { RunFolder } from '../runs/run-folder.js';
+import type { RunFolder } from '../core/run-folder.js';
 
 export type RunStage =
   'checked' | 'snapshotted' | 'applied' | 'done' | 'failed' | 'rolled-back' | 'interrupted';

@@ -8,8 +8,8 @@ import { dump } from 'js-yaml';
 import { sha256 } from '../artifacts/artifacts.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
 import { findRelease } from '../catalog/versions.js';
-import type { ClusterShell } from './cluster-shell.js';
-import { STATE_DIR } from './cluster-shell.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
+import { STATE_DIR } from '../cluster/cluster-shell.js';
 import { manifest, type Manifest } from './manifests.js';
 import { UpgradeRefusedError } from './upgrade-errors.js';
 

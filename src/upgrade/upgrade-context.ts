@@ -2,12 +2,12 @@
 // facts found on the way (versions, manifests, snapshot, gate result), never written back to the inventory.
 import type { CalicoctlSet } from '../artifacts/calicoctl.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
-import type { Output } from '../core/output.js';
 import type { Inventory } from '../inventory/types.js';
-import type { RunFolder } from '../runs/run-folder.js';
+import type { RunFolder } from '../core/run-folder.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
-import type { Changes } from './changes.js';
-import type { ClusterShell } from './cluster-shell.js';
+import type { Changes } from '../core/changes.js';
+import type { Reporter } from '../core/reporter.js';
+import type { ClusterShell } from '../cluster/cluster-shell.js';
 import type { GateResult } from './gate.js';
 import type { Manifest } from './manifests.js';
 import type { Snapshot } from './snapshot.js';
@@ -34,10 +34,16 @@ export interface UpgradeSettings {
   env?: Record<string, string>;
 }
 
+/** What a rollback came to: its gate on the previous version (none in a dry run), and how long it took. */
+export interface RollbackResult {
+  gate: GateResult | undefined;
+  durationMs: number;
+}
+
 export interface UpgradeContext {
   inventory: Inventory;
   settings: UpgradeSettings;
-  out: Output;
+  out: Reporter;
   signal: AbortSignal;
   run: RunFolder;
   changes: Changes;
@@ -56,6 +62,12 @@ export interface UpgradeContext {
   calicoctl?: CalicoctlSet;
   /** calicoctl update per board after the rollout: where it failed (named with the step and message). */
   calicoctlFailed?: string[];
+  /** When the run started changing things (after the lock), for the report's durations. */
+  started: number;
+  /** Applying the new manifests failed: where, and why. */
+  applyFailure?: { node: string; reason: string; detectedAfterMs: number };
+  /** The rollback made (the apply's cleanUp, or --rollback RUN). */
+  rollback?: RollbackResult;
 }
 
 /** The inventory as if it named another Calico version: what rendering and health checks expect. */

@@ -11,16 +11,9 @@ export class UpgradeRefusedError extends PicocalError {
   }
 }
 
-/** Another picocal run holds the cluster's lock. */
-export class LockHeldError extends PicocalError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_LOCKED', message, details);
-  }
-}
-
-/** Something the upgrade needs from the cluster (kubectl, a file on the control plane) did not work. */
-export class ClusterCommandError extends PicocalError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_CLUSTER', message, details);
+/** A node did not become healthy on the new version (or the rollout stalled): the gate stops the upgrade. */
+export class GateFailedError extends PicocalError {
+  constructor(node: string, reason: string) {
+    super('E_UPGRADE_GATE', `[${node}] ${reason}`, { node });
   }
 }

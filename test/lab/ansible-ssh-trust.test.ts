@@ -23,7 +23,7 @@ import { runPlaybook } from '../../src/ansible/run-playbook.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { INFRASTRUCTURE_DIR } from '../../src/paths.js';
 import type { Inventory } from '../../src/inventory/types.js';
-import { createRunFolder } from '../../src/runs/run-folder.js';
+import { createRunFolder } from '../../src/core/run-folder.js';
 import { sshTargetFor } from '../../src/ssh/ssh-target.js';
 
 function whyNot(): string | undefined {

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runProgram } from '../../src/cli/main.js';
 import { readLabState, type LabState } from '../../src/lab/lab-state.js';
-import { machineHere } from '../../src/upgrade/machine-identity.js';
+import { machineHere } from '../../src/cluster/machine-identity.js';
 import { runCli, PICOCAL, type CliResult } from '../helpers/run-cli.js';
 import { SHARED_CALICO } from '../helpers/shared.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';

@@ -10,10 +10,10 @@ import type { Inventory } from '../../src/inventory/types.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { readLabState, type LabState } from '../../src/lab/lab-state.js';
 import { SshPool } from '../../src/ssh/ssh-pool.js';
-import { ClusterShell } from '../../src/upgrade/cluster-shell.js';
-import { ClusterLock, LOCK_FILE, ownerHere, type LockOwner } from '../../src/upgrade/lock.js';
-import { machineHere } from '../../src/upgrade/machine-identity.js';
-import { LockHeldError } from '../../src/upgrade/upgrade-errors.js';
+import { ClusterShell } from '../../src/cluster/cluster-shell.js';
+import { ClusterLock, LOCK_FILE, ownerHere, type LockOwner } from '../../src/cluster/lock.js';
+import { machineHere } from '../../src/cluster/machine-identity.js';
+import { LockHeldError } from '../../src/cluster/errors.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
 import { nodeOf, ssh } from './helpers/ssh.js';
 

@@ -1,7 +1,7 @@
 // --accept-new-host-keys on a first bootstrap, against real boards (two lab nodes, real sshd) and the real
 // Ansible: with an empty known_hosts, Ansible (always strict) reaches no board; the host-key phase that
 // bootstrap/reprovision run before Ansible records and prints every board's key, after which Ansible
-// reaches all of them. A changed key stops that phase. reprovision --reset's own pool honours the flag.
+// reaches all of them. A changed key stops that phase. reprovision --reset's connection (the run's pool) honours the flag.
 import { cacheSource } from '../../src/artifacts/release-source.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,13 +14,15 @@ import { loadInventory } from '../../src/inventory/load.js';
 import { INFRASTRUCTURE_DIR } from '../../src/paths.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { readLabState, type LabState } from '../../src/lab/lab-state.js';
-import { hostKeysPhase } from '../../src/phases/host-keys-phase.js';
-import { nodeResetPhase } from '../../src/phases/node-reset-phase.js';
-import { createRunFolder } from '../../src/runs/run-folder.js';
+import { hostKeysPhase } from '../../src/provision/phases/host-keys.js';
+import { nodeResetPhase } from '../../src/provision/phases/node-reset.js';
+import { createRunFolder } from '../../src/core/run-folder.js';
+import { Changes } from '../../src/core/changes.js';
+import { ClusterShell } from '../../src/cluster/cluster-shell.js';
 import { describeNewHostKey } from '../../src/ssh/host-verifier.js';
 import { SshConnectError } from '../../src/ssh/ssh-failure.js';
 import { SshPool, type HostKeyPolicy } from '../../src/ssh/ssh-pool.js';
-import type { ProvisionContext } from '../../src/workflows/provision-context.js';
+import type { ProvisionContext } from '../../src/provision/context.js';
 import { describeLab, useLab } from './helpers/lab-fixture.js';
 
 const LAB = 'hostkeys';
@@ -41,6 +43,7 @@ describeLab('--accept-new-host-keys before Ansible on a first bootstrap', () => 
     writeFileSync(file, text);
     return loadInventory(file);
   }
+  /** A real run's context; its SSH pool (the run's one pool) is created with --accept-new-host-keys. */
   function context(inv: Inventory, lines: string[], limit?: string[]): ProvisionContext {
     const sink = new Writable({
       write(chunk: Buffer, _e, cb) {
@@ -48,6 +51,7 @@ describeLab('--accept-new-host-keys before Ansible on a first bootstrap', () => 
         cb();
       },
     });
+    const pool = new SshPool({ connectTimeoutMs: 15_000, ...policy(lines) });
     return {
       inventory: inv,
       out: new Output('text', true, false, sink, sink),
@@ -57,6 +61,10 @@ describeLab('--accept-new-host-keys before Ansible on a first bootstrap', () => 
       // The host-key phase reads no release file: a cache that never downloads.
       releaseSource: cacheSource({ dir: join(work, 'cache'), download: false }),
       limit,
+      changes: new Changes({ dryRun: false }),
+      pool,
+      shell: new ClusterShell(pool, inv),
+      controlPlaneReached: true,
     };
   }
   const policy = (lines: string[]): HostKeyPolicy => ({
@@ -97,11 +105,11 @@ describeLab('--accept-new-host-keys before Ansible on a first bootstrap', () => 
       for (const n of current().nodes) expect(before.stdout).toMatch(new RegExp(`${n.name} \\| UNREACHABLE`));
 
       const lines: string[] = [];
-      const pool = new SshPool({ connectTimeoutMs: 15_000, ...policy(lines) });
+      const ctx = context(inv, lines);
       try {
-        await hostKeysPhase(pool).run(context(inv, lines));
+        await hostKeysPhase.run(ctx);
       } finally {
-        pool.close();
+        ctx.pool.close();
       }
       for (const n of current().nodes) {
         expect(lines).toContainEqual(
@@ -128,14 +136,14 @@ describeLab('--accept-new-host-keys before Ansible on a first bootstrap', () => 
     const otherFp = (await execa('ssh-keygen', ['-lf', `${other}.pub`])).stdout.split(' ')[1]!;
     const inv = await inventoryWith(kh);
     const lines: string[] = [];
-    const pool = new SshPool({ connectTimeoutMs: 15_000, ...policy(lines) });
-    const err = await hostKeysPhase(pool)
-      .run(context(inv, lines))
+    const ctx = context(inv, lines);
+    const err = await hostKeysPhase
+      .run(ctx)
       .then(
         () => undefined,
         (e: unknown) => e,
       )
-      .finally(() => pool.close());
+      .finally(() => ctx.pool.close());
     expect(err).toBeInstanceOf(SshConnectError);
     expect((err as SshConnectError).node).toBe(worker.name);
     expect((err as SshConnectError).message).toContain(otherFp);
@@ -151,7 +159,8 @@ describeLab('--accept-new-host-keys before Ansible on a first bootstrap', () => 
     const inv = await inventoryWith(kh);
     const worker = current().nodes[1]!;
     const lines: string[] = [];
-    await nodeResetPhase(policy(lines)).run(context(inv, lines, [worker.name]));
+    const ctx = context(inv, lines, [worker.name]);
+    await nodeResetPhase.run(ctx).finally(() => ctx.pool.close());
     expect(lines).toContain(`[${worker.name}] reset: node files and Calico links removed`);
     expect(lines).toContainEqual(
       expect.stringContaining(

@@ -6,7 +6,7 @@ import { requireRelease, latestRelease, type CalicoctlArch } from '../../catalog
 import { resolve } from 'node:path';
 import { importReleaseFolder } from '../../artifacts/import.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { reportCalicoctl } from '../../phases/artifacts-phase.js';
+import { reportCalicoctl } from '../../artifacts/calicoctl-report.js';
 import { stringOption, type Command } from '../command.js';
 
 export const artifactsFetchCommand: Command = {

@@ -1,12 +1,12 @@
 // `picocal bootstrap` and `picocal reprovision NODE`: the provisioning workflows, their plan (--dry-run),
 // the per-board outcome table, and the exit code (0 all healthy, 3 some boards failed, 1 none succeeded).
 import { healthTable } from '../../health/health-table.js';
-import { UsageError } from '../../errors.js';
 import { closest } from '../../schema/did-you-mean.js';
-import { provision, type ProvisionOutcome } from '../../workflows/bootstrap.js';
+import { EXIT, UsageError, type ExitCode } from '../../errors.js';
+import type { Change, PlanEntry } from '../../core/changes.js';
+import type { NodeReport } from '../../provision/report.js';
+import { provision, type ProvisionOutcome } from '../../provision/workflow.js';
 import { table } from '../../core/table.js';
-import { dryRunExitCode } from '../../phases/dry-checks.js';
-import type { PlanEntry } from '../../phases/phase.js';
 import { flag, stringOption, type Command, type CommandContext, type OptionSpec } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';
@@ -73,13 +73,14 @@ async function runProvision(
     kind,
     reset: flag(ctx, 'reset'),
     breakLock: flag(ctx, 'break-lock'),
+    exitCodeFor,
     verify: {
       deadlineMs: verifySeconds * 1000,
       perNodeTimeoutMs: 8000,
       acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),
     },
   });
-  if ('plan' in outcome) return printDryRun(ctx, kind, outcome.plan);
+  if ('plan' in outcome) return printDryRun(ctx, kind, outcome.plan, outcome.changes);
   const { report, health } = outcome;
   ctx.out.json({ ...report, health });
   ctx.out.print(
@@ -145,10 +146,30 @@ export const reprovisionCommand: Command = {
   },
 };
 
-/** The checks (PASS / WOULD BE REFUSED ...) and the plan; the exit code is the one the real run would have. */
-export function printDryRun(ctx: CommandContext, what: string, plan: readonly PlanEntry[]): number {
+/** 0 every board done and healthy, 3 some boards failed (named) and the others done, 1 nothing succeeded. */
+export function exitCodeFor(nodes: readonly NodeReport[]): ExitCode {
+  const good = nodes.filter((n) => n.status === 'ok').length;
+  if (good === nodes.length) return EXIT.ok;
+  return good === 0 ? EXIT.failed : EXIT.partial;
+}
+
+/** The exit code the real run would have: the first refusal's or failure's, else 0. */
+export function dryRunExitCode(plan: readonly PlanEntry[]): number {
+  return plan.find((p) => p.exitCode !== undefined && p.exitCode !== 0)?.exitCode ?? EXIT.ok;
+}
+
+/**
+ * The checks (PASS / WOULD BE REFUSED ...) and the plan; the exit code is the one the real run would have.
+ * JSON also lists the changes the real run would make, as it records them in its run folder (changes.jsonl).
+ */
+export function printDryRun(
+  ctx: CommandContext,
+  what: string,
+  plan: readonly PlanEntry[],
+  changes: readonly Change[],
+): number {
   const exitCode = dryRunExitCode(plan);
-  ctx.out.json({ dryRun: true, exitCode, plan });
+  ctx.out.json({ dryRun: true, exitCode, plan, changes });
   ctx.out.print(`Plan (${what}, nothing changed):`);
   ctx.out.print(
     table(

@@ -1,13 +1,34 @@
 // `picocal upgrade --to VERSION`: plan, snapshot, rolling upgrade gated per node, rollback on failure.
-// Parses flags and prints; the work is src/workflows/upgrade.ts.
-import { InterruptedError, UsageError } from '../../errors.js';
+// Parses flags and prints; the work is src/upgrade/workflow.ts.
+import { EXIT, InterruptedError, UsageError } from '../../errors.js';
 import { printDryRun } from './bootstrap.js';
 import { upgradeTarget } from '../../upgrade/inventory-version.js';
-import { reportLines } from '../../upgrade/report.js';
-import { upgrade } from '../../workflows/upgrade.js';
+import { reportLines, type UpgradeReport, type UpgradeResult } from '../../upgrade/report.js';
+import { upgrade } from '../../upgrade/workflow.js';
 import { flag, listOption, stringOption, type Command, type CommandContext } from '../command.js';
 import { requireInventory } from '../inventory-option.js';
 import { ARTIFACTS_OPTION, releaseSourceFor } from '../release-source-option.js';
+
+const EXIT_FOR: Record<UpgradeResult, number> = {
+  upgraded: EXIT.ok,
+  unchanged: EXIT.ok,
+  'rolled-back': EXIT.failed,
+  'rollback-failed': EXIT.failed,
+  failed: EXIT.failed,
+  interrupted: EXIT.interrupted,
+};
+
+/** A rollback asked for and done is a success; an upgrade that left boards out is partial (3). */
+export function exitCodeFor(report: UpgradeReport): number {
+  const { result, skipped } = report;
+  const requested = report.kind === 'rollback';
+  const calicoctlFailed = report.calicoctl?.failed ?? [];
+  if (calicoctlFailed.length && (result === 'upgraded' || (requested && result === 'rolled-back')))
+    return EXIT.partial;
+  if (requested && result === 'rolled-back') return EXIT.ok;
+  if (result === 'upgraded' && skipped.length) return EXIT.partial;
+  return EXIT_FOR[result];
+}
 
 function positiveInt(ctx: CommandContext, name: string, max: number): number | undefined {
   const text = stringOption(ctx, name);
@@ -140,8 +161,9 @@ export const upgradeCommand: Command = {
         skipPreflight: false,
       },
     });
-    if ('plan' in outcome) return printDryRun(ctx, 'upgrade', outcome.plan);
-    const { report, exitCode } = outcome;
+    if ('plan' in outcome) return printDryRun(ctx, 'upgrade', outcome.plan, outcome.changes);
+    const { report } = outcome;
+    const exitCode = exitCodeFor(report);
     ctx.out.json(report);
     for (const line of reportLines(report)) ctx.out.print(line);
     if (report.result === 'interrupted') {

@@ -7,7 +7,7 @@ import type { Inventory } from '../../inventory/types.js';
 import type { LoadedObject } from '../../policy/load/read-objects.js';
 import { SshPool } from '../../ssh/ssh-pool.js';
 import { sshTargetFor, type SshTarget } from '../../ssh/ssh-target.js';
-import { ClusterShell } from '../../upgrade/cluster-shell.js';
+import { ClusterShell } from '../../cluster/cluster-shell.js';
 import { collectArgv, parseCollectOutput } from './collect-script.js';
 import { logEpoch } from './log-time.js';
 import { mapToPods, podAddresses, type MappedEntry, type PodAddress } from './map-pods.js';

@@ -11,7 +11,7 @@ import { currentTaskText, ProgressTracker } from '../../../src/ansible/node-prog
 import { startProgressView } from '../../../src/ansible/progress-view.js';
 import { runPlaybook } from '../../../src/ansible/run-playbook.js';
 import { Output } from '../../../src/core/output.js';
-import { createRunFolder } from '../../../src/runs/run-folder.js';
+import { createRunFolder } from '../../../src/core/run-folder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'picocal-progress-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ProgressTracker } from '../../../src/ansible/node-progress.js';
 import { runPlaybook } from '../../../src/ansible/run-playbook.js';
 import { InterruptedError } from '../../../src/errors.js';
-import { createRunFolder } from '../../../src/runs/run-folder.js';
+import { createRunFolder } from '../../../src/core/run-folder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'picocal-runner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,8 +6,8 @@ import {
   ownerHere,
   STALE_AFTER_MS,
   type LockOwner,
-} from '../../../src/upgrade/lock.js';
-import type { MachineIdentity } from '../../../src/upgrade/machine-identity.js';
+} from '../../../src/cluster/lock.js';
+import type { MachineIdentity } from '../../../src/cluster/machine-identity.js';
 import { cleanForApply } from '../../../src/upgrade/snapshot.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');

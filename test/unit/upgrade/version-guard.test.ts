@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import type { RunningVersion } from '../../../src/upgrade/running-version.js';
-import { guardProvisionVersion } from '../../../src/upgrade/version-guard.js';
+import type { RunningVersion } from '../../../src/cluster/running-version.js';
+import { guardProvisionVersion } from '../../../src/provision/version-guard.js';
 
 const INV = '/work/inventory/picocluster.yaml';
 const at = { file: INV, line: 14, column: 23 };
