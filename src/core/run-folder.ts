@@ -33,12 +33,17 @@ export function createRunFolder(baseDir: string, kind: string): RunFolder {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 50) continue;
       throw err;
     }
-    return {
-      id,
-      dir,
-      file: (name) => join(dir, name),
-      stream: (name) => createWriteStream(join(dir, name), { flags: 'a' }),
-      writeJson: (name, value) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2) + '\n'),
-    };
+    return runFolderAt(dir, id);
   }
+}
+
+/** The RunFolder view of a run's folder (a new one, or an earlier run's to continue writing into). */
+export function runFolderAt(dir: string, id: string): RunFolder {
+  return {
+    id,
+    dir,
+    file: (name) => join(dir, name),
+    stream: (name) => createWriteStream(join(dir, name), { flags: 'a' }),
+    writeJson: (name, value) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2) + '\n'),
+  };
 }

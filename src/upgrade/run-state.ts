@@ -1,9 +1,10 @@
 // Where an upgrade run stands, in state.json of its run folder: enough to resume it (`--resume RUN`) or
 // roll it back (`--rollback RUN`) from another terminal, after Ctrl-C or a lost connection.
-import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import type { RunFolder } from '../core/run-folder.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { runFolderAt, type RunFolder } from '../core/run-folder.js';
 
 export type RunStage =
   'checked' | 'snapshotted' | 'applied' | 'done' | 'failed' | 'rolled-back' | 'interrupted';
@@ -68,11 +69,8 @@ function readStateFile(file: string): UpgradeRunState | string {
 
 export function writeRunState(runDir: string, state: Omit<UpgradeRunState, 'updatedAt'>): void {
   const p = join(runDir, STATE_FILE);
-  writeFileSync(
-    `${p}.tmp`,
-    JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2) + '\n',
-  );
-  renameSync(`${p}.tmp`, p);
+  // An exclusive, random temporary name: never a file (or link) someone left at a predictable one.
+  writeFileAtomic(p, JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2) + '\n');
 }
 
 export function runsDir(cwd: string): string {
@@ -137,11 +135,5 @@ export function unfinishedRun(
 
 /** The RunFolder of an earlier run, to continue writing into it (resume, rollback). */
 export function existingRunFolder(dir: string, id: string): RunFolder {
-  return {
-    id,
-    dir,
-    file: (name) => join(dir, name),
-    stream: (name) => createWriteStream(join(dir, name), { flags: 'a' }),
-    writeJson: (name, value) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2) + '\n'),
-  };
+  return runFolderAt(dir, id);
 }

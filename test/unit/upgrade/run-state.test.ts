@@ -1,6 +1,6 @@
 // A corrupt state.json (a crash, a disk full, a hand edit) in any earlier upgrade run must not block
 // later upgrades: it is named and skipped; --resume/--rollback of it is bad input (issue 13, review L3).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,5 +86,18 @@ describe('a corrupt state.json of an earlier upgrade run', () => {
   it('a valid state still reads back as written', () => {
     const cwd = workspace('{}');
     expect(readRunState(cwd, '20260101-000000-aaaa-upgrade').state).toMatchObject(GOOD);
+  });
+});
+
+describe('writing state.json', () => {
+  it("never writes through a file or link already at a predictable temporary name (a user's file stays)", () => {
+    const dir = join(tmp, 'tmp-name');
+    mkdirSync(dir);
+    const victim = join(tmp, 'victim.txt');
+    writeFileSync(victim, 'mine\n');
+    symlinkSync(victim, join(dir, 'state.json.tmp'));
+    writeRunState(dir, GOOD);
+    expect(readFileSync(victim, 'utf8')).toBe('mine\n');
+    expect(readRunState(tmp, dir).state.stage).toBe('interrupted');
   });
 });
