@@ -4,6 +4,8 @@
 // changes.jsonl); --dry-run records a plan entry instead and makes nothing. Read-only checks run for real in
 // both: a dry run records their verdict in the plan, a real run stops on the first that fails. So the plan
 // printed is what the real run would do, and a dry run's change list is the real run's.
+import { appendFileSync } from 'node:fs';
+import type { RunFolder } from './run-folder.js';
 
 export interface PlanEntry {
   /** Board name, "cluster" for cluster-wide steps, "local" for this machine. */
@@ -116,4 +118,14 @@ export interface CheckResult {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The Changes of a workflow run: a real run says each change and records it in the run folder's
+ *  changes.jsonl (what `test/lab/ac-plan-vs-run.test.ts` compares with a dry run's list). */
+export function runChanges(dryRun: boolean, run: RunFolder, say: (line: string) => void): Changes {
+  return new Changes({
+    dryRun,
+    say,
+    record: (c) => appendFileSync(run.file('changes.jsonl'), JSON.stringify(c) + '\n'),
+  });
 }

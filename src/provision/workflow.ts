@@ -4,12 +4,12 @@
 // other board. One phase list, run by the phase manager; every change goes through ctx.changes, so --dry-run
 // runs the same list and prints the plan. The cluster lock is held for the whole run and released however
 // it ends; the run's one SSH pool is closed at the end.
-import { appendFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HealthReport } from '../health/health-types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ReleaseSource } from '../artifacts/release-source.js';
-import { Changes, type Change, type PlanEntry } from '../core/changes.js';
+import { runChanges, type Change, type PlanEntry } from '../core/changes.js';
 import type { Phase } from '../core/phase.js';
 import { runPhases } from '../core/phase-manager.js';
 import type { Reporter } from '../core/reporter.js';
@@ -98,11 +98,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     renderDir,
     releaseSource: opts.releaseSource,
     limit: opts.limit,
-    changes: new Changes({
-      dryRun: opts.dryRun,
-      say: (l) => opts.out.info(l),
-      record: (c) => appendFileSync(run.file('changes.jsonl'), JSON.stringify(c) + '\n'),
-    }),
+    changes: runChanges(opts.dryRun, run, (l) => opts.out.info(l)),
     pool,
     shell,
     controlPlaneReached: true,

@@ -3,13 +3,13 @@
 // the previous version. `--rollback RUN`: [lock, load the snapshot, roll back, calicoctl]. Every change
 // goes through ctx.changes, so --dry-run runs the same list and prints the plan; the run state is saved
 // after each phase (for --resume), the lock released and the report written whatever happens.
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireRelease } from '../catalog/versions.js';
 import { ClusterShell } from '../cluster/cluster-shell.js';
 import { ClusterLock, ownerHere } from '../cluster/lock.js';
 import { lockPhase, type LockPhase } from '../cluster/lock-phase.js';
-import { Changes, type Change, type PlanEntry } from '../core/changes.js';
+import { runChanges, type Change, type PlanEntry } from '../core/changes.js';
 import type { Phase } from '../core/phase.js';
 import { runPhases } from '../core/phase-manager.js';
 import type { Reporter } from '../core/reporter.js';
@@ -92,11 +92,7 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeOutcome> {
     out: opts.out,
     signal: opts.signal,
     run,
-    changes: new Changes({
-      dryRun: opts.dryRun,
-      say: (l) => opts.out.info(l),
-      record: (c) => appendFileSync(run.file('changes.jsonl'), JSON.stringify(c) + '\n'),
-    }),
+    changes: runChanges(opts.dryRun, run, (l) => opts.out.info(l)),
     pool,
     shell,
     nodes: inv.hosts.map((h) => h.name).filter((n) => !settings.skip.includes(n)),

@@ -3,7 +3,7 @@
 // interval of 15 s (goldmane/proto/api.proto FlowListRequest.aggregation_interval, Flow.start_time /
 // end_time), its counters summed. Records are stored in whisker-backend's JSON shape
 // (whisker-backend/pkg/apis/v1/flows.go FlowResponse), since that is what the stand-in serves.
-import type { FlowAction, PolicyHit, Reporter } from '../../policy/goldmane/flow.js';
+import type { FlowAction, ObservedFlow, PolicyHit, Reporter } from '../../policy/goldmane/flow.js';
 
 export const AGGREGATION_SECONDS = 15;
 /** Goldmane keeps a bounded history; so does the stand-in. */
@@ -54,26 +54,8 @@ export function hitJson(h: PolicyHit, asTrigger = false): HitJson {
   };
 }
 
-export interface FlowObservation {
-  /** Seconds since the epoch. */
-  at: number;
-  action: FlowAction;
-  sourceName: string;
-  sourceNamespace: string;
-  sourceLabels: string[];
-  destName: string;
-  destNamespace: string;
-  destLabels: string[];
-  protocol: string;
-  destPort: number;
-  reporter: Reporter;
-  enforced: PolicyHit[];
-  pending: PolicyHit[];
-  packetsIn: number;
-  packetsOut: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+/** One flow as a probe saw it: the record's fields, at one moment (seconds since the epoch) instead of a window. */
+export type FlowObservation = Omit<ObservedFlow, 'startTime' | 'endTime'> & { at: number };
 
 interface Stored {
   key: string;
