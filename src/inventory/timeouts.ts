@@ -12,6 +12,10 @@
 //   calico_node  600  after an upgrade's apply, for one board's calico-node to run the new version and be
 //                     Ready (the upgrade's per-board gate; `upgrade --node-timeout` overrides it). Images
 //                     are already on the board, so this is Felix's start on a Pi, not a download.
+//   verify       180  bootstrap's and reprovision's last step: every board healthy (calico-node Ready,
+//                     Felix's /readiness, pod addresses from Calico's pools). It starts after the operator
+//                     reported Calico Available, so calico-node already runs; what is left is Felix's
+//                     first dataplane sync (`bootstrap --verify-timeout` overrides it).
 //   reboot       600  a board rebooted for the cgroup flags to answer SSH with k3s (or the kubelet)
 //                     running again; k3s on a Pi may restart several times after a boot (k3s-io/k3s#2625).
 import { int, object, withDefault } from '../schema/schema.js';
@@ -20,6 +24,7 @@ export const TIMEOUT_DEFAULTS = {
   image_pull: 600,
   operator: 900,
   calico_node: 600,
+  verify: 180,
   reboot: 600,
 } as const;
 
@@ -39,6 +44,7 @@ export const timeoutsSchema = withDefault(
       image_pull: seconds(TIMEOUT_DEFAULTS.image_pull, 'for one image pull on one board'),
       operator: seconds(TIMEOUT_DEFAULTS.operator, 'for the operator to report Calico Available'),
       calico_node: seconds(TIMEOUT_DEFAULTS.calico_node, "for one board's calico-node to be Ready"),
+      verify: seconds(TIMEOUT_DEFAULTS.verify, 'for every board to be healthy at the end of a bootstrap'),
       reboot: seconds(TIMEOUT_DEFAULTS.reboot, 'for a rebooted board to come back'),
     },
     { describeUnknown: 'timeouts' },

@@ -35,8 +35,8 @@ const OPTIONS: Record<string, OptionSpec> = {
   'verify-timeout': {
     type: 'string',
     arg: 'S',
-    default: '180',
-    description: 'seconds to wait for every board to be healthy',
+    description:
+      "seconds to wait for every board to be healthy (default: the inventory's timeouts.verify, 180)",
   },
 };
 
@@ -58,7 +58,8 @@ async function runProvision(
       }
     }
   }
-  const verifySeconds = Number(stringOption(ctx, 'verify-timeout') ?? '180');
+  const verifyText = stringOption(ctx, 'verify-timeout');
+  const verifySeconds = verifyText === undefined ? inventory.cluster.timeouts.verify : Number(verifyText);
   if (!Number.isFinite(verifySeconds) || verifySeconds <= 0)
     throw new UsageError('--verify-timeout must be a positive number of seconds');
   const outcome: ProvisionOutcome = await provision({

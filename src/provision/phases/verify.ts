@@ -20,8 +20,7 @@ export function verifyPhase(settings: VerifySettings): Phase<ProvisionContext> {
         () =>
           targetHosts(ctx).map((h) => ({
             target: h.name,
-            action:
-              'verify: Felix /readiness and /liveness, tunnel link, calico-node pod Ready on the expected version',
+            action: `verify: Felix /readiness and /liveness, tunnel link, calico-node pod Ready on the expected version (within ${Math.round(settings.deadlineMs / 1000)} s)`,
           })),
         () => verify(ctx, settings),
       ),

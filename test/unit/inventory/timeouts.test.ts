@@ -44,6 +44,7 @@ describe('picocal.timeouts in the inventory', () => {
     { what: 'a string', text: '        image_pull: "10m"', field: 'all.vars.picocal.timeouts.image_pull', message: /expected an integer/, hint: /seconds for one image pull/ },
     { what: 'too short', text: '        operator: 5', field: 'all.vars.picocal.timeouts.operator', message: /out of range 10\.\.86400/, hint: /default 900/ },
     { what: 'a fraction', text: '        calico_node: 1.5', field: 'all.vars.picocal.timeouts.calico_node', message: /expected an integer/, hint: /calico-node/ },
+    { what: 'zero', text: '        verify: 0', field: 'all.vars.picocal.timeouts.verify', message: /out of range 10\.\.86400/, hint: /default 180/ },
     { what: 'a misspelt key', text: '        image_pul: 60', field: 'all.vars.picocal.timeouts.image_pul', message: /unknown key 'image_pul'/, hint: /did you mean 'image_pull'/ },
   ];
   it.each(bad)('refuses $what with the file, line, field and a hint', ({ text, field, message, hint }) => {
