@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { labHostProblem } from '../src/lab/host-requirements.js';
+import { labBenchArgs } from './lab-bench-args.js';
 import { labDown } from '../src/lab/lab-down.js';
 import { labUp } from '../src/lab/lab-up.js';
 import { INFRASTRUCTURE_DIR, PACKAGE_ROOT } from '../src/paths.js';
@@ -81,13 +81,9 @@ async function once(mode: Mode, artifacts: string, work: string, profile: LabPro
 }
 
 async function main(): Promise<number> {
-  const problem = labHostProblem();
-  if (problem) {
-    process.stderr.write(`bench/bootstrap-vs-ansible: ${problem}\n`);
-    return 2;
-  }
-  const args = process.argv.slice(2);
-  const at = (f: string) => (args.indexOf(f) >= 0 ? args[args.indexOf(f) + 1] : undefined);
+  const args = labBenchArgs('bootstrap-vs-ansible');
+  if (!args) return 2;
+  const { at } = args;
   const runs = Number(at('--runs') ?? 3);
   const profile = parseLabProfile(at('--profile') ?? 'fast');
   const artifacts = resolve(at('--artifacts') ?? join(PACKAGE_ROOT, '../shared/calico'));

@@ -2,7 +2,7 @@
 // document with per-run times and the median per size. Run after a build:
 //   node dist/bench/lab-up-down.js [--runs 3] [--no-api]
 import { labDown } from '../src/lab/lab-down.js';
-import { labHostProblem } from '../src/lab/host-requirements.js';
+import { labBenchArgs } from './lab-bench-args.js';
 import { labUp } from '../src/lab/lab-up.js';
 
 interface Run {
@@ -15,15 +15,11 @@ interface Run {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<number> {
-  const problem = labHostProblem();
-  if (problem) {
-    process.stderr.write(`bench/lab-up-down: ${problem}\n`);
-    return 2;
-  }
-  const args = process.argv.slice(2);
-  const runsAt = args.indexOf('--runs');
-  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
-  const apiServer = !args.includes('--no-api');
+  const args = labBenchArgs('lab-up-down');
+  if (!args) return 2;
+  const { at } = args;
+  const runs = Number(at('--runs') ?? 3);
+  const apiServer = !args.has('--no-api');
   const sizes: Record<string, { runs: Run[]; medianUpMs: number; medianDownMs: number }> = {};
   for (const nodes of [5, 20]) {
     const name = `bench-${nodes}`;

@@ -9,7 +9,7 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { labHostProblem } from '../src/lab/host-requirements.js';
+import { labBenchArgs } from './lab-bench-args.js';
 import { labDown } from '../src/lab/lab-down.js';
 import { labUp } from '../src/lab/lab-up.js';
 import type { LabState } from '../src/lab/lab-state.js';
@@ -78,13 +78,9 @@ async function sysbench(state: LabState): Promise<number | undefined> {
 }
 
 async function main(): Promise<number> {
-  const problem = labHostProblem();
-  if (problem) {
-    process.stderr.write(`bench/pi-profile-calibration: ${problem}\n`);
-    return 2;
-  }
-  const args = process.argv.slice(2);
-  const at = (f: string) => (args.indexOf(f) >= 0 ? args[args.indexOf(f) + 1] : undefined);
+  const args = labBenchArgs('pi-profile-calibration');
+  if (!args) return 2;
+  const { at } = args;
   const name = parseLabProfile(at('--profile') ?? 'pi4');
   if (name === 'fast') throw new Error('--profile must name a board (pi4, pi5)');
   const model = BOARD_MODELS[name];

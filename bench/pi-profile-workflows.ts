@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { labHostProblem } from '../src/lab/host-requirements.js';
+import { labBenchArgs } from './lab-bench-args.js';
 import { labDown } from '../src/lab/lab-down.js';
 import { labUp } from '../src/lab/lab-up.js';
 import { parseLabProfile } from '../src/lab/profile/board-profiles.js';
@@ -63,13 +63,9 @@ async function picocal(argv: string[], work: string): Promise<{ ms: number; code
 }
 
 async function main(): Promise<number> {
-  const problem = labHostProblem();
-  if (problem) {
-    process.stderr.write(`bench/pi-profile-workflows: ${problem}\n`);
-    return 2;
-  }
-  const args = process.argv.slice(2);
-  const at = (f: string) => (args.indexOf(f) >= 0 ? args[args.indexOf(f) + 1] : undefined);
+  const args = labBenchArgs('pi-profile-workflows');
+  if (!args) return 2;
+  const { at } = args;
   const profile = parseLabProfile(at('--profile') ?? 'pi4');
   const runs = Number(at('--runs') ?? 5);
   const artifacts = resolve(at('--artifacts') ?? join(PACKAGE_ROOT, '../shared/calico'));
@@ -115,7 +111,7 @@ async function main(): Promise<number> {
     out['loadavgEnd'] = loadavg().map((x) => +x.toFixed(2));
     process.stdout.write(JSON.stringify(out) + '\n');
   } finally {
-    if (!args.includes('--keep')) await labDown({ name: LAB });
+    if (!args.has('--keep')) await labDown({ name: LAB });
     rmSync(work, { recursive: true, force: true });
   }
   return 0;
