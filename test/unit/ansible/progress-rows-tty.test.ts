@@ -53,8 +53,8 @@ describe('progress rows on a terminal', () => {
         `import { ProgressTracker } from ${JSON.stringify(dist('ansible/node-progress.js'))};
 import { startProgressView } from ${JSON.stringify(dist('ansible/progress-view.js'))};
 import { runPlaybook } from ${JSON.stringify(dist('ansible/run-playbook.js'))};
-import { Output } from ${JSON.stringify(dist('cli/output.js'))};
-import { createRunFolder } from ${JSON.stringify(dist('runs/run-folder.js'))};
+import { Output } from ${JSON.stringify(dist('core/output.js'))};
+import { createRunFolder } from ${JSON.stringify(dist('core/run-folder.js'))};
 const tracker = new ProgressTracker(['alpha', 'beta']);
 const view = startProgressView(tracker, new Output('text', false, false), 'Pulling');
 const r = await runPlaybook({ playbook: ${JSON.stringify(join(dir, 'items.yaml'))}, inventory: ${JSON.stringify(join(dir, 'inventory.yaml'))},
