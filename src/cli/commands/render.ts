@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { diffTrees } from '../../render/diff.js';
+import { poolChangeNotesForTrees } from '../../render/pool-change.js';
 import { INDEX_FILE, renderInventory } from '../../render/render.js';
 import { swapInto, writeTreeToTemp } from '../../render/write-tree.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
@@ -39,10 +40,16 @@ export const renderCommand: Command = {
   async run(ctx) {
     const { files, target, staged } = await renderToTemp(ctx);
     const diff = flag(ctx, 'diff') ? await diffTrees(target, staged, [INDEX_FILE]) : undefined;
+    const notes = diff ? await poolChangeNotesForTrees(target, staged) : [];
     await swapInto(staged, target, files);
     const list = [...files.keys()].sort();
-    ctx.out.json({ dir: target, files: list, ...(diff ? { changed: diff.changed, diff: diff.text } : {}) });
+    ctx.out.json({
+      dir: target,
+      files: list,
+      ...(diff ? { changed: diff.changed, diff: diff.text, notes } : {}),
+    });
     if (diff) ctx.out.print(diff.changed ? diff.text : '# no changes since the previous render');
+    for (const n of notes) ctx.out.warn(n);
     ctx.out.print(`rendered ${list.length} files into ${target}`);
     for (const f of list) ctx.out.print(`  ${f}`);
     return EXIT.ok;
@@ -58,8 +65,10 @@ export const planCommand: Command = {
     const { target, staged } = await renderToTemp(ctx);
     try {
       const diff = await diffTrees(target, staged, [INDEX_FILE]);
-      ctx.out.json({ dir: target, changed: diff.changed, diff: diff.text });
+      const notes = await poolChangeNotesForTrees(target, staged);
+      ctx.out.json({ dir: target, changed: diff.changed, diff: diff.text, notes });
       ctx.out.print(diff.changed ? diff.text : `# no changes: ${target} is up to date`);
+      for (const n of notes) ctx.out.warn(n);
       return EXIT.ok;
     } finally {
       await rm(staged, { recursive: true, force: true });
