@@ -134,7 +134,10 @@ export class ProgressTracker {
   }
 
   private finished(n: NodeProgress, task: string, outcome: string): void {
-    n.done++;
+    // A task of a file included once per item is part of its include task, which Ansible's count (the
+    // plan) and its own ok event already cover: counting every item too ran "task n/N" past N.
+    const itemOfInclude = n.currentTask === task && n.currentItem !== undefined;
+    if (!itemOfInclude) n.done++;
     n.lastTask = { task: n.currentTask === task ? (currentTaskText(n) ?? task) : task, outcome };
     if (n.currentTask === task) n.currentTask = undefined;
   }

@@ -31,7 +31,8 @@ export function startProgressView(tracker: ProgressTracker, out: Reporter, title
 
 /** "task 12/51" (or "task 12" when Ansible could not count them): the board's next or current task. */
 export function taskNumber(n: NodeProgress, running: boolean): string {
-  const at = n.done + (running ? 1 : 0);
+  // An item of an included file runs under its include task, already counted in `done`.
+  const at = n.done + (running && n.currentItem === undefined ? 1 : 0);
   return n.total !== undefined ? `task ${Math.min(at, n.total)}/${n.total}` : `task ${at}`;
 }
 

@@ -155,5 +155,10 @@ describe('Ansible progress off a terminal', () => {
       'Calico | Pull images 2/3',
       'Calico | Pull images 3/3',
     ]);
+    // The items run under their include task: the count stays within Ansible's total, and each item's line
+    // carries the include's number (before, every item counted as one more task: "task 4/1").
+    expect(tracker.nodes.get('alpha')).toMatchObject({ total: 1, done: 1 });
+    expect(tracker.nodes.get('beta')).toMatchObject({ total: 1, done: 1 });
+    expect(lines.filter((l) => l.includes('Calico | Pull images') && !l.includes(' task 1/1 '))).toEqual([]);
   }, 60_000);
 });
