@@ -24,9 +24,14 @@ export const CNP_MAX_RULES = 25;
 
 const INGRESS_PEER_FIELDS = ['namespaces', 'pods'];
 const EGRESS_PEER_FIELDS = ['namespaces', 'pods', 'nodes', 'networks', 'domainNames'];
-/** The current API's `protocols` entries, and the `ports` entries of the earlier API (portNumber, ...). */
+/** A `protocols` entry. The earlier API's `ports` (portNumber, portRange, namedPort) is not in the CRD that
+ * Calico 3.32.1 installs: the API server refuses it as an unknown field (seen on the real tier:
+ * `strict decoding error: unknown field "spec.ingress[0].ports"`, test/lab/real-tier.test.ts). */
 const PROTOCOL_FIELDS = ['tcp', 'udp', 'sctp', 'destinationNamedPort'];
-const PORT_FIELDS = ['portNumber', 'portRange', 'namedPort'];
+const RULE_FIELDS = {
+  ingress: ['name', 'action', 'from', 'protocols'],
+  egress: ['name', 'action', 'to', 'protocols'],
+};
 
 function setFields(v: Json, allowed: readonly string[]): string[] {
   return allowed.filter((k) => v[k] !== undefined && v[k] !== null);
@@ -100,31 +105,6 @@ function checkProtocol(v: unknown, path: PathSegment[], out: CnpIssue[]): boolea
   return false;
 }
 
-function checkPort(v: unknown, path: PathSegment[], out: CnpIssue[]): boolean {
-  const field = exactlyOne(v, PORT_FIELDS, path, 'a ports entry', out);
-  if (!field || !isRecord(v)) return false;
-  const p = v[field];
-  if (field === 'namedPort') {
-    if (typeof p !== 'string' || !p)
-      out.push({ path: [...path, field], message: 'namedPort must be a port name' });
-    return true;
-  }
-  if (!isRecord(p)) {
-    out.push({ path: [...path, field], message: `${field} must be a mapping` });
-    return false;
-  }
-  const protocol = p['protocol'] ?? 'TCP';
-  if (!['TCP', 'UDP', 'SCTP'].includes(String(protocol)))
-    out.push({
-      path: [...path, field, 'protocol'],
-      message: `protocol '${String(protocol)}' must be TCP, UDP or SCTP`,
-    });
-  if (field === 'portNumber' && !isPort(p['port']))
-    out.push({ path: [...path, field, 'port'], message: 'port must be a port 1-65535' });
-  if (field === 'portRange') checkRange(p, [...path, field], out);
-  return false;
-}
-
 function checkSelector(v: unknown, path: PathSegment[], out: CnpIssue[]) {
   if (!isRecord(v))
     out.push({ path, message: 'a label selector must be a mapping (matchLabels / matchExpressions)' });
@@ -152,6 +132,16 @@ function checkRule(rule: unknown, dir: 'ingress' | 'egress', path: PathSegment[]
       path: [...path, 'action'],
       message: `action '${String(action)}' must be Accept, Deny or Pass`,
       ...(action === 'Allow' ? { hint: 'ClusterNetworkPolicy says Accept where Calico says Allow' } : {}),
+    });
+  for (const k of Object.keys(rule).filter((k) => !RULE_FIELDS[dir].includes(k)))
+    out.push({
+      path: [...path, k],
+      message: `unknown field '${k}' in an ${dir} rule (the API server refuses it)`,
+      ...(k === 'ports'
+        ? {
+            hint: "ports is the earlier API's field: write protocols: [{tcp: {destinationPort: {number: 8080}}}] (or destinationNamedPort: NAME)",
+          }
+        : { hint: `an ${dir} rule has ${RULE_FIELDS[dir].join(', ')}` }),
     });
   if (typeof rule['name'] === 'string' && rule['name'].length > 100)
     out.push({ path: [...path, 'name'], message: 'a rule name is at most 100 characters' });
@@ -193,22 +183,17 @@ function checkRule(rule: unknown, dir: 'ingress' | 'egress', path: PathSegment[]
     });
   }
   const protocols = rule['protocols'];
-  const ports = rule['ports'];
   let named = false;
-  if (protocols !== undefined && ports !== undefined)
-    out.push({ path: [...path, 'ports'], message: 'use protocols or ports, not both' });
-  for (const [key, list, check] of [
-    ['protocols', protocols, checkProtocol],
-    ['ports', ports, checkPort],
-  ] as const) {
-    if (list === undefined || list === null) continue;
-    if (!Array.isArray(list) || list.length === 0 || list.length > CNP_MAX_RULES) {
-      out.push({ path: [...path, key], message: `${key} must be a list of 1 to ${CNP_MAX_RULES} entries` });
-      continue;
-    }
-    list.forEach((e: unknown, i) => {
-      if (check(e, [...path, key, i], out)) named = true;
-    });
+  if (protocols !== undefined && protocols !== null) {
+    if (!Array.isArray(protocols) || protocols.length === 0 || protocols.length > CNP_MAX_RULES)
+      out.push({
+        path: [...path, 'protocols'],
+        message: `protocols must be a list of 1 to ${CNP_MAX_RULES} entries`,
+      });
+    else
+      protocols.forEach((e: unknown, i) => {
+        if (checkProtocol(e, [...path, 'protocols', i], out)) named = true;
+      });
   }
   if (named && addressPeer)
     out.push({

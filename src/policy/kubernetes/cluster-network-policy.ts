@@ -11,7 +11,7 @@ import type { Cluster, Pod } from '../model/cluster.js';
 import type { Flow, Peer } from '../model/flow.js';
 import type { CompiledPolicy, CompiledRule, Direction, RuleAction } from '../model/policy.js';
 import { cidrContains, parseCidr, type Cidr, POLICY_SYNTAX } from '../../net/ip.js';
-import { PROTOCOL, protocolNumber } from '../net/protocol.js';
+import { protocolNumber } from '../net/protocol.js';
 import { memoIpTest, memoPerPod } from '../evaluate/memo.js';
 import { isRecord, nameOf, type Problems } from '../load/problems.js';
 import type { LoadedObject } from '../load/read-objects.js';
@@ -109,22 +109,6 @@ function compileProtocol(value: unknown, points: number[]): PortTest {
   return () => false;
 }
 
-/** The earlier `ports` entry (as in AdminNetworkPolicy): portNumber, portRange or namedPort. */
-function compilePort(value: unknown, points: number[]): PortTest {
-  if (!isRecord(value)) return () => false;
-  if (typeof value['namedPort'] === 'string') return namedTest(value['namedPort']);
-  const pn = value['portNumber'];
-  const pr = value['portRange'];
-  const spec = isRecord(pn) ? pn : isRecord(pr) ? pr : undefined;
-  if (!spec) return () => false;
-  const n = protocolNumber(spec['protocol'] ?? 'TCP') ?? PROTOCOL.TCP;
-  if (spec === pn && typeof spec['port'] === 'number')
-    return rangeTest(n, spec['port'], spec['port'], points);
-  if (spec === pr && typeof spec['start'] === 'number' && typeof spec['end'] === 'number')
-    return rangeTest(n, spec['start'], spec['end'], points);
-  return () => false;
-}
-
 function compileRules(
   obj: LoadedObject,
   spec: Record<string, unknown>,
@@ -141,12 +125,9 @@ function compileRules(
       compilePeer(obj, [...path, peerKey, i], p, cluster, problems),
     );
     const points: number[] = [];
-    const ports: PortTest[] = [
-      ...(Array.isArray(r['protocols']) ? r['protocols'] : []).map((p: unknown) =>
-        compileProtocol(p, points),
-      ),
-      ...(Array.isArray(r['ports']) ? r['ports'] : []).map((p: unknown) => compilePort(p, points)),
-    ];
+    const ports: PortTest[] = (Array.isArray(r['protocols']) ? r['protocols'] : []).map((p: unknown) =>
+      compileProtocol(p, points),
+    );
     const peerOf = (f: Flow) => (dir === 'ingress' ? f.src : f.dst);
     const sourceAction = String(r['action']);
     return {

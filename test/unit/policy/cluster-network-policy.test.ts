@@ -169,8 +169,8 @@ const ADMIN_DENY_NAMED_PORT = cnp(
   - action: Deny
     from:
     - namespaces: {}
-    ports:
-    - namedPort: serve-80-udp
+    protocols:
+    - destinationNamedPort: serve-80-udp
 `,
 );
 const ADMIN_DENY_PRIO_1 = cnp(
@@ -537,8 +537,20 @@ describe('ClusterNetworkPolicy input errors and the removed v1alpha1 kinds', () 
     ],
     [
       'named port towards networks',
-      '  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}\n  egress:\n  - action: Deny\n    to: [{networks: [10.0.0.0/8]}]\n    ports: [{namedPort: http}]\n',
+      '  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}\n  egress:\n  - action: Deny\n    to: [{networks: [10.0.0.0/8]}]\n    protocols: [{destinationNamedPort: http}]\n',
       /cannot be set with namedPorts/,
+    ],
+    // The CRD Calico 3.32.1 installs has no `ports` (the earlier API's field): the real kube-apiserver
+    // refused it on the real tier ("strict decoding error: unknown field \"spec.ingress[0].ports\"").
+    [
+      'ports (the earlier API) instead of protocols',
+      '  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}\n  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n    ports: [{portNumber: {protocol: TCP, port: 8080}}]\n',
+      /unknown field 'ports' in an ingress rule/,
+    ],
+    [
+      'a misspelt rule field',
+      '  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}\n  egress:\n  - action: Deny\n    to: [{namespaces: {}}]\n    protocol: [{tcp: {destinationPort: {number: 80}}}]\n',
+      /unknown field 'protocol' in an egress rule/,
     ],
   ])('%s is refused', (_name, body, message) => {
     expect(errorsOf(cnp('bad', body)).join('\n')).toMatch(message);
