@@ -34,6 +34,8 @@ host_ip=10.78.0.1
 node_ip=10.78.0.11
 pool=10.247.0.0/16
 datastore="${DATASTORE:-kubernetes}"
+# namespace, pod name, label: the pods the differential test (test/lab/real-tier.test.ts) probes.
+pods=("default pod-a app=a" "default pod-b app=b" "other pod-c app=c" "other pod-d app=b")
 export KUBECONFIG="$lab/admin.kubeconfig"
 
 log() { printf '[real-spike %(%H:%M:%S)T] %s\n' -1 "$*"; }
@@ -77,6 +79,8 @@ current-context: spike
 EOF
 }
 
+port_free() { ! ss -Hltn "src $1 and sport = :$2" | grep -q .; } # address port
+
 wait_for() { # seconds description command...
   local n="$1" what="$2"
   shift 2
@@ -84,7 +88,8 @@ wait_for() { # seconds description command...
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done
-  die "timed out after ${n}s waiting for $what"
+  echo "real-spike: timed out after ${n}s waiting for $what" >&2
+  return 1
 }
 
 up() {
@@ -96,6 +101,13 @@ up() {
   done
   [[ -f "$crds" ]] || die "missing Calico CRDs $crds"
   [[ -e "$lab" ]] && die "$lab exists: run '$0 down' first"
+  # A previous lab's etcd or kube-apiserver may still be shutting down: wait until their ports are free
+  # (a new etcd that cannot bind would leave the new kube-apiserver talking to a dying one).
+  local port
+  for port in 127.0.0.1:23790 127.0.0.1:23800 "$host_ip:6443"; do
+    wait_for 30 "$port to be free (a previous lab still running? $0 down)" port_free "${port%:*}" "${port##*:}" ||
+      exit 1
+  done
   local t0
   t0=$(date +%s.%N)
   mkdir -p "$lab"/{etcd,logs,cni-bin,node1/var-lib-calico,node1/var-run-calico,node1/log}
@@ -134,7 +146,9 @@ up() {
     --enable-priority-and-fairness=false --allow-privileged=true \
     >"$lab/logs/kube-apiserver.log" 2>&1 &
   echo $! >"$lab/kube-apiserver.pid"
-  wait_for 120 "kube-apiserver /readyz" k get --raw /readyz
+  wait_for 120 "kube-apiserver /readyz" k get --raw /readyz ||
+    die "kube-apiserver not ready; last lines of its log and etcd's:
+$(tail -n 15 "$lab/logs/kube-apiserver.log"; tail -n 5 "$lab/logs/etcd.log")"
   log "kube-apiserver ready: $(k version -o json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["serverVersion"]["gitVersion"])')"
   t_api=$(date +%s.%N)
 
@@ -153,7 +167,7 @@ spec: {}
 EOF
 
   else
-    wait_for 60 "etcd" curl -fsS http://127.0.0.1:23790/health
+    wait_for 60 "etcd" curl -fsS http://127.0.0.1:23790/health || exit 1
     t_api=$(date +%s.%N)
     log "etcd ready (etcdv3 datastore: no kube-apiserver)"
   fi
@@ -188,9 +202,9 @@ EOF
   setsid ip netns exec "$node" unshare -m --propagation slave "$lab/node1/run.sh" \
     >"$lab/logs/calico-node-felix.log" 2>&1 &
   echo $! >"$lab/node1.pid"
-  wait_for 120 "calico-node -startup (/var/lib/calico/nodename)" test -s "$lab/node1/var-lib-calico/nodename"
+  wait_for 120 "calico-node -startup (/var/lib/calico/nodename)" test -s "$lab/node1/var-lib-calico/nodename" || exit 1
   log "calico-node -startup done: nodename=$(cat "$lab/node1/var-lib-calico/nodename")"
-  wait_for 120 "Felix readiness on $node:9099" ip netns exec "$node" curl -fsS http://127.0.0.1:9099/readiness
+  wait_for 120 "Felix readiness on $node:9099" ip netns exec "$node" curl -fsS http://127.0.0.1:9099/readiness || exit 1
   local t_felix
   t_felix=$(date +%s.%N)
   log "Felix ready"
@@ -216,28 +230,44 @@ EOF
   pid=$(pgrep -f -n "calico-node -felix" || true)
   [[ -n "$pid" ]] || die "no calico-node -felix process"
   echo "$pid" >"$lab/felix.pid"
-  for p in a b; do
+  # The pods: two namespaces (labelled as a namespaceSelector sees them), a label each, and two named
+  # container ports, so the differential test can exercise namespace selectors and named ports.
+  if [[ $datastore == kubernetes ]]; then
+    k label namespace default team=red --overwrite >/dev/null
+    k apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Namespace
+metadata: {name: other, labels: {team: blue}}
+EOF
+    k create serviceaccount default -n other >/dev/null 2>&1 || true
+  fi
+  local spec ns name label
+  for spec in "${pods[@]}"; do
+    read -r ns name label <<<"$spec"
     [[ $datastore == kubernetes ]] && k apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Pod
-metadata: {name: pod-$p, namespace: default, labels: {app: $p}}
+metadata: {name: $name, namespace: $ns, labels: {app: ${label#app=}}}
 spec:
   nodeName: $node
-  containers: [{name: main, image: ignore, ports: [{name: http, containerPort: 8080}]}]
+  containers:
+  - name: main
+    image: ignore
+    ports: [{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]
 EOF
-    ip netns add "rt-pod-$p"
-    local id="spike-pod-$p-0000000000000000" args
-    args="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod-$p;K8S_POD_INFRA_CONTAINER_ID=$id"
+    ip netns add "rt-$name"
+    local id="spike-$name-0000000000000000" args
+    args="IgnoreUnknown=1;K8S_POD_NAMESPACE=$ns;K8S_POD_NAME=$name;K8S_POD_INFRA_CONTAINER_ID=$id"
     [[ $datastore == kubernetes ]] || args=""
-    nsenter -t "$pid" -m -n env CNI_COMMAND=ADD CNI_CONTAINERID="$id" CNI_NETNS="/run/netns/rt-pod-$p" \
+    nsenter -t "$pid" -m -n env CNI_COMMAND=ADD CNI_CONTAINERID="$id" CNI_NETNS="/run/netns/rt-$name" \
       CNI_IFNAME=eth0 CNI_PATH="$lab/cni-bin" \
       CNI_ARGS="$args" \
-      "$lab/cni-bin/calico" <"$lab/node1/netconf.json" >"$lab/node1/cni-add-$p.json" 2>>"$lab/logs/cni-stderr.log" ||
-      die "CNI ADD for pod-$p failed: $(cat "$lab/node1/cni-add-$p.json") (see $lab/logs/cni.log)"
-    log "pod-$p: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ips"][0]["address"])' "$lab/node1/cni-add-$p.json")"
+      "$lab/cni-bin/calico" <"$lab/node1/netconf.json" >"$lab/node1/cni-add-$name.json" 2>>"$lab/logs/cni-stderr.log" ||
+      die "CNI ADD for $ns/$name failed: $(cat "$lab/node1/cni-add-$name.json") (see $lab/logs/cni.log)"
+    log "$ns/$name: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ips"][0]["address"])' "$lab/node1/cni-add-$name.json")"
     # The pod's "container": TCP listeners on 8080 and 9090.
     for port in 8080 9090; do
-      setsid ip netns exec "rt-pod-$p" nc -lk -p "$port" >/dev/null 2>&1 </dev/null &
+      setsid ip netns exec "rt-$name" nc -lk -p "$port" >/dev/null 2>&1 </dev/null &
       echo $! >>"$lab/listeners.pid"
     done
   done
@@ -247,7 +277,7 @@ EOF
     "$t0" "$t_api" "$t_felix" "$t_pods" | tee "$lab/boot-times.txt"
 }
 
-pod_ip() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ips"][0]["address"].split("/")[0])' "$lab/node1/cni-add-$1.json"; }
+pod_ip() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ips"][0]["address"].split("/")[0])' "$lab/node1/cni-add-pod-$1.json"; }
 
 probe1() { # src dst port -> prints allow/deny
   if ip netns exec "rt-pod-$1" nc -z -w 2 "$(pod_ip "$2")" "$3" >/dev/null 2>&1; then echo allow; else echo deny; fi
@@ -308,18 +338,31 @@ EOF
   for f in "${flows[@]}"; do set -- $f; echo "pod-$1 -> pod-$2:$3 $(probe1 "$1" "$2" "$3")"; done
 }
 
+# Stops the process group of a pid file: TERM, up to `grace` seconds to exit, then KILL.
+stop() { # pidfile grace
+  [[ -f "$1" ]] || return 0
+  local p i
+  while read -r p; do
+    kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true
+    for ((i = 0; i < $2 * 2; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$p" 2>/dev/null; then kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true; fi
+  done <"$1"
+}
+
 down() {
-  for f in "$lab"/listeners.pid "$lab"/node1.pid "$lab"/kube-apiserver.pid "$lab"/etcd.pid; do
-    [[ -f "$f" ]] || continue
-    while read -r p; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done <"$f"
+  stop "$lab/listeners.pid" 2
+  stop "$lab/node1.pid" 10
+  stop "$lab/felix.pid" 10
+  # kube-apiserver before etcd: with etcd gone first, its graceful shutdown waited for etcd for ever and it
+  # kept 6443 bound, so the next `up` timed out on /readyz (seen 2026-12-07; `up` now also checks the ports).
+  stop "$lab/kube-apiserver.pid" 20
+  stop "$lab/etcd.pid" 10
+  local spec name
+  for spec in "${pods[@]}"; do
+    read -r _ name _ <<<"$spec"
+    ip netns del "rt-$name" 2>/dev/null || true
   done
-  [[ -f "$lab/felix.pid" ]] && kill "$(cat "$lab/felix.pid")" 2>/dev/null || true
-  # kube-apiserver shuts down gracefully over several seconds: wait so a next `up` can bind its ports.
-  for f in "$lab"/kube-apiserver.pid "$lab"/etcd.pid "$lab"/felix.pid; do
-    [[ -f "$f" ]] || continue
-    for ((i = 0; i < 60; i++)); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.5; done
-  done
-  for n in rt-pod-a rt-pod-b "$node"; do ip netns del "$n" 2>/dev/null || true; done
+  ip netns del "$node" 2>/dev/null || true
   ip link del rt-h1 2>/dev/null || true
   rm -rf "$lab"
   log "down"
