@@ -35,7 +35,8 @@ const SARIF_ARTIFACT = 'picocal-lint-sarif';
 // Every action is pinned to the full commit id of a release, with the release tag in a comment (a tag can be
 // moved to other code by whoever controls the action's repository; a commit id cannot). The ids were read
 // from the actions' own repositories, `git rev-parse <tag>^{commit}` in a clone of each (2026-12-07);
-// a bump is the same command on the new tag, and test/unit/generate/ci-init.test.ts checks the form.
+// scripts/check-action-pins.sh checks every id against its tag again (git ls-remote), and
+// test/unit/generate/ci-init.test.ts checks the form of every `uses:` line written.
 // https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions
 export interface PinnedAction {
   /** `owner/repo` or `owner/repo/path`. */
