@@ -21,6 +21,7 @@ import {
   type LoopbackSshd,
 } from '../../bench/verify-sshd.js';
 import { loopbackInventory, writeClusterStandIn } from '../../bench/verify-fixture.js';
+import { ansibleSshArgs } from '../../src/ansible/ssh-args.js';
 import type { HealthReport } from '../../src/health/health-types.js';
 import { SshConnectError } from '../../src/ssh/ssh-failure.js';
 import { SshPool } from '../../src/ssh/ssh-pool.js';
@@ -114,11 +115,11 @@ describe.skipIf(reason !== undefined)('host-key policy against real sshd', () =>
     );
   }
   /** OpenSSH's client, strict, against the same known_hosts file only. */
-  async function openssh(s: LoopbackSshd, kh: string) {
+  async function openssh(s: LoopbackSshd, kh: string, extra: string[] = []) {
     return execa(
       'ssh',
       [
-        ...['-F', 'none', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes'],
+        ...['-F', 'none', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', ...extra],
         ...['-o', `UserKnownHostsFile=${kh}`, '-o', 'GlobalKnownHostsFile=/dev/null'],
         ...['-i', s.clientKey.path, '-p', String(s.port), `${s.user}@${s.host}`, 'true'],
       ],
@@ -151,6 +152,26 @@ describe.skipIf(reason !== undefined)('host-key policy against real sshd', () =>
       expect(ssh.stderr).toMatch(/no matching host key type found\. Their offer: ssh-rsa/);
       // Nothing was recorded although --accept-new-host-keys was given.
       expect(await readFile(kh, 'utf8')).toBe(`${nameOf(s)} ${rsa.publicLine}\n`);
+    });
+
+    it("Ansible's ssh arguments refuse it too, even where ~/.ssh/config or the inventory allows ssh-rsa again", async () => {
+      const s = await sshd(rsa, ['HostKeyAlgorithms ssh-rsa']);
+      const kh = await knownHosts(`${nameOf(s)} ${rsa.publicLine}\n`);
+      const allowAgain = ['-o', 'HostKeyAlgorithms=+ssh-rsa'];
+      // Without picocal's arguments, OpenSSH told to allow ssh-rsa connects: the refusal below is picocal's.
+      const plain = await openssh(s, kh, allowAgain);
+      expect(plain.exitCode, plain.stderr).toBe(0);
+      const sockets = await mkdtemp(join(work, 'cp-'));
+      // As Ansible runs ssh: ansible_ssh_args (split by the shell the way shlex splits it) first.
+      const args = ansibleSshArgs(target(s, kh), { dir: sockets });
+      const ssh = await execa(
+        'bash',
+        ['-c', `exec ssh ${args} "$@"`, 'ssh', '-F', 'none', '-o', 'BatchMode=yes', ...allowAgain,
+          '-i', s.clientKey.path, '-p', String(s.port), `${s.user}@${s.host}`, 'true'],
+        { reject: false },
+      ); // prettier-ignore
+      expect(ssh.exitCode).not.toBe(0);
+      expect(ssh.stderr).toMatch(/no matching host key type found\. Their offer: ssh-rsa/);
     });
 
     it('accepts the same RSA key when the board signs with rsa-sha2-512/256', async () => {
