@@ -38,6 +38,12 @@ export interface HostVerifier {
   refusal(): SshConnectError | undefined;
 }
 
+/** Where sshd keeps the public host key of this type (the file to run `ssh-keygen -lf` on, on the board). */
+export function boardHostKeyFile(keyType: string): string {
+  const kind = keyType.startsWith('ecdsa-') ? 'ecdsa' : keyType === 'ssh-rsa' ? 'rsa' : 'ed25519';
+  return `/etc/ssh/ssh_host_${kind}_key.pub`;
+}
+
 export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
   let refusal: SshConnectError | undefined;
   const { node, address, name, file } = opts;
@@ -69,7 +75,7 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
       `${node} (${address}) is known in ${file.path} only through @cert-authority ` +
         `(${authorities.map((e) => `${file.path}:${e.line}`).join(', ')}), and picocal does not check host ` +
         `certificates; the board presented its own key ${presented}`,
-      'check that fingerprint on the board (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub); if it matches, ' +
+      `check that fingerprint on the board (ssh-keygen -lf ${boardHostKeyFile(keyTypeOfBlob(key) ?? '')}); if it matches, ` +
         `add the board's own key to ${file.path} (the @cert-authority line can stay, ssh and Ansible keep using it): ` +
         formatKnownHostsLine(name, keyTypeOfBlob(key) ?? 'unknown', key),
     );
@@ -90,7 +96,7 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
         if (!opts.acceptNew) {
           return refuse(
             `host key of ${node} (${address}) is not in ${file.path}: ${presented}`,
-            'check that fingerprint on the board (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), ' +
+            `check that fingerprint on the board (ssh-keygen -lf ${boardHostKeyFile(keyTypeOfBlob(key) ?? '')}), ` +
               'then rerun with --accept-new-host-keys to record it',
           );
         }

@@ -176,6 +176,10 @@ describe.skipIf(reason !== undefined)('host-key policy against real sshd', () =>
 
     it('accepts the same RSA key when the board signs with rsa-sha2-512/256', async () => {
       const s = await sshd(rsa);
+      // Unknown: the hint names the board's RSA key file to compare the fingerprint with.
+      const unknown = (await connect(s, await knownHosts(''))) as SshConnectError;
+      expect(unknown.message).toContain(`ssh-rsa ${await fingerprint(`${rsa.path}.pub`)}`);
+      expect(unknown.hint).toContain('ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub');
       const kh = await knownHosts(`${nameOf(s)} ${rsa.publicLine}\n`);
       expect(await connect(s, kh)).toBe(0);
       expect((await openssh(s, kh)).exitCode).toBe(0);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintSha256 } from '../../../src/ssh/host-key.js';
-import { createHostVerifier, type NewHostKey } from '../../../src/ssh/host-verifier.js';
+import { boardHostKeyFile, createHostVerifier, type NewHostKey } from '../../../src/ssh/host-verifier.js';
 import { hashHostName } from '../../../src/ssh/known-hosts.js';
 import { KnownHostsFile } from '../../../src/ssh/known-hosts-file.js';
 
@@ -189,5 +189,16 @@ describe('known_hosts markers, decided by the host verifier', () => {
     await writeFile(path, `@cert-authority ${NAME} ${k('ca').line}\n${line}\n`);
     const { stdout } = await execa('ssh-keygen', ['-F', NAME, '-f', path]);
     expect(stdout).toContain(k('board').line);
+  });
+});
+
+describe('boardHostKeyFile: the file on the board whose fingerprint the hint asks to compare', () => {
+  it.each([
+    ['ssh-ed25519', '/etc/ssh/ssh_host_ed25519_key.pub'],
+    ['ecdsa-sha2-nistp256', '/etc/ssh/ssh_host_ecdsa_key.pub'],
+    ['ecdsa-sha2-nistp521', '/etc/ssh/ssh_host_ecdsa_key.pub'],
+    ['ssh-rsa', '/etc/ssh/ssh_host_rsa_key.pub'],
+  ])('%s → %s', (type, file) => {
+    expect(boardHostKeyFile(type)).toBe(file);
   });
 });
