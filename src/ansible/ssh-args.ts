@@ -24,6 +24,10 @@ function trustOptions(knownHosts: string): string[] {
     'UpdateHostKeys=no',
     'VerifyHostKeyDNS=no',
     'PermitLocalCommand=no',
+    // No RSA/SHA-1 or DSA host keys, as picocal's own client (src/ssh/host-key.ts), also where the OpenSSH
+    // here is older than 8.8 or ~/.ssh/config adds them back. Removing (`-`) keeps ssh's default list, so
+    // host certificates still work and ssh still asks first for the key types known_hosts has.
+    'HostKeyAlgorithms=-ssh-rsa*,ssh-dss*',
   ];
 }
 

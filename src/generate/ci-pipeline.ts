@@ -32,14 +32,56 @@ export const JUNIT_FILE = 'picocal-policy-tests.xml';
 export const SOURCE_DIR = '.picocal-src';
 const SARIF_ARTIFACT = 'picocal-lint-sarif';
 
-// Pinned to release tags: a moving branch would let a third party change what runs with the token.
+// Every action is pinned to the full commit id of a release, with the release tag in a comment (a tag can be
+// moved to other code by whoever controls the action's repository; a commit id cannot). The ids were read
+// from the actions' own repositories, `git rev-parse <tag>^{commit}` in a clone of each (2026-12-07);
+// scripts/check-action-pins.sh checks every id against its tag again (git ls-remote), and
+// test/unit/generate/ci-init.test.ts checks the form of every `uses:` line written.
+// https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions
+export interface PinnedAction {
+  /** `owner/repo` or `owner/repo/path`. */
+  action: string;
+  tag: string;
+  commit: string;
+}
 export const ACTIONS = {
-  checkout: 'actions/checkout@v4',
-  setupNode: 'actions/setup-node@v4',
-  uploadSarif: 'github/codeql-action/upload-sarif@v3',
-  uploadArtifact: 'actions/upload-artifact@v4',
-  downloadArtifact: 'actions/download-artifact@v4',
-} as const;
+  checkout: { action: 'actions/checkout', tag: 'v7.0.1', commit: '3d3c42e5aac5ba805825da76410c181273ba90b1' },
+  setupNode: {
+    action: 'actions/setup-node',
+    tag: 'v7.0.0',
+    commit: '820762786026740c76f36085b0efc47a31fe5020',
+  },
+  uploadSarif: {
+    action: 'github/codeql-action/upload-sarif',
+    tag: 'v4.36.2',
+    commit: '8aad20d150bbac5944a9f9d289da16a4b0d87c1e',
+  },
+  uploadArtifact: {
+    action: 'actions/upload-artifact',
+    tag: 'v7.0.0',
+    commit: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
+  },
+  downloadArtifact: {
+    action: 'actions/download-artifact',
+    tag: 'v8.0.1',
+    commit: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+  },
+} as const satisfies Record<string, PinnedAction>;
+
+/** The `uses:` value of a pinned action. */
+export function usesOf(a: PinnedAction): string {
+  return `${a.action}@${a.commit}`;
+}
+
+/** js-yaml writes no comments: each `uses: owner/repo@<commit>` line gets its release tag as one. */
+function tagPinnedActions(yaml: string): string {
+  const tags = new Map<string, string>(Object.values(ACTIONS).map((a) => [usesOf(a), a.tag]));
+  return yaml.replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (line, _prefix: string, uses: string) => {
+    const tag = tags.get(uses);
+    if (!tag) throw new Error(`internal: action ${uses} is not pinned in ACTIONS`);
+    return `${line} # ${tag}`;
+  });
+}
 // Not -slim: the pinned-commit install needs git.
 export const GITLAB_NODE_IMAGE = 'node:20-bookworm';
 
@@ -94,8 +136,8 @@ function github(o: PipelineOptions): GeneratedFile {
   // The jobs that run picocal (and npm) can only read the repository; the token never lands in
   // .git/config where a build step could read it.
   const prepare = [
-    { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
-    { uses: ACTIONS.setupNode, with: { 'node-version': 20 } },
+    { uses: usesOf(ACTIONS.checkout), with: { 'persist-credentials': false } },
+    { uses: usesOf(ACTIONS.setupNode), with: { 'node-version': 20 } },
     { name: 'Install picocal from source', run: install.map(shellCommand).join('\n') },
   ];
   const readOnly = { contents: 'read' };
@@ -113,7 +155,7 @@ function github(o: PipelineOptions): GeneratedFile {
           {
             name: 'Keep the lint findings',
             if: '!cancelled()',
-            uses: ACTIONS.uploadArtifact,
+            uses: usesOf(ACTIONS.uploadArtifact),
             with: { name: SARIF_ARTIFACT, path: SARIF_FILE },
           },
         ],
@@ -125,10 +167,10 @@ function github(o: PipelineOptions): GeneratedFile {
         'runs-on': 'ubuntu-latest',
         permissions: { contents: 'read', actions: 'read', 'security-events': 'write' },
         steps: [
-          { uses: ACTIONS.downloadArtifact, with: { name: SARIF_ARTIFACT } },
+          { uses: usesOf(ACTIONS.downloadArtifact), with: { name: SARIF_ARTIFACT } },
           {
             name: 'Upload lint findings',
-            uses: ACTIONS.uploadSarif,
+            uses: usesOf(ACTIONS.uploadSarif),
             with: { sarif_file: SARIF_FILE, category: 'picocal-policy-lint' },
           },
         ],
@@ -143,14 +185,17 @@ function github(o: PipelineOptions): GeneratedFile {
           {
             name: 'Keep the policy test report',
             if: '!cancelled()',
-            uses: ACTIONS.uploadArtifact,
+            uses: usesOf(ACTIONS.uploadArtifact),
             with: { name: 'picocal-policy-tests', path: JUNIT_FILE },
           },
         ],
       },
     },
   };
-  return { path: '.github/workflows/picocal-policies.yml', text: HEADER('github') + dumpYaml(workflow) };
+  return {
+    path: '.github/workflows/picocal-policies.yml',
+    text: HEADER('github') + tagPinnedActions(dumpYaml(workflow)),
+  };
 }
 
 function gitlab(o: PipelineOptions): GeneratedFile {

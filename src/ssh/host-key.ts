@@ -15,7 +15,20 @@ export function keyTypeOfBlob(blob: Buffer): string | undefined {
   return /^[a-z0-9@.-]+$/.test(type) ? type : undefined;
 }
 
-/** The host key algorithms an SSH client may negotiate for a key of this type. */
+// The host key algorithms picocal's client offers, as OpenSSH >= 8.8 does by default: no `ssh-rsa` (an RSA
+// key signing with SHA-1) and no `ssh-dss`. An RSA host key still works through rsa-sha2-512/256 (RFC 8332),
+// which every OpenSSH since 7.2 offers; a server that can only sign with SHA-1 is refused
+// (classifyConnectError in ssh-failure.ts says so). https://www.openssh.com/txt/release-8.8
+export const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+] as const;
+
+/** The host key algorithms picocal may negotiate for a key of this type (an RSA key: SHA-2 signatures only). */
 export function algorithmsForKeyType(type: string): string[] {
-  return type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type];
+  return type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256'] : [type];
 }

@@ -2,9 +2,9 @@
 // refusal is kept as a PicocalError that names the node, the address and the fingerprints (ssh2 itself
 // only says "Host denied (verification failed)").
 import { describeKey } from './host-key-check.js';
-import { fingerprintSha256 } from './host-key.js';
+import { fingerprintSha256, keyTypeOfBlob } from './host-key.js';
 import type { KnownHostsFile } from './known-hosts-file.js';
-import type { KnownHostEntry } from './known-hosts.js';
+import { formatKnownHostsLine, type KnownHostEntry } from './known-hosts.js';
 import { SshConnectError } from './ssh-failure.js';
 
 export interface HostVerifierOptions {
@@ -38,6 +38,12 @@ export interface HostVerifier {
   refusal(): SshConnectError | undefined;
 }
 
+/** Where sshd keeps the public host key of this type (the file to run `ssh-keygen -lf` on, on the board). */
+export function boardHostKeyFile(keyType: string): string {
+  const kind = keyType.startsWith('ecdsa-') ? 'ecdsa' : keyType === 'ssh-rsa' ? 'rsa' : 'ed25519';
+  return `/etc/ssh/ssh_host_${kind}_key.pub`;
+}
+
 export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
   let refusal: SshConnectError | undefined;
   const { node, address, name, file } = opts;
@@ -62,6 +68,18 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
       'the board is using a key marked @revoked: reinstall its host keys and record the new one',
     );
 
+  // Refused even with --accept-new-host-keys: the user chose to trust this host through a CA, and recording
+  // whatever key answers would replace that trust with trust on first use.
+  const certOnly = (key: Buffer, presented: string, authorities: KnownHostEntry[]): false =>
+    refuse(
+      `${node} (${address}) is known in ${file.path} only through @cert-authority ` +
+        `(${authorities.map((e) => `${file.path}:${e.line}`).join(', ')}), and picocal does not check host ` +
+        `certificates; the board presented its own key ${presented}`,
+      `check that fingerprint on the board (ssh-keygen -lf ${boardHostKeyFile(keyTypeOfBlob(key) ?? '')}); if it matches, ` +
+        `add the board's own key to ${file.path} (the @cert-authority line can stay, ssh and Ansible keep using it): ` +
+        formatKnownHostsLine(name, keyTypeOfBlob(key) ?? 'unknown', key),
+    );
+
   const decide = async (key: Buffer): Promise<boolean> => {
     const verdict = file.check(name, key);
     const presented = describeKey(key);
@@ -72,11 +90,13 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
         return revoked(presented, verdict.entry);
       case 'changed':
         return changed(presented, verdict.known);
+      case 'cert-authority-only':
+        return certOnly(key, presented, verdict.authorities);
       case 'unknown': {
         if (!opts.acceptNew) {
           return refuse(
             `host key of ${node} (${address}) is not in ${file.path}: ${presented}`,
-            'check that fingerprint on the board (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), ' +
+            `check that fingerprint on the board (ssh-keygen -lf ${boardHostKeyFile(keyTypeOfBlob(key) ?? '')}), ` +
               'then rerun with --accept-new-host-keys to record it',
           );
         }
@@ -98,6 +118,8 @@ export function createHostVerifier(opts: HostVerifierOptions): HostVerifier {
             return true;
           case 'revoked':
             return revoked(presented, outcome.entry);
+          case 'cert-authority-only':
+            return certOnly(key, presented, outcome.authorities);
           case 'changed':
             return refuse(
               `two connections to ${name} in this run presented different host keys: ${node} (${address}) presented ` +

@@ -103,7 +103,7 @@ export class KnownHostsFile {
   /**
    * Records a new host key, unless the file (read again under the lock) has since got a key for this
    * host: then the verdict against it is returned instead (`trusted` for the same key, `changed` for a
-   * different one, `revoked`), and nothing is written.
+   * different one, `revoked`, `cert-authority-only` when a CA line for the host appeared), and nothing is written.
    */
   add(name: string, key: Buffer): Promise<RecordOutcome> {
     const keyType = keyTypeOfBlob(key) ?? 'unknown';

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import { InterruptedError } from '../errors.js';
 import { credentialsFor } from './auth.js';
-import { algorithmsForKeyType } from './host-key.js';
+import { algorithmsForKeyType, HOST_KEY_ALGORITHMS } from './host-key.js';
 import { createHostVerifier, type NewHostKey } from './host-verifier.js';
 import type { KnownHostsFile } from './known-hosts-file.js';
 import { knownHostName } from './known-hosts.js';
@@ -26,22 +26,12 @@ export interface ConnectOptions {
   tunnel?: (host: string, port: number, timeoutMs: number) => Promise<Duplex>;
 }
 
-const DEFAULT_HOST_KEY_ORDER = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'rsa-sha2-512',
-  'rsa-sha2-256',
-  'ssh-rsa',
-];
-
 /** Like OpenSSH: ask first for the key types known_hosts already has for this host. */
 export function hostKeyOrder(knownTypes: readonly string[]): string[] {
   const preferred = knownTypes
     .flatMap(algorithmsForKeyType)
-    .filter((a) => DEFAULT_HOST_KEY_ORDER.includes(a));
-  return [...new Set([...preferred, ...DEFAULT_HOST_KEY_ORDER])];
+    .filter((a) => (HOST_KEY_ALGORITHMS as readonly string[]).includes(a));
+  return [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
 }
 
 export function addressOf(ep: SshEndpoint): string {

@@ -1,6 +1,7 @@
 // SSH failures by class. The class decides whether a retry can help: a refused or timed-out connection
 // may succeed a moment later (a board rebooting); bad credentials or a wrong host key never will.
 import { SshError, type ErrorDetails } from '../errors.js';
+import { HOST_KEY_ALGORITHMS } from './host-key.js';
 
 export type ConnectFailureKind = 'refused' | 'timeout' | 'network' | 'dns' | 'auth' | 'host-key' | 'config';
 
@@ -105,6 +106,24 @@ export function classifyConnectError(
       hint: 'check ansible_user and ansible_ssh_private_key_file (or the keys in your ssh-agent) for this node',
       cause: err,
     });
+  }
+  if (/no matching host key format/i.test(e.message)) {
+    // The server signs only with algorithms picocal does not offer: in practice `ssh-rsa` (SHA-1), which
+    // OpenSSH >= 8.8 refuses by default too. Not retryable: the board's sshd configuration must change.
+    return new SshConnectError(
+      'host-key',
+      address,
+      `${where} offers no host key algorithm picocal accepts (${HOST_KEY_ALGORITHMS.join(', ')}); ` +
+        'picocal refuses ssh-rsa (RSA with SHA-1 signatures) and ssh-dss host keys, as OpenSSH 8.8 and later do',
+      {
+        node,
+        hint:
+          'check what the board offers (ssh-keyscan -p PORT ADDRESS); on the board, give sshd an ed25519 host key ' +
+          "(ssh-keygen -A creates the missing ones, then 'HostKey /etc/ssh/ssh_host_ed25519_key' in sshd_config) " +
+          'or remove a HostKeyAlgorithms line that allows only ssh-rsa, restart sshd, and record the new key',
+        cause: err,
+      },
+    );
   }
   if (/privateKey|passphrase|private key/i.test(e.message)) {
     return new SshConnectError('config', address, `cannot use the private key for ${where}: ${e.message}`, {

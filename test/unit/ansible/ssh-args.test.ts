@@ -51,6 +51,7 @@ const OVERRIDES = [
   '-o', 'ProxyJump=evil@203.0.113.1',
   '-o', 'ControlPath=/tmp/shared/%C',
   '-o', 'PermitLocalCommand=yes',
+  '-o', 'HostKeyAlgorithms=+ssh-rsa,ssh-dss',
 ]; // prettier-ignore
 
 describe('ansible_ssh_args (real shlex, real ssh -G)', () => {
@@ -66,6 +67,17 @@ describe('ansible_ssh_args (real shlex, real ssh -G)', () => {
     expect(c.has('proxycommand')).toBe(false);
     expect(c.get('controlpath')).toMatch(/^\/tmp\/picocal-cp-abc123\/[0-9a-f]{40}$/); // %C, expanded
     expect(c.get('permitlocalcommand')).toBe('no');
+    // No SHA-1 RSA or DSA host keys; ssh's other defaults (certificates included) stay.
+    const algorithms = (c.get('hostkeyalgorithms') ?? '').split(',');
+    expect(algorithms.filter((a) => a.startsWith('ssh-rsa') || a.startsWith('ssh-dss'))).toEqual([]);
+    expect(algorithms).toEqual(
+      expect.arrayContaining([
+        'ssh-ed25519',
+        'rsa-sha2-512',
+        'rsa-sha2-256',
+        'ssh-ed25519-cert-v01@openssh.com',
+      ]),
+    );
   });
 
   it('reaches a board behind a jump host through a ProxyCommand with the same strict checks', async () => {
@@ -96,6 +108,7 @@ describe('ansible_ssh_args (real shlex, real ssh -G)', () => {
       '-o', 'UpdateHostKeys=no',
       '-o', 'VerifyHostKeyDNS=no',
       '-o', 'PermitLocalCommand=no',
+      '-o', 'HostKeyAlgorithms=-ssh-rsa*,ssh-dss*',
       '-o', 'ProxyCommand=none',
       '-o', 'ControlMaster=no',
       '-o', 'ControlPath=none',

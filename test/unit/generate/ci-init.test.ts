@@ -156,13 +156,22 @@ describe('picocal ci init github', () => {
     expect(text).toContain('npm ci --ignore-scripts');
   });
 
-  it('pins every action to a release tag', async () => {
+  it('pins every action to a full commit id, with its release tag in a comment', async () => {
     const repo = exampleRepo();
     await init('github', repo);
     const text = readFileSync(join(repo, '.github/workflows/picocal-policies.yml'), 'utf8');
-    const uses = [...text.matchAll(/uses: (\S+)/g)].map((m) => m[1] ?? '');
-    expect(uses.length).toBe(8);
-    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@v\d+(\.\d+){0,2}$/);
+    const lines = text.split('\n').filter((l) => /^\s*(- )?uses:/.test(l));
+    expect(lines.length).toBe(8);
+    for (const line of lines) {
+      // `uses: owner/repo[/path]@<40 hex> # vX.Y.Z`: a tag or branch after @ could be moved to other code.
+      expect(line).toMatch(/^\s*(- )?uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+    // The comment is YAML's: the value GitHub reads is the bare pinned reference.
+    const values = Object.values(workflowOf(repo).jobs).flatMap((j) =>
+      j.steps.flatMap((s) => (s.uses ? [s.uses] : [])),
+    );
+    expect(values.length).toBe(8);
+    for (const u of values) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
   });
 
   it('runs green on the example policies: the commands it writes succeed', async () => {

@@ -152,8 +152,9 @@ describe('checkHostKey', () => {
     ['10.0.0.6', 'a', 'unknown'],
     ['10.0.0.6', 'r', 'revoked'],
     ['10.0.0.5', 'r', 'revoked'],
-    // A CA key is not a host key: a host known only through @cert-authority is unknown to a plain key.
-    ['10.0.0.9', 'a', 'unknown'],
+    // A CA key is not a host key, and picocal cannot check certificates: the verdict says so.
+    ['10.0.0.9', 'a', 'cert-authority-only'],
+    ['10.0.0.9', 'b', 'cert-authority-only'],
   ])('%s presenting key %s is %s', (name, k, verdict) => {
     expect(checkHostKey(file(), name, key(k).blob).kind).toBe(verdict);
   });
@@ -172,9 +173,19 @@ describe('checkHostKey', () => {
 describe('hostKeyOrder', () => {
   it('asks first for the key types known_hosts has, like OpenSSH', () => {
     expect(hostKeyOrder(['ecdsa-sha2-nistp256']).slice(0, 2)).toEqual(['ecdsa-sha2-nistp256', 'ssh-ed25519']);
-    expect(hostKeyOrder(['ssh-rsa']).slice(0, 3)).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(hostKeyOrder(['ssh-rsa']).slice(0, 2)).toEqual(['rsa-sha2-512', 'rsa-sha2-256']);
     expect(hostKeyOrder([])[0]).toBe('ssh-ed25519');
   });
+
+  it.each([[[]], [['ssh-rsa']], [['ssh-dss', 'ssh-rsa', 'ssh-ed25519']]])(
+    'never offers ssh-rsa (SHA-1) or ssh-dss, whatever known_hosts has (%j)',
+    (known) => {
+      const order = hostKeyOrder(known);
+      expect(order).not.toContain('ssh-rsa');
+      expect(order).not.toContain('ssh-dss');
+      expect(order).toEqual(expect.arrayContaining(['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256']));
+    },
+  );
 });
 
 describe('KnownHostsFile', () => {

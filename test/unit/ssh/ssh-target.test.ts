@@ -97,6 +97,8 @@ describe('classifyConnectError', () => {
       'config',
       false,
     ],
+    // ssh2's words when the server offers only host-key algorithms picocal does not (ssh-rsa, ssh-dss).
+    [err('Handshake failed: no matching host key format', { level: 'handshake' }), 'host-key', false],
   ])('%s → %s (retry: %s)', (e, kind, retry) => {
     const c = classifyConnectError(e, 'pc-node2', '10.0.0.2', 5000);
     expect([c.kind, c.retryable, c.node]).toEqual([kind, retry, 'pc-node2']);
