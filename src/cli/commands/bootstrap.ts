@@ -32,6 +32,10 @@ const OPTIONS: Record<string, OptionSpec> = {
     type: 'boolean',
     description: "remove another run's lock on the cluster first (it must be gone)",
   },
+  'allow-unsupported-kubernetes': {
+    type: 'boolean',
+    description: "go on when calico_version is not tested with the cluster's Kubernetes version (warns)",
+  },
   'verify-timeout': {
     type: 'string',
     arg: 'S',
@@ -74,6 +78,7 @@ async function runProvision(
     kind,
     reset: flag(ctx, 'reset'),
     breakLock: flag(ctx, 'break-lock'),
+    allowUnsupportedKubernetes: flag(ctx, 'allow-unsupported-kubernetes'),
     exitCodeFor,
     verify: {
       deadlineMs: verifySeconds * 1000,

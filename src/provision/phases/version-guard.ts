@@ -10,7 +10,7 @@ import { CALICO_VERSION_FIELD, guardProvisionVersion } from '../version-guard.js
 import type { ProvisionContext } from '../context.js';
 
 /** Where calico_version is in the inventory file, for the refusal's file:line (best effort). */
-function locateVersion(file: string): SourceLocation | undefined {
+export function locateVersion(file: string): SourceLocation | undefined {
   try {
     const doc = parseYamlDocuments(readFileSync(file, 'utf8'), file)[0];
     return doc?.locate(CALICO_VERSION_FIELD.split('.'));
