@@ -61,6 +61,8 @@ export interface SupportInput {
   location?: SourceLocation | undefined;
   /** How to pick another Calico version, e.g. `set calico_version: "3.31.7" in inv.yaml`. */
   pick: (version: string) => string;
+  /** Which catalog releases the hint may offer (an upgrade: only newer than the running one); default all. */
+  consider?: (release: CalicoRelease) => boolean;
 }
 
 export type SupportVerdict =
@@ -91,10 +93,10 @@ export function checkKubernetesSupport(input: SupportInput): SupportVerdict {
       warning: `UNSUPPORTED: ${what}; going on because of ${ALLOW_UNSUPPORTED_KUBERNETES} (see ${release.kubernetes.source})`,
     };
   }
-  const others = v ? releasesSupporting(v) : [];
+  const others = v ? releasesSupporting(v).filter((r) => input.consider?.(r) ?? true) : [];
   const choice = others[0]
     ? `pick a Calico version that supports Kubernetes ${minorOf(v!)} (${others.map((r) => r.version).join(', ')}): ${input.pick(others[0].version)}`
-    : `no Calico version picocal knows supports Kubernetes ${v ? minorOf(v) : input.server}; upgrade Kubernetes`;
+    : `no Calico version picocal could ${input.kind} to supports Kubernetes ${v ? minorOf(v) : input.server}; move Kubernetes into ${range} first`;
   return {
     ok: false,
     overridden: false,

@@ -8,8 +8,7 @@ import { readKubernetesVersion } from '../../cluster/kubernetes-version.js';
 import type { Phase } from '../../core/phase.js';
 import { EXIT, PicocalError } from '../../errors.js';
 import type { ProvisionContext } from '../context.js';
-import { CALICO_VERSION_FIELD } from '../version-guard.js';
-import { locateVersion } from './version-guard.js';
+import { CALICO_VERSION_FIELD, locateCalicoVersion } from '../version-guard.js';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -42,7 +41,7 @@ export function kubernetesGuardPhase(kind: 'bootstrap' | 'reprovision'): Phase<P
           server,
           allow: ctx.allowUnsupportedKubernetes === true,
           field: CALICO_VERSION_FIELD,
-          location: locateVersion(inv),
+          location: locateCalicoVersion(inv),
           pick: (v) => `set calico_version: "${v}" in ${inv}`,
         });
         if (verdict.ok) {

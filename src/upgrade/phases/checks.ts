@@ -13,6 +13,8 @@ import { resolveUpgradeCalicoctl } from './calicoctl.js';
 import { inventoryAt, type UpgradeContext } from '../upgrade-context.js';
 import { checkVersionStep } from '../version-step.js';
 import { checkKubernetesSupport } from '../../catalog/kubernetes-support.js';
+import { compareVersions } from '../../catalog/versions.js';
+import { CALICO_VERSION_FIELD, locateCalicoVersion } from '../../provision/version-guard.js';
 import { readKubernetesVersion } from '../../cluster/kubernetes-version.js';
 import type { CheckResult, PlanEntry } from '../../core/changes.js';
 import type { Phase } from '../../core/phase.js';
@@ -162,15 +164,23 @@ async function preflight(ctx: UpgradeContext): Promise<void> {
  * A resumed run was checked when it started.
  */
 async function checkKubernetes(ctx: UpgradeContext): Promise<{ entry: PlanEntry; error?: unknown }> {
-  const release = ctx.step!.to;
+  const step = ctx.step!;
   const inv = ctx.inventory.file;
+  // The target comes from the inventory's calico_version, or from --to with --write-inventory.
+  const fromFlag = ctx.settings.writeInventory === true;
   const verdict = checkKubernetesSupport({
-    kind: 'upgrade',
-    release,
+    kind: step.kind,
+    release: step.to,
     server: await readKubernetesVersion(ctx.shell),
     allow: ctx.settings.allowUnsupportedKubernetes === true,
-    field: '--to',
-    pick: (v) => `picocal upgrade -i ${inv} --to ${v}`,
+    field: fromFlag ? '--to' : CALICO_VERSION_FIELD,
+    location: fromFlag ? undefined : locateCalicoVersion(inv),
+    pick: (v) => `picocal upgrade -i ${inv} --to ${v} --write-inventory`,
+    // Only a step in the same direction: the running version itself is no upgrade.
+    consider: (r) => {
+      const order = compareVersions(r.version, step.from);
+      return step.kind === 'downgrade' ? order < 0 : order > 0;
+    },
   });
   if (verdict.ok) {
     if (!ctx.changes.dryRun) ctx.out.detail(`[${ctx.shell.node}] ${verdict.line}`);

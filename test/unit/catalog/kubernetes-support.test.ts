@@ -86,7 +86,30 @@ describe('checkKubernetesSupport', () => {
   it('with no catalog release for that Kubernetes, the hint says to change Kubernetes', () => {
     const v = checkKubernetesSupport({ ...base, release: requireRelease('3.32.1'), server: 'v1.27.3' });
     if (v.ok || v.overridden) throw new Error('expected a refusal');
-    expect(v.error.problems[0]?.hint).toMatch(/^no Calico version picocal knows supports Kubernetes 1\.27; /);
+    expect(v.error.problems[0]?.hint).toBe(
+      'no Calico version picocal could bootstrap to supports Kubernetes 1.27; move Kubernetes into 1.34–1.36 first, or pass --allow-unsupported-kubernetes to proceed on an untested combination',
+    );
+  });
+
+  it('the hint offers only the releases `consider` allows (an upgrade: newer than the running one)', () => {
+    const upgrade = {
+      ...base,
+      kind: 'upgrade',
+      release: requireRelease('3.32.1'),
+      server: 'v1.33.6+k3s1',
+      pick: (v: string) => `picocal upgrade -i inv.yaml --to ${v} --write-inventory`,
+    };
+    const from = (running: string) => (r: { version: string }) => r.version > running;
+    const fromOld = checkKubernetesSupport({ ...upgrade, consider: from('3.30.7') });
+    const fromNewest = checkKubernetesSupport({ ...upgrade, consider: from('3.31.7') });
+    if (fromOld.ok || fromOld.overridden || fromNewest.ok || fromNewest.overridden)
+      throw new Error('expected refusals');
+    expect(fromOld.error.problems[0]?.hint).toMatch(
+      /^pick a Calico version that supports Kubernetes 1\.33 \(3\.31\.7\): picocal upgrade -i inv\.yaml --to 3\.31\.7 --write-inventory, /,
+    );
+    expect(fromNewest.error.problems[0]?.hint).toMatch(
+      /^no Calico version picocal could upgrade to supports Kubernetes 1\.33; move Kubernetes into 1\.34–1\.36 first, /,
+    );
   });
 
   it('an unreadable server version is refused too, quoting it', () => {
