@@ -1,6 +1,6 @@
 // `picocal bootstrap` and `picocal reprovision NODE`: the provisioning workflows, their plan (--dry-run),
 // the per-board outcome table, and the exit code (0 all healthy, 3 some boards failed, 1 none succeeded).
-import { healthTable } from '../../health/health-table.js';
+import { healthLines } from '../../health/health-table.js';
 import { closest } from '../../schema/did-you-mean.js';
 import { EXIT, UsageError, type ExitCode } from '../../errors.js';
 import type { Change, PlanEntry } from '../../core/changes.js';
@@ -105,7 +105,7 @@ async function runProvision(
   );
   if (health) {
     ctx.out.print('');
-    for (const line of healthTable(health)) ctx.out.print(line);
+    for (const line of healthLines(health)) ctx.out.printStyled(line);
   }
   ctx.out.print('');
   ctx.out.print(`run folder: ${report.runDir}`);
