@@ -55,6 +55,11 @@ export interface SupportInput {
   server: string;
   /** --allow-unsupported-kubernetes was given. */
   allow: boolean;
+  /**
+   * Why an untested combination is only warned about even without the flag (reprovision: the cluster runs
+   * that Calico already and the run installs no other version, so refusing would only block a repair).
+   */
+  warnOnly?: string;
   /** Where the Calico version came from, for the problem's field (calico_version or --to). */
   field: string;
   /** Where that field is in the user's file, when it is in one. */
@@ -86,11 +91,12 @@ export function checkKubernetesSupport(input: SupportInput): SupportVerdict {
   const what = v
     ? `Calico ${release.version} is not tested with Kubernetes ${v.text}: Calico ${release.minor} supports Kubernetes ${range}`
     : `the API server reports Kubernetes version '${input.server}', which picocal cannot read: Calico ${release.minor} supports Kubernetes ${range}`;
-  if (input.allow) {
+  if (input.allow || input.warnOnly) {
+    const because = input.allow ? `because of ${ALLOW_UNSUPPORTED_KUBERNETES}` : input.warnOnly;
     return {
       ok: false,
       overridden: true,
-      warning: `UNSUPPORTED: ${what}; going on because of ${ALLOW_UNSUPPORTED_KUBERNETES} (see ${release.kubernetes.source})`,
+      warning: `UNSUPPORTED: ${what}; going on ${because} (see ${release.kubernetes.source})`,
     };
   }
   const others = v ? releasesSupporting(v).filter((r) => input.consider?.(r) ?? true) : [];

@@ -1,6 +1,7 @@
 // Before bootstrap or reprovision changes anything: the Kubernetes version the cluster runs must be one the
 // inventory's Calico version is tested with (catalog/kubernetes-support.ts), unless the user passed
-// --allow-unsupported-kubernetes (then a loud warning). Read-only: a dry run evaluates it too and shows a
+// --allow-unsupported-kubernetes (then a loud warning). reprovision only warns: the version guard before it
+// made sure it installs the Calico the cluster already runs, and refusing would only block repairing a board. Read-only: a dry run evaluates it too and shows a
 // refusal as WOULD BE REFUSED (exit 2).
 import { checkKubernetesSupport } from '../../catalog/kubernetes-support.js';
 import { requireRelease } from '../../catalog/versions.js';
@@ -40,6 +41,12 @@ export function kubernetesGuardPhase(kind: 'bootstrap' | 'reprovision'): Phase<P
           release: requireRelease(ctx.inventory.cluster.calico_version),
           server,
           allow: ctx.allowUnsupportedKubernetes === true,
+          ...(kind === 'reprovision'
+            ? {
+                warnOnly:
+                  'because reprovision installs the Calico the cluster already runs (upgrade Calico or Kubernetes to get back into the tested range)',
+              }
+            : {}),
           field: CALICO_VERSION_FIELD,
           location: locateCalicoVersion(inv),
           pick: (v) => `set calico_version: "${v}" in ${inv}`,

@@ -131,6 +131,20 @@ describe('checkKubernetesSupport', () => {
     );
   });
 
+  it('warnOnly (reprovision) warns with its reason instead of refusing, without the flag', () => {
+    const v = checkKubernetesSupport({
+      ...base,
+      kind: 'reprovision',
+      warnOnly: 'because reprovision installs the Calico the cluster already runs',
+      release: requireRelease('3.32.1'),
+      server: 'v1.37.0+k3s1',
+    });
+    if (v.ok || !v.overridden) throw new Error('expected a warning');
+    expect(v.warning).toMatch(
+      /^UNSUPPORTED: Calico 3\.32\.1 is not tested with Kubernetes v1\.37\.0\+k3s1: .*; going on because reprovision installs the Calico the cluster already runs \(see https:/,
+    );
+  });
+
   it('releasesSupporting lists the catalog releases of a Kubernetes minor, newest first', () => {
     const v = parseKubernetesVersion('v1.32.1+k3s1')!;
     expect(releasesSupporting(v).map((r) => r.version)).toEqual(['3.31.7', '3.30.7', '3.29.7']);
