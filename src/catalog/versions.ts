@@ -19,14 +19,25 @@ export interface CalicoRelease {
   crds?: ManifestFile;
   operator: ManifestFile;
   customResources: ManifestFile;
-  /** Kubernetes minors this release is tested with. */
-  kubernetes: { min: string; max: string };
+  /**
+   * Kubernetes minors this release is tested with (Calico's "System requirements for Kubernetes",
+   * "Supported versions"), and the page that says so. Checked before bootstrap and upgrade change anything
+   * (kubernetes-support.ts).
+   */
+  kubernetes: KubernetesRange;
   /** Operator CRs the release's default custom-resources.yaml creates. */
   goldmaneAndWhisker: boolean;
   /** Name of the tier the operator uses for its own policies. */
   systemTier: 'allow-tigera' | 'calico-system';
   /** sha256 of the release's calicoctl-linux-<arch> binaries, where picocal has a pin (see calicoctl.ts). */
   calicoctl: Partial<Record<CalicoctlArch, string>>;
+}
+
+export interface KubernetesRange {
+  min: string; // "1.34"
+  max: string; // "1.36"
+  /** Calico's documentation page that lists the tested Kubernetes versions for this minor. */
+  source: string;
 }
 
 /** calicoctl's release asset names use Go's architecture names. */
@@ -36,6 +47,16 @@ const RAW_BASE = 'https://raw.githubusercontent.com/projectcalico/calico';
 
 export function manifestUrl(release: CalicoRelease, file: ManifestFile): string {
   return `${RAW_BASE}/${release.tag}/manifests/${file.name}`;
+}
+
+/**
+ * Calico's "System requirements for Kubernetes" page of one minor; its "Supported versions" list is the
+ * catalog's kubernetes range. The lists were read from the page's source, tigera/docs
+ * calico_versioned_docs/version-<minor>/_includes/partials/_system-requirements.mdx (commit f2a2762,
+ * 2026-08-21): 3.29 → v1.29–v1.32, 3.30 → v1.31–v1.35, 3.31 → 1.32–1.35, 3.32 → 1.34–1.36.
+ */
+export function requirementsUrl(minor: string): string {
+  return `https://docs.tigera.io/calico/${minor}/getting-started/kubernetes/requirements#supported-versions`;
 }
 
 function release(
@@ -62,7 +83,7 @@ function release(
       sha256: sums.customResources,
       role: 'custom-resources',
     },
-    kubernetes,
+    kubernetes: { ...kubernetes, source: requirementsUrl(minor) },
     goldmaneAndWhisker: minorNum >= 30,
     systemTier: minorNum >= 32 ? 'calico-system' : 'allow-tigera',
     calicoctl,
@@ -79,6 +100,7 @@ export const CATALOG: readonly CalicoRelease[] = [
   release(
     '3.32.1',
     'v1.42.3',
+    // https://docs.tigera.io/calico/3.32/getting-started/kubernetes/requirements#supported-versions
     { min: '1.34', max: '1.36' },
     {
       crds: '192f8b2d934ef24b62e86b7e1a6e1762d1c8af26a916f78057bc13fa5ed60f71',
@@ -89,6 +111,7 @@ export const CATALOG: readonly CalicoRelease[] = [
   release(
     '3.31.7',
     'v1.40.15',
+    // https://docs.tigera.io/calico/3.31/getting-started/kubernetes/requirements#supported-versions
     { min: '1.32', max: '1.35' },
     {
       crds: '380414d5756e9a1af29ddb1ad70cada07aa344ae7a2680ba7355248621f8adbf',
@@ -103,6 +126,7 @@ export const CATALOG: readonly CalicoRelease[] = [
   release(
     '3.30.7',
     'v1.38.13',
+    // https://docs.tigera.io/calico/3.30/getting-started/kubernetes/requirements#supported-versions
     { min: '1.31', max: '1.35' },
     {},
     {
@@ -113,6 +137,7 @@ export const CATALOG: readonly CalicoRelease[] = [
   release(
     '3.29.7',
     'v1.36.16',
+    // https://docs.tigera.io/calico/3.29/getting-started/kubernetes/requirements#supported-versions
     { min: '1.29', max: '1.32' },
     {},
     {

@@ -71,7 +71,9 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
     verbose: values['verbose'] === true,
     debug,
   };
-  const out = new Output(format, global.verbose, color, stdout, stderr);
+  // Result tables are coloured only when stdout itself is a terminal (a pipe gets plain text).
+  const stdoutColor = opts.color ?? wantsColor(stdout as NodeJS.WriteStream);
+  const out = new Output(format, global.verbose, color, stdout, stderr, stdoutColor);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted (Ctrl-C)'));
   opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason));

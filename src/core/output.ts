@@ -4,6 +4,7 @@
 // sequences picocal writes.
 import { styleText } from 'node:util';
 import { terminalSafe } from '../terminal-text.js';
+import { plainText, type StyledLine, type Tone } from './table.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -16,11 +17,31 @@ export class Output {
     readonly color: boolean,
     private readonly stdout: NodeJS.WritableStream = process.stdout,
     private readonly stderr: NodeJS.WritableStream = process.stderr,
+    /** Colour the tones of printed lines: stdout is a terminal and NO_COLOR is unset (wantsColor). */
+    readonly stdoutColor = false,
   ) {}
 
   /** A line of a command's result (text mode only; ignored in JSON mode). */
   print(line = ''): void {
     if (this.format === 'text') this.stdout.write(terminalSafe(line) + '\n');
+  }
+
+  /**
+   * A result line whose pieces may carry a tone (a table's status cells): on a colour terminal a good
+   * piece is green and a bad one red; otherwise exactly print(plainText(line)). Each piece is made
+   * terminal-safe before it is coloured, so the colours stay the only escape sequences.
+   */
+  printStyled(line: StyledLine): void {
+    if (this.format !== 'text') return;
+    if (!this.stdoutColor || typeof line === 'string') return this.print(plainText(line));
+    const text = line
+      .map((s) => (typeof s === 'string' ? terminalSafe(s) : this.tone(s.tone, terminalSafe(s.text))))
+      .join('');
+    this.stdout.write(text + '\n');
+  }
+
+  private tone(tone: Tone, text: string): string {
+    return styleText(tone === 'good' ? 'green' : 'red', text, { validateStream: false });
   }
 
   /** The command's one JSON document (JSON mode only). */

@@ -1,18 +1,31 @@
 // The health report for a person (a kubectl-style table); its exit code is the CLI's (src/cli/exit-codes.ts).
-import { table } from '../core/table.js';
+import { plainText, styledTable, toned, type Segment, type StyledLine } from '../core/table.js';
 import type { HealthReport, NodeHealth } from './health-types.js';
 
 const HEADERS = ['NODE', 'ARCH', 'CALICO', 'FELIX', 'POD', 'PROBLEMS'] as const;
 
-function row(n: NodeHealth): string[] {
+/** The status cells carry a tone (green ready, red anything else; PROBLEMS red when there are any). */
+function row(n: NodeHealth): Segment[] {
   const problems = n.reachable
     ? n.problems.join('; ')
     : `unreachable: ${n.error?.message ?? n.problems.join('; ')}`;
-  return [n.name, n.arch ?? '-', n.version ?? '-', n.felix, n.pod, problems || '-'];
+  return [
+    n.name,
+    n.arch ?? '-',
+    n.version ?? '-',
+    toned(n.felix, n.felix === 'ready' ? 'good' : 'bad'),
+    toned(n.pod, n.pod === 'Ready' ? 'good' : 'bad'),
+    problems ? toned(problems, 'bad') : '-',
+  ];
 }
 
 export function healthTable(report: HealthReport): string[] {
-  const lines = table(HEADERS, report.nodes.map(row));
+  return healthLines(report).map(plainText);
+}
+
+/** The table with its status cells toned (Output.printStyled colours them on a terminal). */
+export function healthLines(report: HealthReport): StyledLine[] {
+  const lines: StyledLine[] = styledTable(HEADERS, report.nodes.map(row));
   const { cluster } = report;
   lines.push('');
   if (!cluster.queried) {

@@ -50,6 +50,11 @@ export interface LabState {
   user?: string;
   /** Where the calico-node stand-in reads fault settings: `<faultsDir>/<node>.json` (see NodeFaults). */
   faultsDir: string;
+  /**
+   * LAB ONLY knob: the Kubernetes version the API stand-in reports (`lab up --kubernetes-version`), e.g.
+   * "v1.33.6+k3s1"; unset = discovery.ts's LAB_KUBERNETES_VERSION.
+   */
+  kubernetesVersion?: string;
   /** Milliseconds one image pull takes on a board without a slow-pull fault (image-store.ts). */
   pullMs?: number;
 }

@@ -45,6 +45,8 @@ export interface LabUpOptions {
   user?: string;
   /** What k3s left on the boards: `calico-ready` (default) or `k3s-default` (flannel on; see k3s-flavour.ts). */
   flavour?: LabFlavour;
+  /** The Kubernetes version the API stand-in reports, e.g. "v1.33.6+k3s1" (default LAB_KUBERNETES_VERSION). */
+  kubernetesVersion?: string;
   /** Board profile (default `fast`: no limits); see src/lab/profile/board-profiles.ts. */
   profile?: LabProfileName;
   /** Apply only the parts of the profile this host allows instead of refusing. */
@@ -106,6 +108,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   // From the first file written on, any failure (or Ctrl-C) removes everything this run made.
   try {
     const state = planState(lab, opts.nodes, user);
+    if (opts.kubernetesVersion) state.kubernetesVersion = opts.kubernetesVersion;
     // Not recursive: the folder must be new (a folder that appeared meanwhile fails here, and lab down
     // below leaves it alone), and the marker goes in first so lab down knows the folder is ours.
     mkdirSync(lab.dir, { mode: 0o700 });

@@ -36,6 +36,8 @@ export interface ProvisionContext {
   tracker?: ProgressTracker;
   ansibleExitCode?: number;
   health?: HealthReport;
+  /** --allow-unsupported-kubernetes: go on (loudly) when Calico is not tested with the cluster's Kubernetes. */
+  allowUnsupportedKubernetes?: boolean;
   /** Extra environment for child processes (tests). */
   env?: Record<string, string>;
 }

@@ -2,11 +2,23 @@
 // the version of a running cluster (rolling, gated, with a snapshot to roll back to). So before they change
 // anything they compare the inventory's calico_version with what the cluster runs: a first install or the
 // same version goes on, an older one would be a silent downgrade and a newer one an ungated upgrade.
+import { readFileSync } from 'node:fs';
 import { compareVersions, normalizeVersion } from '../catalog/versions.js';
 import { InputError, type SourceLocation } from '../errors.js';
 import type { RunningVersion } from '../cluster/running-version.js';
+import { parseYamlDocuments } from '../yaml/source-map.js';
 
 export const CALICO_VERSION_FIELD = 'all.vars.picocal.calico_version';
+
+/** Where calico_version is in the inventory file, for a refusal's file:line (best effort). */
+export function locateCalicoVersion(file: string): SourceLocation | undefined {
+  try {
+    const doc = parseYamlDocuments(readFileSync(file, 'utf8'), file)[0];
+    return doc?.locate(CALICO_VERSION_FIELD.split('.'));
+  } catch {
+    return undefined;
+  }
+}
 
 export interface GuardInput {
   kind: 'bootstrap' | 'reprovision';

@@ -31,6 +31,7 @@ import { renderPhase } from './phases/render.js';
 import { restartPodPhase } from './phases/restart-pod.js';
 import { verifyPhase, type VerifySettings } from './phases/verify.js';
 import { versionGuardPhase } from './phases/version-guard.js';
+import { kubernetesGuardPhase } from './phases/kubernetes-guard.js';
 import { nodeReport, type NodeReport, type ProvisionReport } from './report.js';
 
 export interface ProvisionOptions {
@@ -48,6 +49,8 @@ export interface ProvisionOptions {
   reset?: boolean;
   /** Remove another run's lock on the cluster first (it must be gone). */
   breakLock?: boolean;
+  /** Go on (loudly) when Calico is not tested with the cluster's Kubernetes version. */
+  allowUnsupportedKubernetes?: boolean;
   /** The exit code the run's record names for these board outcomes (the CLI's mapping). */
   exitCodeFor: (nodes: readonly NodeReport[]) => number;
   env?: Record<string, string>;
@@ -66,6 +69,7 @@ export function provisionPhases(opts: {
   const reprovision = opts.kind === 'reprovision';
   return [
     versionGuardPhase(opts.kind),
+    kubernetesGuardPhase(opts.kind),
     ...(opts.acceptNewHostKeys ? [hostKeysPhase] : []),
     cniGuardPhase,
     renderPhase,
@@ -102,6 +106,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionOutcom
     pool,
     shell,
     controlPlaneReached: true,
+    allowUnsupportedKubernetes: opts.allowUnsupportedKubernetes === true,
     ...(opts.env ? { env: opts.env } : {}),
   };
   const lock = lockPhase<ProvisionContext>(

@@ -21,6 +21,8 @@ export interface UpgradeSettings {
   nodeTimeoutMs: number;
   skip: string[];
   allowDowngrade: boolean;
+  /** --allow-unsupported-kubernetes: go on (loudly) when the target is not tested with the cluster's Kubernetes. */
+  allowUnsupportedKubernetes?: boolean;
   rollback: boolean;
   /** Where Calico's release files come from (chosen once, by the CLI). */
   releaseSource: ReleaseSource;

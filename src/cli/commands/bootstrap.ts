@@ -1,6 +1,6 @@
 // `picocal bootstrap` and `picocal reprovision NODE`: the provisioning workflows, their plan (--dry-run),
 // the per-board outcome table, and the exit code (0 all healthy, 3 some boards failed, 1 none succeeded).
-import { healthTable } from '../../health/health-table.js';
+import { healthLines } from '../../health/health-table.js';
 import { closest } from '../../schema/did-you-mean.js';
 import { EXIT, UsageError, type ExitCode } from '../../errors.js';
 import type { Change, PlanEntry } from '../../core/changes.js';
@@ -31,6 +31,10 @@ const OPTIONS: Record<string, OptionSpec> = {
   'break-lock': {
     type: 'boolean',
     description: "remove another run's lock on the cluster first (it must be gone)",
+  },
+  'allow-unsupported-kubernetes': {
+    type: 'boolean',
+    description: "go on when calico_version is not tested with the cluster's Kubernetes version (warns)",
   },
   'verify-timeout': {
     type: 'string',
@@ -74,6 +78,7 @@ async function runProvision(
     kind,
     reset: flag(ctx, 'reset'),
     breakLock: flag(ctx, 'break-lock'),
+    allowUnsupportedKubernetes: flag(ctx, 'allow-unsupported-kubernetes'),
     exitCodeFor,
     verify: {
       deadlineMs: verifySeconds * 1000,
@@ -100,7 +105,7 @@ async function runProvision(
   );
   if (health) {
     ctx.out.print('');
-    for (const line of healthTable(health)) ctx.out.print(line);
+    for (const line of healthLines(health)) ctx.out.printStyled(line);
   }
   ctx.out.print('');
   ctx.out.print(`run folder: ${report.runDir}`);

@@ -6,6 +6,8 @@ import { labStatus } from '../../lab/lab-status.js';
 import { flag, stringOption, type Command } from '../command.js';
 import { DEFAULT_LAB_FLAVOUR, LAB_FLAVOURS, parseLabFlavour } from '../../lab/k3s-flavour.js';
 import { printLabStatus } from './lab-status.js';
+import { LAB_KUBERNETES_VERSION } from '../../lab/kube-api/discovery.js';
+import { parseKubernetesVersion } from '../../catalog/kubernetes-support.js';
 import { DEFAULT_LAB_PROFILE, LAB_PROFILES, parseLabProfile } from '../../lab/profile/board-profiles.js';
 
 export const labUpCommand: Command = {
@@ -40,6 +42,12 @@ export const labUpCommand: Command = {
       description:
         'apply only the parts of --profile this host allows (the rest is listed) instead of refusing',
     },
+    'kubernetes-version': {
+      type: 'string',
+      arg: 'V',
+      default: LAB_KUBERNETES_VERSION,
+      description: 'the Kubernetes version the API stand-in reports, e.g. v1.33.6+k3s1',
+    },
     name: {
       type: 'string',
       arg: 'NAME',
@@ -53,6 +61,7 @@ export const labUpCommand: Command = {
     'picocal lab up --user root',
     'picocal lab up --flavour k3s-default',
     'picocal lab up --profile pi4',
+    'picocal lab up --kubernetes-version v1.33.6+k3s1',
     'picocal lab status --name demo --output json',
   ],
   async run(ctx) {
@@ -60,10 +69,16 @@ export const labUpCommand: Command = {
     if (!/^[0-9]+$/.test(raw)) throw new UsageError(`--nodes must be a whole number, not '${raw}'`);
     const name = stringOption(ctx, 'name') ?? DEFAULT_LAB_NAME;
     const user = stringOption(ctx, 'user') ?? DEFAULT_LAB_USER;
+    const kubernetesVersion = stringOption(ctx, 'kubernetes-version') ?? LAB_KUBERNETES_VERSION;
+    if (!parseKubernetesVersion(kubernetesVersion))
+      throw new UsageError(
+        `--kubernetes-version must look like v1.34.3 or v1.34.3+k3s1, not '${kubernetesVersion}'`,
+      );
     const result = await labUp({
       name,
       nodes: Number(raw),
       user,
+      kubernetesVersion,
       flavour: parseLabFlavour(stringOption(ctx, 'flavour') ?? DEFAULT_LAB_FLAVOUR),
       profile: parseLabProfile(stringOption(ctx, 'profile') ?? DEFAULT_LAB_PROFILE),
       partialProfile: flag(ctx, 'partial-profile'),

@@ -1,7 +1,7 @@
 // `picocal status`: one scrape of every node's Felix metrics over SSH, shown as one row per node.
 import { InterruptedError } from '../../errors.js';
 import { scrapeNodes } from '../../observe/status/scrape-nodes.js';
-import { statusTable } from '../../observe/status/status-table.js';
+import { statusLines } from '../../observe/status/status-table.js';
 import { statusExitCode } from '../exit-codes.js';
 import type { Command } from '../command.js';
 import { boardRead, DEFAULT_TIMEOUT_S, refuseArguments } from '../node-options.js';
@@ -37,7 +37,7 @@ export const statusCommand: Command = {
     if (ctx.signal.aborted)
       throw new InterruptedError('status interrupted', { hint: 'rerun picocal status' });
     ctx.out.json(report);
-    for (const line of statusTable(report)) ctx.out.print(line);
+    for (const line of statusLines(report)) ctx.out.printStyled(line);
     const hints = new Set<string>();
     for (const n of report.nodes) if (n.hint) hints.add(`${n.name}: hint: ${n.hint}`);
     for (const h of hints) ctx.out.info(h);

@@ -84,6 +84,10 @@ export const upgradeCommand: Command = {
         'leave a (down) node out of the checks and the gate (a down board still counts against --max-unavailable)',
     },
     'allow-downgrade': { type: 'boolean', description: 'allow --to an older version' },
+    'allow-unsupported-kubernetes': {
+      type: 'boolean',
+      description: "go on when --to is not tested with the cluster's Kubernetes version (warns)",
+    },
     'no-rollback': { type: 'boolean', description: 'on failure, stop and leave the cluster as it is' },
     'dry-run': { type: 'boolean', description: 'run the checks, print the per-node plan, change nothing' },
     artifacts: ARTIFACTS_OPTION,
@@ -152,6 +156,7 @@ export const upgradeCommand: Command = {
         nodeTimeoutMs: nodeTimeoutS * 1000,
         skip,
         allowDowngrade: flag(ctx, 'allow-downgrade'),
+        allowUnsupportedKubernetes: flag(ctx, 'allow-unsupported-kubernetes'),
         rollback: !flag(ctx, 'no-rollback'),
         releaseSource: releaseSourceFor(ctx, inventory),
         acceptNewHostKeys: flag(ctx, 'accept-new-host-keys'),

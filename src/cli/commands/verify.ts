@@ -1,7 +1,7 @@
 // `picocal verify`: SSH to every node, check Felix, the tunnel link, BGP and node prep there, ask the
 // control plane about the calico-node pods and TigeraStatus, and print one row per node.
 import { InterruptedError } from '../../errors.js';
-import { healthTable } from '../../health/health-table.js';
+import { healthLines } from '../../health/health-table.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { verifyCluster } from '../../health/verify-cluster.js';
 import type { Inventory } from '../../inventory/types.js';
@@ -62,7 +62,7 @@ export const verifyCommand: Command = {
     if (ctx.signal.aborted)
       throw new InterruptedError('verify interrupted', { hint: 'rerun picocal verify' });
     ctx.out.json(report);
-    for (const line of healthTable(report)) ctx.out.print(line);
+    for (const line of healthLines(report)) ctx.out.printStyled(line);
     for (const n of report.nodes) {
       if (n.error?.hint) ctx.out.info(`${n.name}: hint: ${n.error.hint}`);
     }

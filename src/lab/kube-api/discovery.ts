@@ -5,17 +5,30 @@
 import { VERBS, type ResourceType } from './resource-types.js';
 import type { TypeRegistry } from './type-registry.js';
 
-export const SERVER_VERSION = {
-  major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.0-picocal-lab',
-  gitCommit: '0000000000000000000000000000000000000000',
-  gitTreeState: 'clean',
-  buildDate: '2026-01-01T00:00:00Z',
-  goVersion: 'go1.23.0',
-  compiler: 'gc',
-  platform: 'linux/amd64',
-};
+/**
+ * The Kubernetes version the lab's API server reports unless `lab up --kubernetes-version` says otherwise:
+ * a k3s release, as the boards would run, inside every catalog release's tested range but 3.29's.
+ */
+export const LAB_KUBERNETES_VERSION = 'v1.34.3+k3s1';
+
+/**
+ * GET /version as kube-apiserver answers it (k8s.io/apimachinery/pkg/version.Info: major and minor as
+ * strings, gitVersion such as "v1.34.3+k3s1" on k3s).
+ */
+export function serverVersion(gitVersion: string = LAB_KUBERNETES_VERSION): object {
+  const m = /^v?(\d+)\.(\d+)/.exec(gitVersion);
+  return {
+    major: m?.[1] ?? '',
+    minor: m?.[2] ?? '',
+    gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.24.0',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
 
 export function coreVersions(serverAddress: string): object {
   return {

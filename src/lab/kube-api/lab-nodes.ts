@@ -2,10 +2,9 @@
 // Node object per lab node, labelled and addressed as a kubeadm or k3s cluster would register it,
 // Ready while the node runs (lab.json state), NotReady while it is powered off or partitioned.
 import type { LabNodeState, LabState } from '../lab-state.js';
+import { LAB_KUBERNETES_VERSION } from './discovery.js';
 import type { KubeApi } from './kube-api.js';
 import type { KubeObject } from './object-store.js';
-
-export const KUBELET_VERSION = 'v1.32.0';
 
 export function kubeArch(unameArch: string): string {
   return (
@@ -25,7 +24,7 @@ function condition(type: string, ok: boolean, reason: string, message: string, a
   };
 }
 
-function nodeObject(n: LabNodeState, prev: KubeObject | undefined): KubeObject {
+function nodeObject(n: LabNodeState, prev: KubeObject | undefined, kubeletVersion: string): KubeObject {
   const running = n.state === 'running';
   const prevReady = (
     (
@@ -93,8 +92,8 @@ function nodeObject(n: LabNodeState, prev: KubeObject | undefined): KubeObject {
         operatingSystem: 'linux',
         osImage: 'picocal lab node (network namespace)',
         kernelVersion: 'lab',
-        kubeletVersion: KUBELET_VERSION,
-        kubeProxyVersion: KUBELET_VERSION,
+        kubeletVersion,
+        kubeProxyVersion: kubeletVersion,
         containerRuntimeVersion: 'lab://stand-in',
         machineID: '',
         systemUUID: '',
@@ -111,7 +110,7 @@ export function syncNodes(api: KubeApi, state: LabState): void {
   const t = api.registry.find('', 'v1', 'nodes')!;
   for (const n of state.nodes) {
     const prev = api.store.get('/nodes', undefined, n.name);
-    const want = nodeObject(n, prev);
+    const want = nodeObject(n, prev, state.kubernetesVersion ?? LAB_KUBERNETES_VERSION);
     if (!prev) {
       const created = api.create(t, undefined, want, 'kubelet');
       api.update(t, undefined, n.name, { ...created, status: want.status }, 'status', 'kubelet');

@@ -43,6 +43,7 @@ const server = new ApiServer(
   `${initial.apiServer.host}:${initial.apiServer.port}`,
   { labDir: dir, onExit },
   flows,
+  () => initial.kubernetesVersion,
 );
 const operator = startOperator(api, dir);
 

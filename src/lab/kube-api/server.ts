@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { load } from 'js-yaml';
 import { ApiStatusError, badRequest, routeNotFound } from './api-status.js';
-import { coreVersions, group, groupList, resourceList, SERVER_VERSION } from './discovery.js';
+import { coreVersions, group, groupList, resourceList, serverVersion } from './discovery.js';
 import { isExecPath, serveExec, type ExecBackend } from './exec.js';
 import { KubeApi, rk, type PatchType } from './kube-api.js';
 import type { KubeObject } from './object-store.js';
@@ -87,6 +87,8 @@ export class ApiServer {
     exec?: ExecBackend,
     /** The lab's flows stand-in, served behind the whisker Service's proxy (flows-api/service-proxy.ts). */
     private readonly flows?: FlowLog,
+    /** The gitVersion GET /version reports (lab.json's kubernetesVersion); default LAB_KUBERNETES_VERSION. */
+    private readonly kubernetesVersion?: () => string | undefined,
   ) {
     this.api = api;
     this.http = createServer((req, res) => {
@@ -148,7 +150,7 @@ export class ApiServer {
     const registry = this.api.registry;
 
     if (method === 'GET') {
-      if (path === '/version') return send(res, 200, SERVER_VERSION);
+      if (path === '/version') return send(res, 200, serverVersion(this.kubernetesVersion?.()));
       if (['/healthz', '/livez', '/readyz'].includes(path)) {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         return void res.end('ok');

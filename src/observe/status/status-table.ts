@@ -1,5 +1,5 @@
 // The status report for a person (one row per node); its exit code is the CLI's (src/cli/exit-codes.ts).
-import { table } from '../../core/table.js';
+import { plainText, styledTable, toned, type Segment, type StyledLine } from '../../core/table.js';
 import type { NodeStatus, StatusReport } from './status-types.js';
 
 // MEAN APPLY: felix_int_dataplane_apply_time_seconds is a summary; the column is its sum / count, as the README says
@@ -15,21 +15,28 @@ function seconds(v: number | null | undefined): string {
   return v < 1 ? `${(v * 1000).toFixed(1)}ms` : `${v.toFixed(2)}s`;
 }
 
-function row(n: NodeStatus): string[] {
+/** IN SYNC carries the row's tone (green yes, red no or unknown); PROBLEMS red when there are any. */
+function row(n: NodeStatus): Segment[] {
   const f = n.felix;
+  const problems = n.problems.join('; ');
   return [
     n.name,
     num(f?.endpoints),
     num(f?.policies),
-    f ? (f.inSync ? 'yes' : 'no') : '-',
+    toned(f ? (f.inSync ? 'yes' : 'no') : '-', f?.inSync ? 'good' : 'bad'),
     num(f?.dataplaneFailures),
     seconds(f?.lastApplySeconds),
-    n.problems.join('; ') || '-',
+    problems ? toned(problems, 'bad') : '-',
   ];
 }
 
 export function statusTable(report: StatusReport): string[] {
-  const lines = table(HEADERS, report.nodes.map(row));
+  return statusLines(report).map(plainText);
+}
+
+/** The table with its status cells toned (Output.printStyled colours them on a terminal). */
+export function statusLines(report: StatusReport): StyledLine[] {
+  const lines: StyledLine[] = styledTable(HEADERS, report.nodes.map(row));
   const bad = report.nodes.filter((n) => !n.ok);
   lines.push('');
   lines.push(

@@ -1,23 +1,11 @@
 // Before bootstrap or reprovision changes anything: the Calico version the cluster runs must be the
 // inventory's calico_version (or none yet). The decision is src/provision/version-guard.ts; the version is
 // read as the upgrade reads it (src/cluster/running-version.ts). Read-only: a dry run evaluates it too.
-import { readFileSync } from 'node:fs';
-import { parseYamlDocuments } from '../../yaml/source-map.js';
-import { EXIT, InputError, PicocalError, type SourceLocation } from '../../errors.js';
+import { EXIT, InputError, PicocalError } from '../../errors.js';
 import type { Phase } from '../../core/phase.js';
 import { readRunningVersion } from '../../cluster/running-version.js';
-import { CALICO_VERSION_FIELD, guardProvisionVersion } from '../version-guard.js';
+import { guardProvisionVersion, locateCalicoVersion } from '../version-guard.js';
 import type { ProvisionContext } from '../context.js';
-
-/** Where calico_version is in the inventory file, for the refusal's file:line (best effort). */
-function locateVersion(file: string): SourceLocation | undefined {
-  try {
-    const doc = parseYamlDocuments(readFileSync(file, 'utf8'), file)[0];
-    return doc?.locate(CALICO_VERSION_FIELD.split('.'));
-  } catch {
-    return undefined;
-  }
-}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -33,7 +21,7 @@ export function versionGuardPhase(kind: 'bootstrap' | 'reprovision'): Phase<Prov
             wanted: ctx.inventory.cluster.calico_version,
             running: await readRunningVersion(ctx.shell),
             inventoryFile: ctx.inventory.file,
-            location: locateVersion(ctx.inventory.file),
+            location: locateCalicoVersion(ctx.inventory.file),
           });
           return {
             entries: [{ target, action: `version: ${note.line}`, verdict: 'PASS' }],

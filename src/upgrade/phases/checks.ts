@@ -1,6 +1,7 @@
 // Everything an upgrade checks before it changes anything, run for --dry-run too (it only reads): the
-// version step, every gated node healthy on the running version, TigeraStatus, the target's manifests
-// (sha256), the custom resources re-rendered for the target, and the target's preflight on every board.
+// version step, the target tested with the cluster's Kubernetes version, every gated node healthy on the
+// running version, TigeraStatus, the target's manifests (sha256), the custom resources re-rendered for the
+// target, and the target's preflight on every board.
 import { verifyCluster } from '../../health/verify-cluster.js';
 import { renderInventory } from '../../render/render.js';
 import { writeTreeAtomically } from '../../render/write-tree.js';
@@ -11,7 +12,11 @@ import { renderDir, runUpgradePlaybook } from '../upgrade-playbook.js';
 import { resolveUpgradeCalicoctl } from './calicoctl.js';
 import { inventoryAt, type UpgradeContext } from '../upgrade-context.js';
 import { checkVersionStep } from '../version-step.js';
-import type { PlanEntry } from '../../core/changes.js';
+import { checkKubernetesSupport } from '../../catalog/kubernetes-support.js';
+import { compareVersions } from '../../catalog/versions.js';
+import { CALICO_VERSION_FIELD, locateCalicoVersion } from '../../provision/version-guard.js';
+import { readKubernetesVersion } from '../../cluster/kubernetes-version.js';
+import type { CheckResult, PlanEntry } from '../../core/changes.js';
 import type { Phase } from '../../core/phase.js';
 
 async function checkVersion(ctx: UpgradeContext): Promise<void> {
@@ -153,7 +158,52 @@ async function preflight(ctx: UpgradeContext): Promise<void> {
   }
 }
 
-async function checkAll(ctx: UpgradeContext): Promise<PlanEntry[]> {
+/**
+ * The target release must be tested with the Kubernetes version the cluster runs (or the user overrode it,
+ * loudly). A real run stops here; a dry run records WOULD BE REFUSED and goes on with the other checks.
+ * A resumed run was checked when it started.
+ */
+async function checkKubernetes(ctx: UpgradeContext): Promise<{ entry: PlanEntry; error?: unknown }> {
+  const step = ctx.step!;
+  const inv = ctx.inventory.file;
+  // The target comes from the inventory's calico_version, or from --to with --write-inventory.
+  const fromFlag = ctx.settings.writeInventory === true;
+  const verdict = checkKubernetesSupport({
+    kind: step.kind,
+    release: step.to,
+    server: await readKubernetesVersion(ctx.shell),
+    allow: ctx.settings.allowUnsupportedKubernetes === true,
+    field: fromFlag ? '--to' : CALICO_VERSION_FIELD,
+    location: fromFlag ? undefined : locateCalicoVersion(inv),
+    pick: (v) => `picocal upgrade -i ${inv} --to ${v} --write-inventory`,
+    // Only a step in the same direction: the running version itself is no upgrade.
+    consider: (r) => {
+      const order = compareVersions(r.version, step.from);
+      return step.kind === 'downgrade' ? order < 0 : order > 0;
+    },
+  });
+  if (verdict.ok) {
+    if (!ctx.changes.dryRun) ctx.out.detail(`[${ctx.shell.node}] ${verdict.line}`);
+    return { entry: { target: 'cluster', action: `check: ${verdict.line}` } };
+  }
+  if (verdict.overridden) {
+    ctx.out.warn(`[${ctx.shell.node}] ${verdict.warning}`);
+    return { entry: { target: 'cluster', action: `check: ${verdict.warning}` } };
+  }
+  const err = verdict.error;
+  if (!ctx.changes.dryRun) throw err;
+  return {
+    entry: {
+      target: 'cluster',
+      action: `check: ${err.message} (${err.problems[0]?.hint ?? ''})`,
+      verdict: 'WOULD BE REFUSED',
+      exitCode: err.exitCode,
+    },
+    error: err,
+  };
+}
+
+async function checkAll(ctx: UpgradeContext): Promise<CheckResult> {
   await checkVersion(ctx);
   const step = ctx.step!;
   const checks: PlanEntry[] = [
@@ -162,7 +212,13 @@ async function checkAll(ctx: UpgradeContext): Promise<PlanEntry[]> {
       action: `check: Calico ${step.from} → ${step.to.version} is a supported ${step.kind}`,
     },
   ];
-  if (step.kind === 'same') return checks;
+  if (step.kind === 'same') return { entries: checks };
+  let refused: unknown;
+  if (!ctx.resume) {
+    const k8s = await checkKubernetes(ctx);
+    checks.push(k8s.entry);
+    refused = k8s.error;
+  }
   await checkHealth(ctx);
   await checkSkippedBudget(ctx);
   checks.push({
@@ -181,11 +237,12 @@ async function checkAll(ctx: UpgradeContext): Promise<PlanEntry[]> {
       action: `check: preflight for ${step.to.version} passed on ${ctx.nodes.join(', ')}`,
     });
   }
-  return checks;
+  return { entries: checks, ...(refused !== undefined ? { error: refused } : {}) };
 }
 
 export const upgradeChecksPhase: Phase<UpgradeContext> = {
-  title: 'Check before changing anything (version step, node health, manifests, preflight)',
+  title:
+    'Check before changing anything (version step, Kubernetes version, node health, manifests, preflight)',
   // Read-only: a dry run runs every check too and lists them; a refusal stops both.
-  run: (ctx) => ctx.changes.check(async () => ({ entries: await checkAll(ctx) })),
+  run: (ctx) => ctx.changes.check(() => checkAll(ctx)),
 };

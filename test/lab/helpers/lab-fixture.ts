@@ -31,7 +31,7 @@ export function describeLab(title: string, body: () => void): void {
 export function useLab(
   name: string,
   nodes: number,
-  opts: { apiServer?: boolean; user?: string; flavour?: LabFlavour } = {},
+  opts: { apiServer?: boolean; user?: string; flavour?: LabFlavour; kubernetesVersion?: string } = {},
 ): { readonly state: LabState } {
   let state: LabState | undefined;
   beforeAll(async () => {

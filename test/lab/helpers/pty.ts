@@ -44,7 +44,10 @@ function shellAlive(pid: number): boolean {
 
 const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
 
-export function picocalInPty(argv: string[], opts: { cwd: string; cols?: number }): PtyRun {
+export function picocalInPty(
+  argv: string[],
+  opts: { cwd: string; cols?: number; env?: Record<string, string | undefined> },
+): PtyRun {
   if (!existsSync(PICOCAL_BIN)) throw new Error(`${PICOCAL_BIN} is missing: run npm run build first`);
   const command = [
     `stty cols ${opts.cols ?? 120} rows 40`,
@@ -53,7 +56,7 @@ export function picocalInPty(argv: string[], opts: { cwd: string; cols?: number 
   ].join('; ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: opts.cwd,
-    env: { ...process.env, SHELL: '/bin/bash', TERM: 'xterm-256color', CI: '' },
+    env: { ...process.env, SHELL: '/bin/bash', TERM: 'xterm-256color', CI: '', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let text = '';
