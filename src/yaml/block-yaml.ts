@@ -7,7 +7,7 @@
 // syntax error — is not read here: the caller falls back to js-yaml, which applies every limit of
 // yaml-limits.ts and reports the error. Checked against js-yaml on the repository's YAML and on
 // generated and mutated documents (test/unit/yaml/block-yaml.test.ts).
-import { EVENT_ID, type Schema } from 'js-yaml';
+import { CORE_SCHEMA, EVENT_ID, type Schema } from 'js-yaml';
 
 /** Where each node is: what documentsOf in source-map.ts walks to locate a field. */
 export interface NodeTable {
@@ -33,7 +33,6 @@ const MAX_DEPTH = 50;
 const MAX_KEY = 1000;
 
 const SPACE = 32;
-const NL = 10;
 const HASH = 35;
 const COLON = 58;
 const DASH = 45;
@@ -42,6 +41,12 @@ const SQUOTE = 39;
 
 /** Characters a plain scalar cannot start with (YAML 1.2 c-indicator), '-' handled apart. */
 const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
+
+/** A character other than a newline and printable ASCII. */
+const OUTSIDE_ASCII = /[^\n -~]/;
+
+/** Plain scalars the core schema reads as something other than a string start with none of these. */
+const CORE_NON_STRING_START = /^[-+.0-9~]|^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$|^$/;
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46;
@@ -56,10 +61,12 @@ export function parseBlockYaml(
   schema: Schema,
 ): { values: unknown[]; table: NodeTable } | undefined {
   const len = text.length;
-  for (let i = 0; i < len; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < SPACE && c !== NL) || c > 126) return undefined;
-  }
+  const core = schema === CORE_SCHEMA;
+  /** What a plain scalar reads as (strings without asking the core schema when they cannot be more). */
+  const resolve = (v: string): unknown =>
+    core && !CORE_NON_STRING_START.test(v) ? v : schema.resolveImplicitScalarTag(v).value;
+  // Native searches rather than loops over characters: a one-shot command runs this code cold.
+  if (OUTSIDE_ASCII.test(text)) return undefined;
   // Lines: start, end (the newline or the text's end), column of the first non-space.
   const starts: number[] = [];
   const ends: number[] = [];
@@ -127,6 +134,33 @@ export function parseBlockYaml(
     if (c === DASH) return p + 1 < e && isWordChar(text.charCodeAt(p + 1));
     return !INDICATORS.has(c);
   };
+  // The text of line li (every search is within the line the reader is on), cut once per line.
+  let lineOf = -1;
+  let lineStart = 0;
+  let line = '';
+  const lineText = (p: number): string => {
+    if (lineOf !== li) {
+      lineOf = li;
+      lineStart = starts[li]!;
+      line = text.slice(lineStart, ends[li]!);
+    }
+    if (p < lineStart || p > lineStart + line.length)
+      throw new Error('block-yaml: a search outside the current line');
+    return line;
+  };
+  /** Where a comment (` #`) starts on the line after `p`, or the line's end. */
+  const commentAt = (p: number, e: number): number => {
+    const s = lineText(p);
+    const h = s.indexOf(' #', p - lineStart);
+    return h < 0 ? e : lineStart + h;
+  };
+  /** The first `: ` or line-ending `:` after `p` and before any comment, or -1. */
+  const keyColon = (p: number, e: number): number => {
+    const stop = commentAt(p, e);
+    const j = lineText(p).indexOf(': ', p - lineStart) + lineStart;
+    if (j >= lineStart && j < stop) return j;
+    return stop === e && e > p && text.charCodeAt(e - 1) === COLON ? e - 1 : -1;
+  };
   /** A quoted scalar from `p` (the quote) on its line: [value, index after the closing quote]. */
   const quoted = (p: number, e: number): [string, number] => {
     const q = text.charCodeAt(p);
@@ -159,18 +193,13 @@ export function parseBlockYaml(
       return { key: v, at: p + 1, after: after + 1 };
     }
     if (!plainStartOk(p, e)) return undefined;
-    for (let j = p; j < e; j++) {
-      const d = text.charCodeAt(j);
-      if (d === HASH && text.charCodeAt(j - 1) === SPACE) return undefined;
-      if (d === COLON && (j + 1 === e || text.charCodeAt(j + 1) === SPACE)) {
-        const key = text.slice(p, j);
-        if (key.length > MAX_KEY || key.charCodeAt(key.length - 1) === SPACE) throw OUTSIDE;
-        // A key that resolves to a number, boolean or null is left to js-yaml (it would convert it).
-        if (typeof schema.resolveImplicitScalarTag(key).value !== 'string') throw OUTSIDE;
-        return { key, at: p, after: j + 1 };
-      }
-    }
-    return undefined;
+    const j = keyColon(p, e);
+    if (j < 0) return undefined;
+    const key = text.slice(p, j);
+    if (key.length > MAX_KEY || key.charCodeAt(key.length - 1) === SPACE) throw OUTSIDE;
+    // A key that resolves to a number, boolean or null is left to js-yaml (it would convert it).
+    if (typeof resolve(key) !== 'string') throw OUTSIDE;
+    return { key, at: p, after: j + 1 };
   };
   /** A scalar, `{}` or `[]` from `p` to the end of its line (a comment allowed after it). */
   const inline = (p: number, e: number): unknown => {
@@ -187,19 +216,12 @@ export function parseBlockYaml(
       return v;
     }
     if (!plainStartOk(p, e)) throw OUTSIDE;
-    let stop = e;
-    for (let j = p; j < e; j++) {
-      const d = text.charCodeAt(j);
-      if (d === HASH && text.charCodeAt(j - 1) === SPACE) {
-        stop = j;
-        break;
-      }
-      // `a: b: c` is an error; `a: b:c` a plain scalar.
-      if (d === COLON && (j + 1 === e || text.charCodeAt(j + 1) === SPACE)) throw OUTSIDE;
-    }
+    // `a: b: c` is an error; `a: b:c` a plain scalar.
+    if (keyColon(p, e) >= 0) throw OUTSIDE;
+    let stop = commentAt(p, e);
     while (text.charCodeAt(stop - 1) === SPACE) stop--;
     emit(EVENT_ID.SCALAR, p);
-    return schema.resolveImplicitScalarTag(text.slice(p, stop)).value;
+    return resolve(text.slice(p, stop));
   };
   const isSeqItem = (l: number) => {
     const k = starts[l]! + indents[l]!;
