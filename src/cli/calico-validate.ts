@@ -11,7 +11,9 @@ import { PROBE_OPTIONS, probeSettings } from './options/probe.js';
 import { probeJson, probeReport, probeText, type ProbeReport } from '../policy/probe/report.js';
 import { OBSERVED_OPTIONS, observedWindow } from './options/observed.js';
 import type { ObservedCheck } from '../observe/flows/observe-flow.js';
-import { buildPolicySet, loadPolicySet, type PolicySet } from '../policy/load/policy-set.js';
+import { buildPolicySet, type PolicySet } from '../policy/load/policy-set.js';
+import { collectFiles, readObjects } from '../policy/load/read-objects.js';
+import { allowOneShotTier, tierForInput } from './one-shot-tier.js';
 import { findPeer } from '../policy/evaluate/find-peer.js';
 import { namedPortQuery } from '../policy/evaluate/named-port.js';
 import { parseProtocolQuery } from '../policy/evaluate/query.js';
@@ -171,7 +173,9 @@ async function policySet(ctx: CommandContext, probe: boolean): Promise<PolicySet
       'nothing to evaluate',
       'pass --cluster FILE (kubectl get ns,pods -A -o yaml) and --policies FILE|DIR, or --live',
     );
-  return loadPolicySet(paths, ctx.cwd);
+  const files = collectFiles(paths, ctx.cwd);
+  tierForInput(files, ctx.cwd);
+  return buildPolicySet(readObjects(files, ctx.cwd));
 }
 
 // No inventory and no nodes: -i is not an option here, and there is no partial failure (exit 3).
@@ -207,5 +211,7 @@ function invokedPath(): string {
   }
 }
 const invoked = invokedPath();
-if (invoked === fileURLToPath(import.meta.url))
+if (invoked === fileURLToPath(import.meta.url)) {
+  allowOneShotTier();
   process.exitCode = await runCalicoValidate(process.argv.slice(2));
+}

@@ -1,6 +1,7 @@
 // Parse YAML and remember where every value came from, so that errors about a field can name the
 // file, line and column. Uses js-yaml's event stream (offsets into the source), parsed once, for both.
 import {
+  CORE_SCHEMA,
   EVENT_ID,
   constructFromEvents,
   getScalarValue,
@@ -11,6 +12,7 @@ import {
   type Schema,
 } from 'js-yaml';
 import { InputError, type SourceLocation } from '../errors.js';
+import { parseBlockYaml, type NodeTable } from './block-yaml.js';
 import { checkAliasExpansion, checkYamlSize, YAML_LOAD_LIMITS } from './yaml-limits.js';
 
 export type PathSegment = string | number;
@@ -94,6 +96,21 @@ function syntaxHint(reason: string, opts: ParseOptions): string {
 export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): YamlDocument[] {
   checkYamlSize(text, file);
   const lines = new LineIndex(text);
+  // Plain block YAML (what policy and cluster files are) is read by the fast reader, which gives the same
+  // values and positions; anything else goes through js-yaml and every limit of yaml-limits.ts.
+  const fast = parseBlockYaml(text, opts.schema ?? CORE_SCHEMA);
+  if (fast) return documentsOf(file, fast.table, fast.values, lines);
+  return parseWithJsYaml(text, file, opts, lines);
+}
+
+/** js-yaml only: the general reader (exported for the differential test of the fast reader). */
+export function parseWithJsYaml(
+  text: string,
+  file: string,
+  opts: ParseOptions = {},
+  lines = new LineIndex(text),
+): YamlDocument[] {
+  checkYamlSize(text, file);
   let values: unknown[];
   let events: Event[];
   try {
@@ -130,7 +147,7 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseOption
     }
     throw err;
   }
-  return documentsOf(text, file, events, values, lines);
+  return documentsOf(file, eventTable(text, events), values, lines);
 }
 
 const NONE = -1;
@@ -142,13 +159,8 @@ const NONE = -1;
  * error or an explanation names. Answers as a full map of every path would: a later duplicate key
  * wins, complex keys (a mapping as a key) and aliases are not descended into.
  */
-function documentsOf(
-  text: string,
-  file: string,
-  events: readonly Event[],
-  values: readonly unknown[],
-  lines: LineIndex,
-): YamlDocument[] {
+/** The node table of js-yaml's events. */
+function eventTable(text: string, events: readonly Event[]): NodeTable {
   // The events in typed arrays (a tenth of their memory as objects, which a large policy set keeps
   // for as long as its objects live): type, start offset, and for a mapping or sequence the index of
   // its POP (end[i] = i otherwise). Scalars keep what getScalarValue reads, to compare mapping keys.
@@ -194,6 +206,16 @@ function documentsOf(
       tagStart: -1,
       tagEnd: -1,
     });
+  return { type, offset, end, roots, keyText };
+}
+
+function documentsOf(
+  file: string,
+  table: NodeTable,
+  values: readonly unknown[],
+  lines: LineIndex,
+): YamlDocument[] {
+  const { type, offset, end, roots, keyText } = table;
   const isNode = (i: number) => {
     const t = type[i];
     return t === EVENT_ID.MAPPING || t === EVENT_ID.SEQUENCE || t === EVENT_ID.SCALAR || t === EVENT_ID.ALIAS;

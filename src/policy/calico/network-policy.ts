@@ -69,7 +69,10 @@ function compileRule(
   const never: CompiledRule = {
     action: 'Deny',
     index,
-    location: obj.at(path),
+    // Found when an explanation names the rule, not for every rule of every policy read.
+    get location() {
+      return obj.at(path);
+    },
     matches: () => false,
     portPoints: [],
   };
@@ -139,7 +142,10 @@ function compileRule(
   return {
     action,
     index,
-    location: obj.at(path),
+    // Found when an explanation names the rule, not for every rule of every policy read.
+    get location() {
+      return obj.at(path);
+    },
     portPoints: dst.points,
     matches: (f) => {
       for (const t of tests) if (!t(f)) return false;

@@ -135,7 +135,10 @@ function compileRules(
       sourceAction,
       ...(typeof r['name'] === 'string' && r['name'] ? { name: r['name'] } : {}),
       index,
-      location: obj.at(path),
+      // Found when an explanation names the rule, not for every rule of every policy read.
+      get location() {
+        return obj.at(path);
+      },
       portPoints: points,
       // `from`/`to` always has a peer (the API requires one); no ports entry = every port and protocol.
       matches: (f) => peers.some((p) => p(peerOf(f))) && (ports.length === 0 || ports.some((t) => t(f))),

@@ -162,7 +162,10 @@ function compileRules(
     return {
       action: 'Allow',
       index,
-      location: obj.at(path),
+      // Found when an explanation names the rule, not for every rule of every policy read.
+      get location() {
+        return obj.at(path);
+      },
       portPoints: points,
       matches: (f) =>
         (peers.length === 0 || peers.some((t) => t(peerOf(f)))) &&

@@ -1,5 +1,6 @@
 // The matrix as a terminal table: one row per source, one column per destination (numbered, with a
-// legend), `.` allowed and `X` denied, the way network-policy test suites print reachability.
+// legend), `.` allowed and `X` denied, the way network-policy test suites print reachability. The count
+// is of pairs of two different pods; a pod to itself (the diagonal) is counted on its own line.
 import { podKey } from '../model/cluster.js';
 import type { Matrix } from './matrix.js';
 
@@ -9,8 +10,13 @@ export function matrixText(m: Matrix): string[] {
   const width = Math.max(4, ...names.map((s) => s.length));
   const lines: string[] = [];
   for (const plane of m.planes) {
-    const allowed = plane.allowed.reduce((a, b) => a + b, 0);
-    lines.push(`${plane.label}: ${allowed} of ${n * n} pairs allowed (rows: source, columns: destination)`);
+    let self = 0;
+    for (let i = 0; i < n; i++) self += plane.allowed[i * n + i] ?? 0;
+    const others = plane.allowed.reduce((a, b) => a + b, 0) - self;
+    lines.push(
+      `${plane.label}: ${others} of ${n * (n - 1)} pairs of different pods allowed; a pod to itself: ${self} of ${n}`,
+      `legend: . allowed  X denied  (rows: source pod, columns: destination pod, numbered as the rows)`,
+    );
     lines.push(`${''.padEnd(width)}  ${m.pods.map((_, j) => String(j % 10)).join('')}`);
     for (let i = 0; i < n; i++) {
       let row = '';

@@ -37,7 +37,10 @@ describe('policy matrix', () => {
   it('prints a table per port: only the pods themselves are reachable under default-deny', async () => {
     const r = await run(...QS, '--port', '8080');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('TCP/8080: 2 of 4 pairs allowed');
+    // Newcomer review L1: the count leaves out a pod to itself (counted apart), and a legend says what
+    // `.` and `X` mean.
+    expect(r.stdout).toContain('TCP/8080: 0 of 2 pairs of different pods allowed; a pod to itself: 2 of 2');
+    expect(r.stdout).toContain('legend: . allowed  X denied');
     expect(r.stdout).toMatch(/default\/frontend-pod +\.X {2}0/);
   });
 
