@@ -3,7 +3,7 @@
 // kernel log lines Calico Log rules write, collected from each board over SSH (src/observe/denied).
 import { UsageError } from '../../errors.js';
 import type { KubectlTarget } from '../../policy/live/kubectl.js';
-import { FlowsApiAbsentError } from './flows-error.js';
+import { FlowsApiAbsentError } from '../../policy/goldmane/flows-error.js';
 import { listFlows, type FlowsSource } from './flows-api.js';
 
 export const DENIED_SOURCES = ['auto', 'goldmane', 'kernel-log'] as const;

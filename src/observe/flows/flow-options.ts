@@ -1,9 +1,6 @@
 // The flags of the commands that read flow records: the window and the filters.
 import { UsageError } from '../../errors.js';
-// The one import of --since's parser (src/observe/denied): re-exported here.
 import { parseSince } from '../denied/since.js';
-
-export { parseSince };
 import { FLOW_ACTIONS, type FlowAction } from '../../policy/goldmane/flow.js';
 import type { FlowQuery } from './flows-api.js';
 

@@ -9,7 +9,7 @@
 // array; the query is built here, never from a shell string.
 import { kubectl, kubectlFailure, type KubectlTarget } from '../../policy/live/kubectl.js';
 import type { FlowAction, ObservedFlow } from '../../policy/goldmane/flow.js';
-import { FlowsApiAbsentError, FlowsApiError } from './flows-error.js';
+import { FlowsApiAbsentError, FlowsApiError } from '../../policy/goldmane/flows-error.js';
 import { parseFlowList } from './parse-flows.js';
 
 export const WHISKER_NAMESPACE = 'calico-system';
