@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/calico-validate.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { picocalInPty } from './helpers/pty.js';
 import { labSkipReason, startHarness, type Harness } from './kube-api-harness.js';
 
 const skip = labSkipReason(true);
@@ -267,6 +268,30 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
       expect(out.split('\n')[0]).toMatch(/^START\s+SOURCE\s+DESTINATION\s+PROTO/);
       expect(rows()).toHaveLength(before + 1);
       expect(rows().at(-1)).toContain('TCP/8080');
+    },
+  );
+
+  it(
+    '--watch at a terminal: Ctrl-C ends it with 130 and leaves no kubectl running',
+    { timeout: 60_000 },
+    async () => {
+      const run = picocalInPty(
+        ['policy', 'flows', '-n', 'shop', '--since', '10m', '--watch', '--kubeconfig', kubeconfig],
+        {
+          cwd: process.cwd(),
+        },
+      );
+      try {
+        await run.waitFor(/TCP\/8080/, 30_000);
+        run.ctrlC();
+        const { code, text } = await run.done;
+        expect(code, text).toBe(130);
+        expect(text).toContain('interrupted');
+      } finally {
+        run.kill();
+      }
+      const left = await execa('pgrep', ['-f', `${kubeconfig} get --raw`], { reject: false });
+      expect(left.stdout).toBe('');
     },
   );
 
