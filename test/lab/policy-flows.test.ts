@@ -309,6 +309,55 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
     expect(load(yaml.stdout)).toEqual(doc);
   });
 
+  it(
+    "policy denied --follow follows Goldmane's stream of denied flows until Ctrl-C",
+    { timeout: 60_000 },
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          'dist/src/cli/picocal.js',
+          'policy',
+          'denied',
+          '--since',
+          '10m',
+          '--follow',
+          '--kubeconfig',
+          kubeconfig,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const rows = () =>
+        out
+          .split('\n')
+          .filter((l) => l !== '')
+          .slice(1);
+      for (let i = 0; i < 200 && !err.includes('following:'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(err).toContain('source: Goldmane');
+      // A denied connection, again until the stream (opened by kubectl meanwhile) carries one: each probe
+      // adds to a record, and the stream sends every record it adds to.
+      const before = rows().length;
+      for (let i = 0; i < 10 && rows().length === before; i++) {
+        await validate('shop/frontend', 'shop/backend', '--port', '9090', '--probe', '--probe-timeout', '2');
+        for (let j = 0; j < 10 && rows().length === before; j++) await new Promise((r) => setTimeout(r, 100));
+      }
+      try {
+        expect(rows().length, err).toBeGreaterThan(before);
+        expect(rows().at(-1)).toMatch(/TCP\/9090\s+\S+\s+Deny/);
+      } finally {
+        // Ctrl-C's signal, also when an expectation failed: nothing is left running.
+        child.kill('SIGINT');
+      }
+      expect(await exited, err).toBe(130);
+    },
+  );
+
   it('calico-validate --observed agrees with the records of the same flow', async () => {
     const ok = await validate('shop/frontend', 'shop/backend', '--port', '8080', '--observed');
     expect(ok.code, ok.stderr).toBe(0);

@@ -11,7 +11,8 @@ import { parseFlowFormat } from '../../observe/flows/render-flows.js';
 import { LIVE_OPTIONS, liveTarget } from '../options/live.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { boardRead, refuseArguments } from '../node-options.js';
-import { FLOW_OUTPUT_OPTION, printFlows } from './policy-flows.js';
+import { watchFlows } from '../../observe/flows/flows-api.js';
+import { FLOW_OUTPUT_OPTION, flowPrinter, printFlows } from './policy-flows.js';
 
 const POLL_MS = 2000;
 /** Each poll re-reads this far back: wider than the poll interval, so a slow node misses nothing. */
@@ -75,12 +76,17 @@ export const policyDenied: Command = {
     'Where the cluster has Goldmane (Calico 3.30+), --source auto (the default) reads its denied flows\n' +
     'instead, through kubectl, with the policy that denied each: without -i, or with -i and --kubeconfig\n' +
     'or --context; a cluster without Goldmane falls back to the kernel log. It says which source it used.\n' +
-    '--follow always reads the kernel log. -o table|wide|yaml|json: from Goldmane, as policy flows prints\n' +
+    "--follow: from Goldmane, its stream of denied flows (whisker-backend's watch); else the kernel log\n" +
+    'polled every 2 s. -o table|wide|yaml|json: from Goldmane, as policy flows prints\n' +
     'flows (yaml/json: a List of flow objects); from the kernel log, yaml is the json document in YAML.',
   options: {
     node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node' },
     since: { type: 'string', arg: 'AGE', description: 'how far back, e.g. 30s, 10m, 2h (default 10m)' },
-    follow: { type: 'boolean', description: 'keep polling every 2 s for new packets until Ctrl-C' },
+    follow: {
+      type: 'boolean',
+      description:
+        "keep printing new denied traffic until Ctrl-C (Goldmane's stream, or the kernel log every 2 s)",
+    },
     timeout: { type: 'string', arg: 'S', description: 'seconds per node for login and reading (default 8)' },
     'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys in known_hosts' },
     source: {
@@ -101,25 +107,38 @@ export const policyDenied: Command = {
   async run(ctx) {
     refuseArguments(ctx);
     const format = parseFlowFormat(stringOption(ctx, 'output'));
-    if (format === 'yaml' && flag(ctx, 'follow'))
-      throw new UsageError(
-        '--follow prints rows as they come, not one YAML document',
-        'use -o json or -o table',
-      );
+    const follow = flag(ctx, 'follow');
     const sinceSeconds = parseSince(stringOption(ctx, 'since') ?? '10m');
     const from = await deniedFromFlows(
       parseDeniedSource(stringOption(ctx, 'source')),
       liveTarget(ctx),
       sinceSeconds,
-      flag(ctx, 'follow'),
       ctx.global.inventory !== undefined,
     );
     if (from.kind === 'goldmane') {
       const { flows } = from.read;
       ctx.out.info(`source: Goldmane (whisker-backend /flows, action Deny), ${flows.length} denied flows`);
-      printFlows(ctx, flows, format, `no denied flows recorded in the last ${sinceSeconds}s`);
+      if (!follow) {
+        printFlows(ctx, flows, format, `no denied flows recorded in the last ${sinceSeconds}s`);
+        return EXIT.ok;
+      }
+      // Follow: the window's flows, then Goldmane's stream of denied flows from now until Ctrl-C.
+      const print = flowPrinter(ctx, format);
+      for (const f of flows) print(f);
+      ctx.out.info(
+        'following: new denied flows appear below as Goldmane sends them (every 15 s); Ctrl-C to stop',
+      );
+      await watchFlows(liveTarget(ctx), { sinceSeconds, actions: ['Deny'] }, false, (f) => {
+        print(f);
+        return true;
+      });
       return EXIT.ok;
     }
+    if (format === 'yaml' && follow)
+      throw new UsageError(
+        '--follow on the kernel log prints rows as they come, not one YAML document',
+        'use -o json (one document at Ctrl-C) or -o table',
+      );
     ctx.out.info(`source: kernel log (calico-packet lines over SSH): ${from.why}`);
     const { inv, read } = await boardRead(ctx);
     const collector = new DeniedCollector(inv, read);
@@ -129,7 +148,7 @@ export const policyDenied: Command = {
       const first = await collector.collect(sinceSeconds);
       if (ctx.signal.aborted) throw new InterruptedError('policy denied interrupted');
       reportNodes(ctx, first.nodes, first.podsError);
-      if (!flag(ctx, 'follow')) {
+      if (!follow) {
         const doc = document(first, first.entries, sinceSeconds);
         ctx.out.json(doc);
         if (format === 'yaml') for (const l of dump(doc).trimEnd().split('\n')) ctx.out.print(l);

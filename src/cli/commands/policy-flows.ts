@@ -57,7 +57,7 @@ export function printFlows(
 }
 
 /** One streamed flow: a table row (the header once, before the first), or one object per event. */
-function flowPrinter(ctx: CommandContext, format: FlowFormat): (f: ObservedFlow) => void {
+export function flowPrinter(ctx: CommandContext, format: FlowFormat): (f: ObservedFlow) => void {
   let first = true;
   return (f) => {
     if (format === 'json') return ctx.out.json(flowItem(f));

@@ -138,7 +138,10 @@ describe('flow output formats', () => {
       /--sort-by must be one of time, dest-name, dest-namespace, source-name, source-namespace/,
     ],
     [['policy', 'flows', '--watch', '--sort-by', 'dest-name'], /--sort-by orders a list; --watch prints/],
-    [['policy', 'denied', '--follow', '-o', 'yaml'], /--follow prints rows as they come/],
+    [
+      ['policy', 'denied', '--follow', '-o', 'yaml', '--source', 'kernel-log'],
+      /--follow on the kernel log prints rows as they come/,
+    ],
   ])('bad input %j: exit 2, before any kubectl', async (argv, message) => {
     const r = await runCli([...argv, '--kubeconfig', '/nonexistent/kubeconfig']);
     expect(r.code).toBe(2);
