@@ -196,6 +196,7 @@ export async function watchFlows(
     child.kill('SIGTERM');
   };
   target.signal?.addEventListener('abort', stop, { once: true });
+  if (target.signal?.aborted) stop();
   let failure: unknown;
   try {
     for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
