@@ -84,7 +84,8 @@ export function commandHelp(program: Program, command: Command, globals: Record<
       ? ['Options:', ...optionLines(command.options), '']
       : []),
     'Global options:',
-    ...optionLines(globals),
+    // A command's own option of a global's name (`-o` of the flows commands) replaces the global one.
+    ...optionLines(Object.fromEntries(Object.entries(globals).filter(([k]) => !command.options?.[k]))),
     '',
     ...(command.examples?.length ? ['Examples:', ...command.examples.map((e) => `  ${e}`), ''] : []),
     program.exitCodesHelp ?? EXIT_CODES_HELP,

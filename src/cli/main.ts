@@ -57,7 +57,11 @@ export async function runProgram(program: Program, argv: string[], opts: RunOpti
     stdout.write(commandHelp(program, command, globals));
     return EXIT.ok;
   }
-  const format = values['output'];
+  // A command with its own `output` option (kubectl's `-o table|wide|yaml|json`) checks the value itself;
+  // only its `json` makes this a JSON run (one document on stdout), every other format prints text.
+  const ownFormat = command.options?.['output'] !== undefined;
+  const given = values['output'];
+  const format = ownFormat ? (given === 'json' ? 'json' : 'text') : given;
   if (format !== 'text' && format !== 'json') {
     early.error(`${program.name}: --output must be 'text' or 'json', not '${String(format)}'`);
     const other = command.options?.[String(format)];

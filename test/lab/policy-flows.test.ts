@@ -7,17 +7,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/calico-validate.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { picocalInPty } from './helpers/pty.js';
 import { labSkipReason, startHarness, type Harness } from './kube-api-harness.js';
 
 const skip = labSkipReason(true);
 const tag = randomBytes(3).toString('hex');
-const NETNS = [`fl-${tag}-1`, `fl-${tag}-2`];
-const VETH = [`fl${tag}a`, `fl${tag}b`];
+const NETNS = [`fo-${tag}-1`, `fo-${tag}-2`];
+const VETH = [`fo${tag}a`, `fo${tag}b`];
 const VALIDATE = { name: 'calico-validate', summary: 'test', commands: [validateCommand], single: true };
 const FRONTEND_IP = '10.244.1.10';
 const BACKEND_IP = '10.244.2.20';
@@ -79,21 +80,33 @@ function listen(netns: string, ip: string, port: number): Promise<ChildProcess> 
   });
 }
 
-interface FlowsDoc {
-  source: string;
-  flows: {
-    source: { namespace: string; name: string };
-    destination: { namespace: string; name: string; port: number };
+interface Hit {
+  kind: string;
+  name: string;
+  tier: string;
+  action: string;
+  ruleIndex: number;
+  trigger?: { name: string };
+}
+
+/** `-o json`: kubectl's List of Goldmane's Flow objects (goldmane/proto/api.proto Flow, FlowKey). */
+interface FlowItem {
+  key: {
+    sourceNamespace: string;
+    sourceName: string;
+    destNamespace: string;
+    destName: string;
+    destPort: number;
     reporter: string;
     action: string;
-    enforced: {
-      kind: string;
-      name: string;
-      tier: string;
-      ruleIndex: number;
-      trigger: { name: string } | null;
-    }[];
-  }[];
+    policies: { enforcedPolicies: Hit[]; pendingPolicies: Hit[] };
+  };
+  startTime: string;
+}
+interface FlowList {
+  apiVersion: string;
+  kind: string;
+  items: FlowItem[];
 }
 
 describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -151,19 +164,24 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
     // Two probes: 8080 is allowed, 9090 is denied by the end of tier (the lab enforces nothing, both connect).
     for (const port of ['8080', '9090'])
       await validate('shop/frontend', 'shop/backend', '--port', port, '--probe', '--probe-timeout', '2');
-    const r = await picocal('policy', 'flows', '-n', 'shop', '--output', 'json');
+    const r = await picocal('policy', 'flows', '-n', 'shop', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('source: Goldmane');
-    const doc = JSON.parse(r.stdout) as FlowsDoc;
-    const dst = (port: number) => doc.flows.find((f) => f.reporter === 'Dst' && f.destination.port === port);
-    expect(dst(8080)).toMatchObject({ action: 'Allow', source: { namespace: 'shop', name: 'frontend' } });
-    expect(dst(8080)!.enforced.at(-1)).toMatchObject({
+    const doc = JSON.parse(r.stdout) as FlowList;
+    expect(doc).toMatchObject({ apiVersion: 'v1', kind: 'List' });
+    const dst = (port: number) => doc.items.find((f) => f.key.reporter === 'Dst' && f.key.destPort === port);
+    expect(dst(8080)!.key).toMatchObject({
+      action: 'Allow',
+      sourceNamespace: 'shop',
+      sourceName: 'frontend',
+    });
+    expect(dst(8080)!.key.policies.enforcedPolicies.at(-1)).toMatchObject({
       kind: 'NetworkPolicy',
       name: 'backend-from-frontend',
       ruleIndex: 0,
     });
-    expect(dst(9090)).toMatchObject({ action: 'Deny' });
-    expect(dst(9090)!.enforced.at(-1)).toMatchObject({
+    expect(dst(9090)!.key).toMatchObject({ action: 'Deny' });
+    expect(dst(9090)!.key.policies.enforcedPolicies.at(-1)).toMatchObject({
       kind: 'EndOfTier',
       tier: 'default',
       ruleIndex: -1,
@@ -176,16 +194,169 @@ describe.skipIf(skip !== undefined)(`flow records on the lab${skip ? ` (skipped:
     expect(table.stdout).not.toContain('TCP/8080');
   });
 
+  it('-o yaml is the same List as -o json; -o wide has the counters and whole traces', async () => {
+    const json = await picocal('policy', 'flows', '-n', 'shop', '-o', 'json', '--sort-by', 'dest-name');
+    const yaml = await picocal('policy', 'flows', '-n', 'shop', '-o', 'yaml', '--sort-by', 'dest-name');
+    expect(yaml.code, yaml.stderr).toBe(0);
+    expect(load(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+    const wide = await picocal('policy', 'flows', '-n', 'shop', '-o', 'wide', '--action', 'deny');
+    expect(wide.code, wide.stderr).toBe(0);
+    expect(wide.stdout.split('\n')[0]).toMatch(
+      /PACKETS IN\/OUT\s+BYTES IN\/OUT\s+ENFORCED TRACE\s+PENDING TRACE$/,
+    );
+    expect(wide.stdout).toContain('default/end-of-tier (shop/backend-from-frontend): Deny');
+  });
+
+  it('--sort-by orders as Goldmane does; --limit keeps the first N', async () => {
+    const all = JSON.parse(
+      (await picocal('policy', 'flows', '-o', 'json', '--sort-by', 'source-name')).stdout,
+    ) as FlowList;
+    const names = all.items.map((f) => f.key.sourceName);
+    expect(names).toEqual([...names].sort());
+    expect(all.items.length).toBeGreaterThan(1);
+    const one = await picocal('policy', 'flows', '-o', 'json', '--sort-by', 'source-name', '--limit', '1');
+    expect(one.code, one.stderr).toBe(0);
+    expect((JSON.parse(one.stdout) as FlowList).items).toEqual(all.items.slice(0, 1));
+    expect(one.stderr).toContain(`${all.items.length} flows in the last 900s, the first 1 shown (--limit)`);
+  });
+
+  it(
+    '--watch streams through the real kubectl: the window first, then each new flow as it comes',
+    { timeout: 60_000 },
+    async () => {
+      const listed = JSON.parse(
+        (await picocal('policy', 'flows', '-n', 'shop', '--since', '10m', '-o', 'json')).stdout,
+      ) as FlowList;
+      const before = listed.items.length;
+      expect(before).toBeGreaterThan(0);
+      // The built CLI as a separate process, so its rows can be read while it runs: --limit before+1
+      // ends it on the first flow after the window's.
+      const child = spawn(
+        process.execPath,
+        [
+          'dist/src/cli/picocal.js',
+          'policy',
+          'flows',
+          '-n',
+          'shop',
+          '--since',
+          '10m',
+          '--watch',
+          '--limit',
+          String(before + 1),
+          '--kubeconfig',
+          kubeconfig,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const rows = () =>
+        out
+          .split('\n')
+          .filter((l) => l !== '')
+          .slice(1);
+      // The backfill has arrived: the stream is open. Only then the probe that makes a new flow.
+      for (let i = 0; i < 200 && rows().length < before; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(rows(), err).toHaveLength(before);
+      expect(child.exitCode, err).toBeNull();
+      await validate('shop/frontend', 'shop/backend', '--port', '8080', '--probe', '--probe-timeout', '2');
+      expect(await exited, err).toBe(0);
+      expect(out.split('\n')[0]).toMatch(/^START\s+SOURCE\s+DESTINATION\s+PROTO/);
+      expect(rows()).toHaveLength(before + 1);
+      expect(rows().at(-1)).toContain('TCP/8080');
+    },
+  );
+
+  it(
+    '--watch at a terminal: Ctrl-C ends it with 130 and leaves no kubectl running',
+    { timeout: 60_000 },
+    async () => {
+      const run = picocalInPty(
+        ['policy', 'flows', '-n', 'shop', '--since', '10m', '--watch', '--kubeconfig', kubeconfig],
+        {
+          cwd: process.cwd(),
+        },
+      );
+      try {
+        await run.waitFor(/TCP\/8080/, 30_000);
+        run.ctrlC();
+        const { code, text } = await run.done;
+        expect(code, text).toBe(130);
+        expect(text).toContain('interrupted');
+      } finally {
+        run.kill();
+      }
+      const left = await execa('pgrep', ['-f', `${kubeconfig} get --raw`], { reject: false });
+      expect(left.stdout).toBe('');
+    },
+  );
+
   it('policy denied reads the denied flows from Goldmane and says so', async () => {
-    const r = await picocal('policy', 'denied', '--since', '10m', '--output', 'json');
+    const r = await picocal('policy', 'denied', '--since', '10m', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('source: Goldmane');
-    const doc = JSON.parse(r.stdout) as FlowsDoc;
-    expect(doc.source).toBe('goldmane');
-    expect(doc.flows.length).toBeGreaterThan(0);
-    expect(doc.flows.every((f) => f.action === 'Deny')).toBe(true);
-    expect(doc.flows.map((f) => f.destination.port)).toContain(9090);
+    const doc = JSON.parse(r.stdout) as FlowList;
+    expect(doc.kind).toBe('List');
+    expect(doc.items.length).toBeGreaterThan(0);
+    expect(doc.items.every((f) => f.key.action === 'Deny')).toBe(true);
+    expect(doc.items.map((f) => f.key.destPort)).toContain(9090);
+    const yaml = await picocal('policy', 'denied', '--since', '10m', '-o', 'yaml');
+    expect(yaml.code, yaml.stderr).toBe(0);
+    expect(load(yaml.stdout)).toEqual(doc);
   });
+
+  it(
+    "policy denied --follow follows Goldmane's stream of denied flows until Ctrl-C",
+    { timeout: 60_000 },
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          'dist/src/cli/picocal.js',
+          'policy',
+          'denied',
+          '--since',
+          '10m',
+          '--follow',
+          '--kubeconfig',
+          kubeconfig,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const rows = () =>
+        out
+          .split('\n')
+          .filter((l) => l !== '')
+          .slice(1);
+      for (let i = 0; i < 200 && !err.includes('following:'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(err).toContain('source: Goldmane');
+      // A denied connection, again until the stream (opened by kubectl meanwhile) carries one: each probe
+      // adds to a record, and the stream sends every record it adds to.
+      const before = rows().length;
+      for (let i = 0; i < 10 && rows().length === before; i++) {
+        await validate('shop/frontend', 'shop/backend', '--port', '9090', '--probe', '--probe-timeout', '2');
+        for (let j = 0; j < 10 && rows().length === before; j++) await new Promise((r) => setTimeout(r, 100));
+      }
+      try {
+        expect(rows().length, err).toBeGreaterThan(before);
+        expect(rows().at(-1)).toMatch(/TCP\/9090\s+\S+\s+Deny/);
+      } finally {
+        // Ctrl-C's signal, also when an expectation failed: nothing is left running.
+        child.kill('SIGINT');
+      }
+      expect(await exited, err).toBe(130);
+    },
+  );
 
   it('calico-validate --observed agrees with the records of the same flow', async () => {
     const ok = await validate('shop/frontend', 'shop/backend', '--port', '8080', '--observed');

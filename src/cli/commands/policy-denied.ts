@@ -1,15 +1,18 @@
 // `picocal policy denied`: the packets Calico's Log rules wrote to each node's kernel log, with pod names
 // on the addresses. --follow polls every node every 2 s until Ctrl-C.
-import { EXIT, InterruptedError } from '../../errors.js';
+import { dump } from 'js-yaml';
+import { EXIT, InterruptedError, UsageError } from '../../errors.js';
 import { DeniedCollector, type DeniedBatch, type NodeLog } from '../../observe/denied/collect.js';
 import type { MappedEntry } from '../../observe/denied/map-pods.js';
 import { deniedJson, deniedText, unreadLines } from '../../observe/denied/render.js';
 import { parseSince } from '../../observe/denied/since.js';
 import { deniedFromFlows, parseDeniedSource } from '../../observe/flows/denied-source.js';
-import { flowJson, flowsTable } from '../../observe/flows/render-flows.js';
+import { parseFlowFormat } from '../../observe/flows/render-flows.js';
 import { LIVE_OPTIONS, liveTarget } from '../options/live.js';
 import { flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { boardRead, refuseArguments } from '../node-options.js';
+import { watchFlows } from '../../observe/flows/flows-api.js';
+import { FLOW_OUTPUT_OPTION, flowPrinter, printFlows } from './policy-flows.js';
 
 const POLL_MS = 2000;
 /** Each poll re-reads this far back: wider than the poll interval, so a slow node misses nothing. */
@@ -73,11 +76,17 @@ export const policyDenied: Command = {
     'Where the cluster has Goldmane (Calico 3.30+), --source auto (the default) reads its denied flows\n' +
     'instead, through kubectl, with the policy that denied each: without -i, or with -i and --kubeconfig\n' +
     'or --context; a cluster without Goldmane falls back to the kernel log. It says which source it used.\n' +
-    '--follow always reads the kernel log.',
+    "--follow: from Goldmane, its stream of denied flows (whisker-backend's watch); else the kernel log\n" +
+    'polled every 2 s. -o table|wide|yaml|json: from Goldmane, as policy flows prints\n' +
+    'flows (yaml/json: a List of flow objects); from the kernel log, yaml is the json document in YAML.',
   options: {
     node: { type: 'string', multiple: true, arg: 'NAME', description: 'only this node' },
     since: { type: 'string', arg: 'AGE', description: 'how far back, e.g. 30s, 10m, 2h (default 10m)' },
-    follow: { type: 'boolean', description: 'keep polling every 2 s for new packets until Ctrl-C' },
+    follow: {
+      type: 'boolean',
+      description:
+        "keep printing new denied traffic until Ctrl-C (Goldmane's stream, or the kernel log every 2 s)",
+    },
     timeout: { type: 'string', arg: 'S', description: 'seconds per node for login and reading (default 8)' },
     'accept-new-host-keys': { type: 'boolean', description: 'record unknown host keys in known_hosts' },
     source: {
@@ -85,33 +94,51 @@ export const policyDenied: Command = {
       arg: 'auto|goldmane|kernel-log',
       description: 'auto (default): Goldmane through kubectl when the cluster has it, else the kernel log',
     },
+    output: FLOW_OUTPUT_OPTION,
     kubeconfig: LIVE_OPTIONS['kubeconfig']!,
     context: LIVE_OPTIONS['context']!,
   },
   examples: [
     'picocal policy denied -i inventory/picocluster.yaml',
-    'picocal policy denied -i inventory/picocluster.yaml --node pc-node2 --since 30m --output json',
+    'picocal policy denied -i inventory/picocluster.yaml --node pc-node2 --since 30m -o json',
     'picocal policy denied -i inventory/picocluster.yaml --follow',
-    'picocal policy denied --source goldmane --context pi-cluster --since 1h',
+    'picocal policy denied --source goldmane --context pi-cluster --since 1h -o wide',
   ],
   async run(ctx) {
     refuseArguments(ctx);
+    const format = parseFlowFormat(stringOption(ctx, 'output'));
+    const follow = flag(ctx, 'follow');
     const sinceSeconds = parseSince(stringOption(ctx, 'since') ?? '10m');
     const from = await deniedFromFlows(
       parseDeniedSource(stringOption(ctx, 'source')),
       liveTarget(ctx),
       sinceSeconds,
-      flag(ctx, 'follow'),
       ctx.global.inventory !== undefined,
     );
     if (from.kind === 'goldmane') {
       const { flows } = from.read;
       ctx.out.info(`source: Goldmane (whisker-backend /flows, action Deny), ${flows.length} denied flows`);
-      ctx.out.json({ source: 'goldmane', sinceSeconds, flows: flows.map(flowJson) });
-      if (flows.length) for (const line of flowsTable(flows)) ctx.out.print(line);
-      else ctx.out.print(`no denied flows recorded in the last ${sinceSeconds}s`);
+      if (!follow) {
+        printFlows(ctx, flows, format, `no denied flows recorded in the last ${sinceSeconds}s`);
+        return EXIT.ok;
+      }
+      // Follow: the window's flows, then Goldmane's stream of denied flows from now until Ctrl-C.
+      const print = flowPrinter(ctx, format);
+      for (const f of flows) print(f);
+      ctx.out.info(
+        'following: new denied flows appear below as Goldmane sends them (every 15 s); Ctrl-C to stop',
+      );
+      await watchFlows(liveTarget(ctx), { sinceSeconds, actions: ['Deny'] }, false, (f) => {
+        print(f);
+        return true;
+      });
       return EXIT.ok;
     }
+    if (format === 'yaml' && follow)
+      throw new UsageError(
+        '--follow on the kernel log prints rows as they come, not one YAML document',
+        'use -o json (one document at Ctrl-C) or -o table',
+      );
     ctx.out.info(`source: kernel log (calico-packet lines over SSH): ${from.why}`);
     const { inv, read } = await boardRead(ctx);
     const collector = new DeniedCollector(inv, read);
@@ -121,9 +148,11 @@ export const policyDenied: Command = {
       const first = await collector.collect(sinceSeconds);
       if (ctx.signal.aborted) throw new InterruptedError('policy denied interrupted');
       reportNodes(ctx, first.nodes, first.podsError);
-      if (!flag(ctx, 'follow')) {
-        ctx.out.json(document(first, first.entries, sinceSeconds));
-        for (const line of deniedText(first.entries, first.nodes)) ctx.out.print(line);
+      if (!follow) {
+        const doc = document(first, first.entries, sinceSeconds);
+        ctx.out.json(doc);
+        if (format === 'yaml') for (const l of dump(doc).trimEnd().split('\n')) ctx.out.print(l);
+        else for (const line of deniedText(first.entries, first.nodes)) ctx.out.print(line);
         return exitCode(first.nodes);
       }
       // Follow: rows as they come; with --output json one document of everything seen, at Ctrl-C.

@@ -3,7 +3,7 @@
 import { EXIT, UsageError } from '../../errors.js';
 import { listFlows } from '../../observe/flows/flows-api.js';
 import { recommendFromFlows } from '../../observe/flows/recommend.js';
-import { parseSince } from '../../observe/flows/flow-options.js';
+import { parseSince } from '../../observe/denied/since.js';
 import { LIVE_OPTIONS, liveTarget } from '../options/live.js';
 import { stringOption, type Command } from '../command.js';
 

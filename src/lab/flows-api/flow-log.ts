@@ -69,6 +69,17 @@ function rfc3339(seconds: number): string {
 
 export class FlowLog {
   private readonly records: Stored[] = [];
+  private readonly listeners = new Set<(f: FlowResponseJson) => void>();
+
+  /**
+   * Calls `fn` with each record a probe adds or adds to, until the returned function is called. Goldmane
+   * streams a flow once its 15 s bucket is complete (goldmane/proto/api.proto FlowStreamRequest); the
+   * stand-in sends it at once, and again as its counters grow: earlier, never a record that is not kept.
+   */
+  subscribe(fn: (f: FlowResponseJson) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
   add(o: FlowObservation): void {
     const start = Math.floor(o.at / AGGREGATION_SECONDS) * AGGREGATION_SECONDS;
@@ -93,6 +104,7 @@ export class FlowLog {
       found.flow.packets_out += o.packetsOut;
       found.flow.bytes_in += o.bytesIn;
       found.flow.bytes_out += o.bytesOut;
+      for (const fn of this.listeners) fn(found.flow);
       return;
     }
     this.records.push({
@@ -120,6 +132,8 @@ export class FlowLog {
       },
     });
     if (this.records.length > MAX_RECORDS) this.records.shift();
+    const added = this.records[this.records.length - 1]!.flow;
+    for (const fn of this.listeners) fn(added);
   }
 
   /** Records whose start time is in [gte, lt), newest first (Goldmane's default sort is by time). */

@@ -67,6 +67,19 @@ export function serveServiceProxy(
   const answer = operatorResource(api, 'goldmanes')
     ? serveWhiskerBackend(log, rest.slice('/whisker-backend'.length), url.searchParams)
     : { status: 500, body: { error: 'Internal Server Error' } };
+  if (answer.stream) {
+    // lib/httpmachinery/pkg/apiutil: eventStreamResponseWriter's headers, then jsonEventStream's
+    // `data: <json>` and a blank line per flow, flushed one by one, until the client goes away.
+    const { backfill, matches } = answer.stream;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    const send = (f: unknown) => void res.write(`data: ${JSON.stringify(f)}\n\n`);
+    for (const f of backfill) send(f);
+    const stop = log.subscribe((f) => {
+      if (matches(f)) send(f);
+    });
+    res.on('close', stop);
+    return;
+  }
   const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body) + '\n';
   res.writeHead(answer.status, {
     'Content-Type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',

@@ -3,7 +3,7 @@
 // kernel log lines Calico Log rules write, collected from each board over SSH (src/observe/denied).
 import { UsageError } from '../../errors.js';
 import type { KubectlTarget } from '../../policy/live/kubectl.js';
-import { FlowsApiAbsentError } from './flows-error.js';
+import { FlowsApiAbsentError } from '../../policy/goldmane/flows-error.js';
 import { listFlows, type FlowsSource } from './flows-api.js';
 
 export const DENIED_SOURCES = ['auto', 'goldmane', 'kernel-log'] as const;
@@ -26,7 +26,6 @@ export async function deniedFromFlows(
   source: DeniedSource,
   target: KubectlTarget,
   sinceSeconds: number,
-  follow: boolean,
   /** -i INV given: with auto, Goldmane only when --kubeconfig or --context says which cluster it is. */
   inventory: boolean,
 ): Promise<DeniedFromFlows> {
@@ -36,11 +35,6 @@ export async function deniedFromFlows(
       kind: 'kernel-log',
       why: 'the inventory names the boards; pass --kubeconfig or --context to read Goldmane instead',
     };
-  if (follow) {
-    if (source === 'goldmane')
-      throw new UsageError('--follow reads the kernel log only', 'drop --follow, or use --source kernel-log');
-    return { kind: 'kernel-log', why: '--follow polls the kernel log' };
-  }
   try {
     return { kind: 'goldmane', read: await listFlows(target, { sinceSeconds, actions: ['Deny'] }) };
   } catch (e) {

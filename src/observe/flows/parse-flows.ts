@@ -13,7 +13,7 @@ import {
   type ObservedFlow,
   type PolicyHit,
 } from '../../policy/goldmane/flow.js';
-import { FlowsApiError } from './flows-error.js';
+import { FlowsApiError } from '../../policy/goldmane/flows-error.js';
 
 type Obj = Record<string, unknown>;
 

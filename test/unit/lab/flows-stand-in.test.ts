@@ -111,7 +111,9 @@ describe('the flows stand-in', () => {
     ['filters that are not JSON', '/flows', { filters: '{' }, /invalid filters/],
     ['an unknown filter field', '/flows', { filters: '{"namespace":"shop"}' }, /unknown field "namespace"/],
     ['a start that is not a number', '/flows', { startTimeGte: '10m' }, /invalid integer/],
-    ['the event stream', '/flows', { watch: 'true' }, /not served/],
+    ['a sortBy the proto does not define', '/flows', { sortBy: 'Port' }, /unknown sortBy value: Port/],
+    ['a page that is not a number', '/flows', { page: 'two' }, /page: invalid integer/],
+    ['a watch that is not a boolean', '/flows', { watch: 'yes' }, /watch: invalid boolean/],
     [
       'a hint type that does not exist',
       '/flows-filter-hints',
@@ -122,6 +124,68 @@ describe('the flows stand-in', () => {
     const a = get(path, q);
     expect(a.status).toBe(400);
     expect((a.body as { error: string }).error).toMatch(message);
+  });
+
+  // What Goldmane refuses, whisker-backend logs and answers 500 (handlers/v1/flows.go ListOrStream):
+  // goldmane/pkg/goldmane/goldmane_filters.go validateListRequest, storage/bucket_ring.go List.
+  it.each<[string, [string, string][]]>([
+    [
+      'two sort orders',
+      [
+        ['sortBy', 'DestName'],
+        ['sortBy', 'SourceName'],
+      ],
+    ],
+    ['a sort Goldmane keeps no index for', [['sortBy', 'DestType']]],
+    [
+      'an empty window',
+      [
+        ['startTimeGte', '-60'],
+        ['startTimeLt', '-600'],
+      ],
+    ],
+  ])('answers 500 for %s, as Goldmane refuses it', (_t, q) => {
+    const a = serveWhiskerBackend(log(), '/flows', new URLSearchParams(q), NOW);
+    expect(a).toEqual({ status: 500, body: { error: 'Internal Server Error' } });
+  });
+
+  it.each<[string, Record<string, string>, string[]]>([
+    ['time, newest first (the default)', {}, ['api', 'api', 'zz', 'old']],
+    ['Time', { sortBy: 'Time' }, ['api', 'api', 'zz', 'old']],
+    ['DestName', { sortBy: 'DestName' }, ['api', 'api', 'old', 'zz']],
+  ])('sorts by %s', (_t, q, names) => {
+    const l = log();
+    l.add(obs({ at: NOW - 60, destName: 'zz' }));
+    const a = serveWhiskerBackend(l, '/flows', new URLSearchParams(q), NOW);
+    expect(parseFlowList(JSON.stringify(a.body)).flows.map((f) => f.destName)).toEqual(names);
+  });
+
+  it('ignores page and pageSize on /flows, as whisker-backend does not pass them to Goldmane', () => {
+    const a = get('/flows', { page: '1', pageSize: '1' });
+    expect(a.status).toBe(200);
+    expect(parseFlowList(JSON.stringify(a.body))).toMatchObject({ totalPages: 1 });
+    expect((a.body as { items: unknown[] }).items).toHaveLength(3);
+  });
+
+  it.each<[string, Record<string, string>, number[]]>([
+    ['start 0 is now: no backfill', { watch: 'true' }, []],
+    ['a relative start backfills, oldest first', { watch: 'true', startTimeGte: '-600' }, [9090, 8080]],
+    [
+      'the filter applies to the backfill',
+      { watch: 'true', startTimeGte: '-7200', filters: '{"actions":["Allow"]}' },
+      [8080, 8080],
+    ],
+  ])('streams (watch=true): %s', (_t, q, ports) => {
+    const a = get('/flows', q);
+    expect(a.status).toBe(200);
+    expect(a.stream!.backfill.map((f) => f.dest_port)).toEqual(ports);
+  });
+
+  it('pages filter hints as Goldmane does', () => {
+    expect(get('/flows-filter-hints', { type: 'DestName', pageSize: '1', page: '1' }).body).toEqual({
+      total: { totalPages: 2 },
+      items: [{ value: 'old' }],
+    });
   });
 
   it('gives filter hints', () => {

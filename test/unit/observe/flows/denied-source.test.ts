@@ -1,5 +1,5 @@
 // Which source `policy denied` reads, for the choices made before any cluster is asked: the kernel log
-// when forced, when following, and when only an inventory says which cluster it is.
+// when forced, and when only an inventory says which cluster it is (--follow follows either source).
 import { describe, expect, it } from 'vitest';
 import {
   deniedFromFlows,
@@ -8,20 +8,13 @@ import {
 } from '../../../../src/observe/flows/denied-source.js';
 
 describe('deniedFromFlows', () => {
-  it.each<[string, DeniedSource, { kubeconfig?: string }, boolean, boolean, RegExp]>([
-    ['forced', 'kernel-log', { kubeconfig: 'k' }, false, true, /--source kernel-log/],
-    ['--follow', 'auto', { kubeconfig: 'k' }, true, true, /--follow polls the kernel log/],
-    ['-i alone', 'auto', {}, false, true, /pass --kubeconfig or --context to read Goldmane/],
-  ])('reads the kernel log: %s', async (_t, source, target, follow, inventory, why) => {
-    const r = await deniedFromFlows(source, target, 600, follow, inventory);
+  it.each<[string, DeniedSource, { kubeconfig?: string }, boolean, RegExp]>([
+    ['forced', 'kernel-log', { kubeconfig: 'k' }, true, /--source kernel-log/],
+    ['-i alone', 'auto', {}, true, /pass --kubeconfig or --context to read Goldmane/],
+  ])('reads the kernel log: %s', async (_t, source, target, inventory, why) => {
+    const r = await deniedFromFlows(source, target, 600, inventory);
     expect(r.kind).toBe('kernel-log');
     expect(r.kind === 'kernel-log' && r.why).toMatch(why);
-  });
-
-  it('refuses --follow with --source goldmane', async () => {
-    await expect(deniedFromFlows('goldmane', {}, 600, true, false)).rejects.toThrow(
-      '--follow reads the kernel log only',
-    );
   });
 
   it.each([
