@@ -23,6 +23,7 @@ interface Event {
   time: number;
   task?: string;
   host?: string;
+  uuid?: string;
   hosts?: Record<string, { changed: number }>;
 }
 
@@ -36,7 +37,7 @@ function ansibleProfile(work: string) {
     .map((l) => JSON.parse(l) as Event);
   const first = events[0]?.time ?? 0;
   const last = events.at(-1)?.time ?? 0;
-  // A task lasts from its task_start to the next task_start (Ansible's linear strategy: all boards together).
+  // A task lasts from its task_start to the next task_start (right for linear plays only: all boards together).
   const starts = events.filter((e) => e.event === 'task_start' || e.event === 'stats');
   const tasks = starts
     .slice(0, -1)
@@ -46,6 +47,20 @@ function ansibleProfile(work: string) {
   const results = events.filter((e) => ['ok', 'failed', 'unreachable'].includes(e.event));
   const perTask = new Map<string, number>();
   for (const r of results) perTask.set(r.task ?? '', (perTask.get(r.task ?? '') ?? 0) + 1);
+  // Per board and task, from the board's host_task_start to its result (also under `strategy: free`, where
+  // boards are at different tasks at once and task_start to task_start means nothing); a skip counts too
+  // (the controller's time for it), so the mean says what a task costs a board whatever its outcome.
+  const startedAt = new Map<string, number>();
+  const perBoard = new Map<string, number[]>();
+  for (const e of events) {
+    const key = `${e.host ?? ''} ${e.uuid ?? ''}`;
+    if (e.event === 'host_task_start') startedAt.set(key, e.time);
+    else if (['ok', 'failed', 'unreachable', 'skipped'].includes(e.event) && startedAt.has(key)) {
+      const list = perBoard.get(e.task ?? '') ?? [];
+      list.push(e.time - startedAt.get(key)!);
+      perBoard.set(e.task ?? '', list);
+    }
+  }
   return {
     run: newest,
     ansibleS: +(last - first).toFixed(2),
@@ -59,6 +74,11 @@ function ansibleProfile(work: string) {
       .sort((a, b) => b.s - a.s)
       .slice(0, 6)
       .map((t) => `${t.s.toFixed(2)} s ${t.task}`),
+    slowestPerBoard: [...perBoard]
+      .map(([task, ds]) => ({ task, mean: ds.reduce((a, b) => a + b, 0) / ds.length, n: ds.length }))
+      .sort((a, b) => b.mean - a.mean)
+      .slice(0, 8)
+      .map((t) => `${t.mean.toFixed(2)} s x${t.n} ${t.task}`),
   };
 }
 
