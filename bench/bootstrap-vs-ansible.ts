@@ -5,9 +5,10 @@
 //   ansible-default the same playbook with Ansible's default settings (no ansible.cfg)
 // Usage after a build: node dist/bench/bootstrap-vs-ansible.js [--runs 3] [--artifacts ../shared/calico]
 //   [--profile pi4|pi5] (boards of that profile, with --partial-profile: see src/lab/profile/)
+//   [--name LAB] (the lab's name; default benchboot, or pi-boot-<profile>)
 import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { labBenchArgs } from './lab-bench-args.js';
 import { labDown } from '../src/lab/lab-down.js';
@@ -35,8 +36,14 @@ function releaseVars(artifacts: string, inventory: string): Record<string, unkno
   return { calico_operator_artifacts_dir: artifacts, calico_manifest_sha256: Object.fromEntries(files) };
 }
 
-async function once(mode: Mode, artifacts: string, work: string, profile: LabProfileName): Promise<number> {
-  const name = profile === 'fast' ? 'benchboot' : `pi-boot-${profile}`;
+async function once(
+  mode: Mode,
+  artifacts: string,
+  work: string,
+  profile: LabProfileName,
+  labName: string | undefined,
+): Promise<number> {
+  const name = labName ?? (profile === 'fast' ? 'benchboot' : `pi-boot-${profile}`);
   await labDown({ name });
   const { state } = await labUp({ name, nodes: 5, profile, partialProfile: true });
   try {
@@ -89,12 +96,24 @@ async function main(): Promise<number> {
   const artifacts = resolve(at('--artifacts') ?? join(PACKAGE_ROOT, '../shared/calico'));
   const work = mkdtempSync(join(tmpdir(), 'picocal-bench-'));
   const times: Record<Mode, number[]> = { picocal: [], 'ansible-cfg': [], 'ansible-default': [] };
+  // Each run's ratios pair by pair (the machine's load drifts between runs) and its load average.
+  const perRun: Record<string, unknown>[] = [];
   try {
     for (let i = 0; i < runs; i++) {
+      const load: number[] = [];
       for (const mode of i % 2 === 0 ? MODES : [...MODES].reverse()) {
-        times[mode].push(await once(mode, artifacts, work, profile));
-        process.stderr.write(`run ${i + 1} ${mode}: ${times[mode].at(-1)} ms\n`);
+        times[mode].push(await once(mode, artifacts, work, profile, at('--name')));
+        load.push(+(loadavg()[0] ?? 0).toFixed(2));
+        process.stderr.write(`run ${i + 1} ${mode}: ${times[mode].at(-1)} ms (load ${load.at(-1)})\n`);
       }
+      const t = (m: Mode) => times[m][i] ?? NaN;
+      perRun.push({
+        order: i % 2 === 0 ? MODES : [...MODES].reverse(),
+        loadavg1: load,
+        picocalVsAnsibleDefault: +(t('picocal') / t('ansible-default')).toFixed(3),
+        picocalVsAnsibleCfg: +(t('picocal') / t('ansible-cfg')).toFixed(3),
+        ansibleCfgVsAnsibleDefault: +(t('ansible-cfg') / t('ansible-default')).toFixed(3),
+      });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -107,6 +126,7 @@ async function main(): Promise<number> {
       profile,
       runs,
       ms: times,
+      perRun,
       medianMs: m,
       ratios: {
         picocalVsAnsibleDefault: +(m.picocal / m['ansible-default']).toFixed(3),

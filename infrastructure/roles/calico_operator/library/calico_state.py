@@ -1,0 +1,1 @@
+../../calico_node_prep/library/calico_state.py
