@@ -22,6 +22,8 @@ cp -r "$root/infrastructure" "$scratch/infrastructure"
 cp "$root/.ansible-lint" "$scratch/.ansible-lint"
 for f in "$scratch"/infrastructure/security/*.ansible; do mv "$f" "${f%.ansible}.yml"; done
 export PATH="$venv/bin:$PATH"
+# Without ansible.cfg (not in the lint's working folder), picocal's modules are found as ansible.cfg finds them.
+export ANSIBLE_LIBRARY="$scratch/infrastructure/library"
 echo "== ansible-lint --profile production: $(ansible-lint --version | head -n 1)"
 cd "$scratch"
 ansible-lint --profile production --strict -f pep8 --nocolor infrastructure

@@ -1,1 +1,0 @@
-../../calico_node_prep/library/calico_state.py
