@@ -13,7 +13,12 @@ import { execa } from 'execa';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { labBenchArgs } from './lab-bench-args.js';
-import { CLUSTER_PROBE_SCRIPT, NODE_PROBE_SCRIPT, nodeProbeArgv } from '../src/health/probe-script.js';
+import {
+  CLUSTER_PROBE_SCRIPT,
+  clusterProbeArgv,
+  NODE_PROBE_SCRIPT,
+  nodeProbeArgv,
+} from '../src/health/probe-script.js';
 import { newMarker } from '../src/health/probe-output.js';
 import { loadInventory } from '../src/inventory/load.js';
 import { findLab } from '../src/lab/lab-find.js';
@@ -120,7 +125,8 @@ async function breakdown(inventory: string) {
   };
   const a = performance.now();
   const m = newMarker();
-  await cps.exec(['sh', '-s', '--', m, kubectl, kubeconfig, '30'], {
+  // verify's own cluster probe as it runs first: the one call for every check (section `all`).
+  await cps.exec(clusterProbeArgv({ marker: m, kubectl, kubeconfig, limitSeconds: 30, sections: ['all'] }), {
     stdin: CLUSTER_PROBE_SCRIPT,
     timeoutMs: 60_000,
   });
