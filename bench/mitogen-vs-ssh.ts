@@ -60,6 +60,7 @@ interface Run {
   code: number;
   recap: string[];
   loadavg: number[];
+  fatal: string[];
   tail?: string;
 }
 
@@ -106,6 +107,8 @@ async function once(
       code: r.exitCode ?? 1,
       recap,
       loadavg: load(),
+      // Why a board failed (the tail alone may not reach back to the task that lost it).
+      fatal: out.split('\n').filter((l) => /^fatal: |UNREACHABLE!/.test(l)),
       ...(r.exitCode === 0 ? {} : { tail: out.slice(-3000) }),
     };
   } finally {
