@@ -1,6 +1,6 @@
 // Stand-ins for what a loopback sshd cannot provide: Felix's health endpoint (the real one needs
-// calico-node) and a kubectl that answers verify's three queries from files (the real one needs a
-// cluster). Used by the SSH lab test and the verify benchmark; the virtual PicoCluster replaces both
+// calico-node) and a kubectl that answers verify's queries from files (the real one needs a cluster).
+// Used by the SSH lab test and the verify benchmark; the virtual PicoCluster replaces both
 // with its own calico-node and API server stand-ins for end-to-end tests.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -35,7 +35,12 @@ export async function startFelixStandIn(): Promise<FelixStandIn> {
 
 function calicoNodePod(node: string, version: string) {
   return {
-    metadata: { name: `calico-node-${node}` },
+    kind: 'Pod',
+    metadata: {
+      name: `calico-node-${node}`,
+      namespace: 'calico-system',
+      labels: { 'k8s-app': 'calico-node' },
+    },
     spec: { nodeName: node, containers: [{ name: 'calico-node', image: `quay.io/calico/node:${version}` }] },
     status: {
       phase: 'Running',
@@ -48,12 +53,17 @@ function calicoNodePod(node: string, version: string) {
 export interface ClusterStandIn {
   kubectl: string;
   kubeconfig: string;
+  /** One line per kubectl run: its arguments after the kubeconfig, space-separated. */
+  callsLog: string;
 }
 
 /**
  * A kubectl script in `dir` (which may contain spaces: that is part of what the tests check) that
  * insists on `--kubeconfig <readable file>` and prints a Ready calico-node pod per node name, an
- * Available TigeraStatus and an Installation reporting `version`.
+ * Available TigeraStatus and an Installation reporting `version`: each by itself, as
+ * `kubectl get pods|tigerastatus|installation ...` prints it, and all together as the List that
+ * `kubectl get pods,tigerastatus,installation --all-namespaces -o json` prints (every item with its kind:
+ * https://kubernetes.io/docs/reference/kubectl/generated/kubectl_get/). Every run is logged to `callsLog`.
  */
 export async function writeClusterStandIn(
   dir: string,
@@ -61,38 +71,51 @@ export async function writeClusterStandIn(
   version: string,
 ): Promise<ClusterStandIn> {
   await mkdir(dir, { recursive: true });
+  const pods = nodeNames.map((n) => calicoNodePod(n, version));
+  const tigerastatus = {
+    kind: 'TigeraStatus',
+    metadata: { name: 'calico' },
+    status: {
+      conditions: [
+        { type: 'Available', status: 'True' },
+        { type: 'Degraded', status: 'False' },
+      ],
+    },
+  };
+  const installation = {
+    kind: 'Installation',
+    metadata: { name: 'default' },
+    status: { calicoVersion: version },
+  };
+  await writeFile(join(dir, 'pods.json'), JSON.stringify({ kind: 'List', items: pods }));
+  await writeFile(join(dir, 'tigerastatus.json'), JSON.stringify(tigerastatus));
+  await writeFile(join(dir, 'installation.json'), JSON.stringify(installation));
   await writeFile(
-    join(dir, 'pods.json'),
-    JSON.stringify({ items: nodeNames.map((n) => calicoNodePod(n, version)) }),
+    join(dir, 'all.json'),
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...pods, tigerastatus, installation] }),
   );
-  await writeFile(
-    join(dir, 'tigerastatus.json'),
-    JSON.stringify({
-      status: {
-        conditions: [
-          { type: 'Available', status: 'True' },
-          { type: 'Degraded', status: 'False' },
-        ],
-      },
-    }),
-  );
-  await writeFile(join(dir, 'installation.json'), JSON.stringify({ status: { calicoVersion: version } }));
   const kubeconfig = join(dir, 'kube config');
   await writeFile(kubeconfig, 'apiVersion: v1\n');
   const kubectl = join(dir, 'kubectl');
+  const callsLog = join(dir, 'calls.log');
   await writeFile(
     kubectl,
     [
       '#!/bin/sh',
       'dir=$(dirname "$0")',
       '[ "$1" = --kubeconfig ] && [ -r "$2" ] || { echo "bad kubeconfig: $2" >&2; exit 1; }',
-      'for a in "$@"; do case $a in pods|tigerastatus|installation) cat "$dir/$a.json"; exit 0;; esac; done',
+      'shift 2',
+      'echo "$*" >>"$dir/calls.log"',
+      'for a in "$@"; do case $a in',
+      '  pods,tigerastatus,installation) cat "$dir/all.json"; exit 0;;',
+      '  pods|tigerastatus|installation) cat "$dir/$a.json"; exit 0;;',
+      'esac; done',
       'exit 1',
       '',
     ].join('\n'),
     { mode: 0o755 },
   );
-  return { kubectl, kubeconfig };
+  return { kubectl, kubeconfig, callsLog };
 }
 
 export interface InventoryNode {

@@ -57,8 +57,12 @@ export function healthLines(report: HealthReport): StyledLine[] {
 /** Checks a reprovision can fix: Felix or the calico-node pod not (yet) ready or live. */
 const RESTARTABLE = new Set(['felix-readiness', 'felix-liveness', 'pod-ready']);
 
-/** A reachable board whose only failures are Felix or its pod not being ready (not a version or CNI finding). */
+/**
+ * A reachable board whose only failures are Felix or its pod not being ready (not a version or CNI finding).
+ * A pod whose state is unknown (the cluster could not be queried) is no evidence either way: it neither asks
+ * for a reprovision nor rules one out.
+ */
 function restartMayHelp(n: NodeHealth): boolean {
-  const failed = n.checks.filter((c) => !c.ok);
+  const failed = n.checks.filter((c) => !c.ok && !(c.name === 'pod-ready' && n.pod === 'unknown'));
   return n.reachable && failed.length > 0 && failed.every((c) => RESTARTABLE.has(c.name));
 }

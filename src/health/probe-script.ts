@@ -105,11 +105,14 @@ done
 emit done 1
 `;
 
-// $2 kubectl, $3 kubeconfig, $4 per-command time limit in seconds. k3s keeps its kubeconfig root-only:
-// use sudo -n only when the file is not readable as the login user.
+// $2 kubectl, $3 kubeconfig, $4 per-command time limit in seconds, then the sections to run: `all` is the one
+// call for every cluster-side check (a List of pods, TigeraStatuses and Installations, split by
+// cluster-list.ts); the others are the single-resource calls it stands for, asked when `all` cannot answer.
+// k3s keeps its kubeconfig root-only: use sudo -n only when the file is not readable as the login user.
 const CLUSTER_BODY = `KUBECTL=$2
 KUBECONFIG_FILE=$3
 LIMIT=$4
+shift 4
 kc() {
   if [ -r "$KUBECONFIG_FILE" ]; then
     limited user "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" --request-timeout="\${LIMIT}s" "$@"
@@ -117,10 +120,15 @@ kc() {
     limited root "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" --request-timeout="\${LIMIT}s" "$@"
   fi
 }
-section pods kc get pods -n calico-system -l k8s-app=calico-node -o json
-section tigerastatus kc get tigerastatus calico -o json
-section installation kc get installation default -o json
-section allpods kc get pods --all-namespaces -o json
+for s in "$@"; do
+  case $s in
+    all) section all kc get pods,tigerastatus,installation --all-namespaces -o json ;;
+    pods) section pods kc get pods -n calico-system -l k8s-app=calico-node -o json ;;
+    tigerastatus) section tigerastatus kc get tigerastatus calico -o json ;;
+    installation) section installation kc get installation default -o json ;;
+    allpods) section allpods kc get pods --all-namespaces -o json ;;
+  esac
+done
 emit done 1
 `;
 
@@ -153,10 +161,12 @@ export interface ClusterProbeParams {
   kubectl: string;
   kubeconfig: string;
   limitSeconds: number;
+  /** `all` (one kubectl call), or single-resource sections (see CLUSTER_BODY). */
+  sections: readonly string[];
 }
 
 export function clusterProbeArgv(p: ClusterProbeParams): string[] {
-  return ['sh', '-s', '--', p.marker, p.kubectl, p.kubeconfig, String(p.limitSeconds)];
+  return ['sh', '-s', '--', p.marker, p.kubectl, p.kubeconfig, String(p.limitSeconds), ...p.sections];
 }
 
 /** For --debug: the command line exactly as the node's shell receives it. */

@@ -1,5 +1,6 @@
 // `picocal verify`'s work: per node one SSH connection and one probe-script run, and on the control plane
-// (over its same connection) one kubectl script for the cluster side; then every answer becomes checks.
+// (over its same connection) one kubectl call for the cluster side (cluster-list.ts); then every answer
+// becomes checks.
 // A node that cannot be reached is a result, not an exception: the run always ends within the timeout.
 import { PicocalError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
@@ -18,7 +19,8 @@ import {
 import type { Check, ClusterSide, HealthReport, NodeHealth } from './health-types.js';
 import { felixState, nodeChecks, nodeFacts, type NodeCheckOptions, type NodeFacts } from './node-checks.js';
 import { podAddressCheck } from './pod-address-check.js';
-import { newMarker, parseProbeOutput, type ProbeOutput } from './probe-output.js';
+import { CLUSTER_SECTIONS, splitClusterList } from './cluster-list.js';
+import { newMarker, parseProbeOutput, type ProbeOutput, type ProbeSection } from './probe-output.js';
 import { CLUSTER_PROBE_SCRIPT, clusterProbeArgv, NODE_PROBE_SCRIPT, nodeProbeArgv } from './probe-script.js';
 
 export const DEFAULT_FELIX_HEALTH_PORT = 9099;
@@ -186,6 +188,30 @@ async function probeNode(
   }
 }
 
+/**
+ * One kubectl call for every cluster-side check; only what it cannot answer is asked again by name, in a
+ * second run over the same connection: everything when the call failed (a CRD not installed fails the whole
+ * multi-resource get, where the single calls fail one check each), or the TigeraStatus / Installation the
+ * List lacks (so the check shows kubectl's own "not found").
+ */
+async function askCluster(ask: (sections: readonly string[]) => Promise<ProbeOutput>): Promise<ProbeOutput> {
+  const first = await ask(['all']);
+  const all = first.sections.get('all');
+  const split = all && all.code === 0 ? splitClusterList(all.body) : undefined;
+  if (!split) return ask(CLUSTER_SECTIONS);
+  const sections = new Map<string, ProbeSection>(split.sections);
+  if (split.missing.length > 0) {
+    const again = await ask(split.missing);
+    for (const name of split.missing) {
+      for (const key of [name, `${name}.stderr`]) {
+        const s = again.sections.get(key);
+        if (s) sections.set(key, s);
+      }
+    }
+  }
+  return { values: first.values, sections };
+}
+
 function firstLine(text: string | undefined): string {
   return (text ?? '').trim().split('\n')[0]?.trim() ?? '';
 }
@@ -206,9 +232,8 @@ async function probeCluster(
     },
     pods: undefined,
   });
-  let out: ProbeOutput;
-  try {
-    out = await runProbe(
+  const ask = (sections: readonly string[]) =>
+    runProbe(
       pool,
       cp,
       CLUSTER_PROBE_SCRIPT,
@@ -218,9 +243,13 @@ async function probeCluster(
           kubectl: inv.cluster.kubernetes.kubectl,
           kubeconfig: inv.cluster.kubernetes.kubeconfig,
           limitSeconds: limit,
+          sections,
         }),
       deadline,
     );
+  let out: ProbeOutput;
+  try {
+    out = await askCluster(ask);
   } catch (err) {
     return failed(`cannot query the cluster on ${cp.node}: ${(err as Error).message}`);
   }

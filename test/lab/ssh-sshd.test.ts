@@ -21,6 +21,7 @@ import {
   loopbackInventory,
   startFelixStandIn,
   writeClusterStandIn,
+  type ClusterStandIn,
   type FelixStandIn,
 } from '../../bench/verify-fixture.js';
 import type { HealthReport } from '../../src/health/health-types.js';
@@ -403,13 +404,14 @@ describe.skipIf(reason !== undefined)('SSH against a real sshd on loopback', () 
     let felixPort = 0;
     let inv = '';
     let kh = '';
+    let cluster: ClusterStandIn | undefined;
 
     beforeAll(async () => {
       felix = await startFelixStandIn();
       felixPort = felix.port;
       // The pod is listed under the machine's hostname, not the inventory name: verify must match it
       // through the hostname the probe reports.
-      const cluster = await writeClusterStandIn(join(work, 'kube dir'), [hostname()], 'v3.32.1');
+      cluster = await writeClusterStandIn(join(work, 'kube dir'), [hostname()], 'v3.32.1');
       kh = join(work, 'verify_known_hosts');
       await writeFile(kh, `${name()} ${s().hostKey.publicLine}\n`);
       inv = join(work, 'inventory.yaml');
@@ -536,6 +538,63 @@ describe.skipIf(reason !== undefined)('SSH against a real sshd on loopback', () 
       const after = JSON.parse(accepted.stdout) as HealthReport;
       expect(after.nodes[0]?.reachable).toBe(true);
       expect(await readFile(kh, 'utf8')).toBe(`${name()} ${s().hostKey.publicLine}\n`);
+    });
+
+    // Table: what the cluster's List lacks → the kubectl runs verify makes (the first is always the one
+    // call for everything; only what it cannot answer is asked again by name) and the same checks as ever.
+    const kubectlCases: { what: string; damage: (dir: string) => Promise<void>; calls: string[] }[] = [
+      { what: 'a healthy cluster: one call', damage: async () => {}, calls: [] },
+      {
+        what: 'the multi-resource get fails (a CRD missing): the four single calls',
+        damage: (dir) => rm(join(dir, 'all.json')),
+        calls: [
+          'get pods -n calico-system -l k8s-app=calico-node -o json',
+          'get tigerastatus calico -o json',
+          'get installation default -o json',
+          'get pods --all-namespaces -o json',
+        ],
+      },
+      {
+        what: 'no TigeraStatus calico in the List: asked by name',
+        damage: async (dir) => {
+          const doc = JSON.parse(await readFile(join(dir, 'all.json'), 'utf8')) as {
+            items: { kind: string }[];
+          };
+          doc.items = doc.items.filter((i) => i.kind !== 'TigeraStatus');
+          await writeFile(join(dir, 'all.json'), JSON.stringify(doc));
+        },
+        calls: ['get tigerastatus calico -o json'],
+      },
+    ];
+    it.each(kubectlCases)('asks kubectl once for every cluster check: $what', async ({ damage, calls }) => {
+      felix?.setReady(true);
+      const dir = join(work, 'kube dir');
+      const saved = await readFile(join(dir, 'all.json'), 'utf8');
+      await writeFile(cluster!.callsLog, '');
+      try {
+        await damage(dir);
+        const report = await verifyCluster(await loadInventory(inv), {
+          timeoutMs: 8000,
+          acceptNewHostKeys: false,
+          felixPort,
+        });
+        const runs = (await readFile(cluster!.callsLog, 'utf8')).split('\n').filter(Boolean);
+        expect(runs.map((r) => r.replace(/^--request-timeout=\d+s /, ''))).toEqual([
+          'get pods,tigerastatus,installation --all-namespaces -o json',
+          ...calls,
+        ]);
+        // Whichever way the answers came, the cluster's checks read the same.
+        expect(report.cluster).toMatchObject({ queried: true, installedVersion: 'v3.32.1', problems: [] });
+        expect(report.cluster.checks.map((c) => [c.name, c.ok, c.detail])).toEqual([
+          ['kubectl', true, `1 calico-node pods listed on pc-test1`],
+          ['tigerastatus-calico', true, 'Available'],
+          ['pod-addresses', true, expect.any(String)],
+          ['installation-version', true, 'Installation reports v3.32.1'],
+        ]);
+        expect(report.nodes[0]).toMatchObject({ pod: 'Ready', version: 'v3.32.1' });
+      } finally {
+        await writeFile(join(dir, 'all.json'), saved);
+      }
     });
 
     it('picocal verify prints a table with upper-case headers', async () => {

@@ -93,6 +93,27 @@ describe('healthTable', () => {
       'next: picocal reprovision pc-node1 (prepares the board again and restarts its calico-node pod; add --reset to clear its Calico files first)',
     ]);
   });
+
+  // The cluster could not be queried (kubectl timed out on an overloaded control plane): every board's pod is
+  // unknown. That is no reason to reprovision a board; Felix not ready on the board still is.
+  const unknownPod: Check = {
+    name: 'pod-ready',
+    ok: false,
+    detail: 'unknown: the cluster could not be queried',
+  };
+  const felixDown: Check = { name: 'felix-readiness', ok: false, detail: 'not ready (503)' };
+  it.each([
+    { what: 'pod unknown only', checks: [unknownPod], next: false },
+    { what: 'pod unknown and Felix not ready', checks: [felixDown, unknownPod], next: true },
+    { what: 'pod not ready (cluster answered)', checks: [{ ...unknownPod, detail: 'NotReady' }], next: true },
+  ])('cluster not queried, $what: reprovision offered = $next', ({ checks, next }) => {
+    const r = report(['unhealthy'], { queried: false, problems: ['kubectl timed out'] });
+    const n = r.nodes[0]!;
+    n.checks = [ok('ssh'), ...checks];
+    n.pod = checks.some((c) => c.detail === 'NotReady') ? 'NotReady' : 'unknown';
+    n.problems = checks.map((c) => `${c.name}: ${c.detail}`);
+    expect(healthTable(r).some((l) => l.startsWith('next: picocal reprovision pc-node1'))).toBe(next);
+  });
 });
 
 describe('picocal verify input checks', () => {

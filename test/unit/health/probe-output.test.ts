@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_SECTIONS } from '../../../src/health/cluster-list.js';
 import { parseProbeOutput } from '../../../src/health/probe-output.js';
 import { nodeFacts } from '../../../src/health/node-checks.js';
 import {
@@ -129,7 +130,13 @@ describe('cluster probe script', () => {
       await writeFile(kubectl, '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
       const kubeconfig = join(dir, "it's $(id) config");
       await writeFile(kubeconfig, '');
-      const argv = clusterProbeArgv({ marker: M, kubectl, kubeconfig, limitSeconds: 3 });
+      const argv = clusterProbeArgv({
+        marker: M,
+        kubectl,
+        kubeconfig,
+        limitSeconds: 3,
+        sections: ['all', ...CLUSTER_SECTIONS],
+      });
       const r = await execa(argv[0]!, argv.slice(1), { input: CLUSTER_PROBE_SCRIPT });
       const out = parseProbeOutput(r.stdout, M);
       const common = ['--kubeconfig', kubeconfig, '--request-timeout=3s', 'get'];
@@ -144,6 +151,9 @@ describe('cluster probe script', () => {
       );
       expect(out.sections.get('installation')?.body).toBe(
         [...common, 'installation', 'default', '-o', 'json', ''].join('\n'),
+      );
+      expect(out.sections.get('all')?.body).toBe(
+        [...common, 'pods,tigerastatus,installation', '--all-namespaces', '-o', 'json', ''].join('\n'),
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
