@@ -66,6 +66,12 @@ describe('picocal completion bash, in a real bash', () => {
       ['verify', '--output', ''],
       ['json', 'text'],
     ],
+    // A command's own fixed set (its spec's arg) beats the global --output's.
+    [
+      ['policy', 'flows', '-o', ''],
+      ['json', 'table', 'wide', 'yaml'],
+    ],
+    [['policy', 'flows', '--output', 'y'], ['yaml']],
     [['policy', 'matrix', '--protocol', 'U'], ['UDP']],
     [
       ['completion', ''],
@@ -101,6 +107,10 @@ const CASES: Array<[string[], string[]]> = [
   [
     ['verify', '--output', ''],
     ['json', 'text'],
+  ],
+  [
+    ['policy', 'flows', '-o', ''],
+    ['json', 'table', 'wide', 'yaml'],
   ],
   [
     ['completion', ''],
