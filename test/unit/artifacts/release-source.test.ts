@@ -86,7 +86,11 @@ function runCalicoctlTasks(name: string, vars: Record<string, unknown>) {
       },
     ]),
   );
-  const r = spawnSync('ansible-playbook', ['-i', 'localhost,', playbook], { encoding: 'utf8' });
+  // picocal's own modules (calico_state) are found as infrastructure/ansible.cfg's `library =` finds them.
+  const r = spawnSync('ansible-playbook', ['-i', 'localhost,', playbook], {
+    encoding: 'utf8',
+    env: { ...process.env, ANSIBLE_LIBRARY: resolve('infrastructure/library') },
+  });
   return { r, dest };
 }
 
